@@ -1,0 +1,126 @@
+#define G_LOG_DOMAIN "modemd"
+
+#include <glib-unix.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "log.h"
+#include "manager.h"
+#include "mmd-errors.h"
+#include "port.h"
+
+typedef struct {
+  GMainLoop *loop;
+  MmdManager *manager;
+  GPtrArray *static_groups;
+  int exit_code;
+} Daemon;
+
+static gboolean
+on_signal(gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_message("Shutting down");
+  g_main_loop_quit(daemon->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_bus_acquired(GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  daemon->manager = mmd_manager_new(connection, daemon->static_groups);
+}
+
+static void
+on_name_acquired(GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_message("modemd %s owns %s", MODEMD_VERSION, name);
+  mmd_manager_start(daemon->manager);
+}
+
+static void
+on_name_lost(GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (!connection)
+    g_critical("Cannot connect to the system bus");
+  else
+    g_critical("Cannot own %s on the system bus (another instance, or not allowed)", name);
+  daemon->exit_code = EXIT_FAILURE;
+  g_main_loop_quit(daemon->loop);
+}
+
+static GPtrArray *
+parse_ports(char **declarations, GError **error)
+{
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+
+  for (guint i = 0; declarations && declarations[i]; i++) {
+    GPtrArray *ports = mmd_port_parse_declaration(declarations[i], error);
+    if (!ports)
+      return NULL;
+    g_ptr_array_add(groups, ports);
+  }
+  return g_steal_pointer(&groups);
+}
+
+int
+main(int argc, char **argv)
+{
+  gboolean debug = FALSE, personal_info = FALSE, version = FALSE;
+  g_auto(GStrv) port_declarations = NULL;
+  const GOptionEntry entries[] = {
+    { "debug", 0, 0, G_OPTION_ARG_NONE, &debug, "Log debug messages and protocol traffic", NULL },
+    { "port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &port_declarations,
+      "Ports of one modem, PROTO:PATH[,PROTO:PATH...] with PROTO qmi, mbim, at or net; "
+      "repeat for more modems",
+      "PORTS" },
+    { "log-personal-info", 0, 0, G_OPTION_ARG_NONE, &personal_info,
+      "Show SIM identities and secrets in logs (for debugging only)", NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new("- cellular modem manager");
+  g_autoptr(GError) error = NULL;
+  Daemon daemon = { 0 };
+  guint owner_id;
+
+  g_option_context_add_main_entries(context, entries, NULL);
+  if (!g_option_context_parse(context, &argc, &argv, &error)) {
+    g_printerr("modemd: %s\n", error->message);
+    return EXIT_FAILURE;
+  }
+  if (version) {
+    g_print("modemd %s\n", MODEMD_VERSION);
+    return EXIT_SUCCESS;
+  }
+  mmd_log_init(debug, personal_info);
+  mmd_errors_register();
+  daemon.static_groups = parse_ports(port_declarations, &error);
+  if (!daemon.static_groups) {
+    g_printerr("modemd: %s\n", error->message);
+    return EXIT_FAILURE;
+  }
+
+  daemon.loop = g_main_loop_new(NULL, FALSE);
+  g_unix_signal_add(SIGTERM, on_signal, &daemon);
+  g_unix_signal_add(SIGINT, on_signal, &daemon);
+  owner_id = g_bus_own_name(G_BUS_TYPE_SYSTEM, MMD_DBUS_SERVICE,
+                            G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE, on_bus_acquired, on_name_acquired,
+                            on_name_lost, &daemon, NULL);
+  g_main_loop_run(daemon.loop);
+
+  if (daemon.manager)
+    mmd_manager_shutdown(daemon.manager);
+  g_bus_unown_name(owner_id);
+  g_clear_object(&daemon.manager);
+  g_ptr_array_unref(daemon.static_groups);
+  g_main_loop_unref(daemon.loop);
+  return daemon.exit_code;
+}
