@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * modem-sim: a simulated cellular modem for tests.
+ *
+ *   modem-sim --protocol=qmi --link=/tmp/x/cdc-wdm0 [options]
+ *
+ * See sim-core.h for the architecture; every received request is logged on
+ * stderr as one line starting with "sim: rx".
+ */
+#include "sim-core.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static gboolean
+parse_operator(const char *s, SimOperator *op, GError **error)
+{
+  const char *colon = strchr(s, ':');
+  gsize n = colon ? (gsize)(colon - s) : strlen(s);
+
+  if (n < 5 || n > 6) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "bad operator '%s' (MCCMNC:Name)",
+                s);
+    return FALSE;
+  }
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit(s[i])) {
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "bad MCCMNC in '%s'", s);
+      return FALSE;
+    }
+  op->mccmnc = g_strndup(s, n);
+  op->name = g_strdup(colon ? colon + 1 : op->mccmnc);
+  return TRUE;
+}
+
+static gboolean
+parse_addr(const char *s, int family, guint8 *out, int *prefix, GError **error)
+{
+  g_autofree char *copy = g_strdup(s);
+  char *slash = strchr(copy, '/');
+
+  if (slash) {
+    *slash = '\0';
+    if (!prefix) {
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "no prefix allowed in '%s'", s);
+      return FALSE;
+    }
+    *prefix = atoi(slash + 1);
+  }
+  if (inet_pton(family, copy, out) != 1) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "bad address '%s'", s);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_fault(const char *s, SimConfig *c, GError **error)
+{
+  static const struct {
+    const char *name;
+    gsize off;
+  } faults[] = {
+    { "silent-after=", G_STRUCT_OFFSET(SimConfig, silent_after) },
+    { "garbage-after=", G_STRUCT_OFFSET(SimConfig, garbage_after) },
+    { "hangup-after=", G_STRUCT_OFFSET(SimConfig, hangup_after) },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(faults); i++) {
+    if (g_str_has_prefix(s, faults[i].name)) {
+      G_STRUCT_MEMBER(int, c, faults[i].off) = atoi(s + strlen(faults[i].name));
+      return TRUE;
+    }
+  }
+  g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unknown fault '%s'", s);
+  return FALSE;
+}
+
+static void
+operator_free(SimOperator *op)
+{
+  g_free(op->mccmnc);
+  g_free(op->name);
+}
+
+static void
+operator_free_full(gpointer p)
+{
+  operator_free(p);
+  g_free(p);
+}
+
+static void
+config_free(SimConfig *c)
+{
+  g_free(c->protocol);
+  g_free(c->link);
+  g_free(c->sim_pin);
+  g_free(c->sim_puk);
+  g_free(c->imei);
+  g_free(c->manufacturer);
+  g_free(c->model);
+  g_free(c->revision);
+  g_free(c->iccid);
+  g_free(c->imsi);
+  operator_free(&c->home);
+  if (c->visible)
+    g_ptr_array_unref(c->visible);
+  if (c->dns4)
+    g_array_unref(c->dns4);
+  if (c->dns6)
+    g_array_unref(c->dns6);
+  g_free(c);
+}
+
+int
+main(int argc, char **argv)
+{
+  SimConfig *c = g_new0(SimConfig, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) ctx = NULL;
+  char *home = NULL, *ip4 = NULL, *gw4 = NULL, *ip6 = NULL, *gw6 = NULL;
+  char **visible = NULL, **dns4 = NULL, **dns6 = NULL, **faults = NULL;
+  gboolean no_ip6 = FALSE;
+  const SimProtocol *proto;
+  SimCore *core;
+  int rc;
+
+  c->fd = -1;
+  c->pin_retries = 3;
+  c->puk_retries = 10;
+  c->rssi = -65;
+  c->rsrp = -95;
+  c->rsrq = -10;
+  c->snr = 12.0;
+  c->mtu = 1500;
+  c->silent_after = c->garbage_after = c->hangup_after = -1;
+
+  {
+    GOptionEntry entries[] = {
+      { "protocol", 0, 0, G_OPTION_ARG_STRING, &c->protocol, "Protocol: qmi, mbim or at", "PROTO" },
+      { "link", 0, 0, G_OPTION_ARG_FILENAME, &c->link, "Create a pty and symlink PATH to it",
+        "PATH" },
+      { "fd", 0, 0, G_OPTION_ARG_INT, &c->fd, "Serve on inherited descriptor N", "N" },
+      { "sim-pin", 0, 0, G_OPTION_ARG_STRING, &c->sim_pin, "SIM PIN (SIM locked at start)", "PIN" },
+      { "sim-puk", 0, 0, G_OPTION_ARG_STRING, &c->sim_puk, "SIM PUK", "PUK" },
+      { "pin-retries", 0, 0, G_OPTION_ARG_INT, &c->pin_retries, "PIN retries", "N" },
+      { "puk-retries", 0, 0, G_OPTION_ARG_INT, &c->puk_retries, "PUK retries", "N" },
+      { "no-sim", 0, 0, G_OPTION_ARG_NONE, &c->no_sim, "No SIM card inserted", NULL },
+      { "imei", 0, 0, G_OPTION_ARG_STRING, &c->imei, "IMEI", "IMEI" },
+      { "manufacturer", 0, 0, G_OPTION_ARG_STRING, &c->manufacturer, "Manufacturer", "S" },
+      { "model", 0, 0, G_OPTION_ARG_STRING, &c->model, "Model", "S" },
+      { "revision", 0, 0, G_OPTION_ARG_STRING, &c->revision, "Firmware revision", "S" },
+      { "iccid", 0, 0, G_OPTION_ARG_STRING, &c->iccid, "ICCID", "DIGITS" },
+      { "imsi", 0, 0, G_OPTION_ARG_STRING, &c->imsi, "IMSI", "DIGITS" },
+      { "home-operator", 0, 0, G_OPTION_ARG_STRING, &home, "Home operator", "MCCMNC:Name" },
+      { "visible-operator", 0, 0, G_OPTION_ARG_STRING_ARRAY, &visible,
+        "Other operator seen in scans (repeatable)", "MCCMNC:Name" },
+      { "registration-delay-ms", 0, 0, G_OPTION_ARG_INT, &c->registration_delay_ms,
+        "Searching time before registration", "MS" },
+      { "rssi", 0, 0, G_OPTION_ARG_INT, &c->rssi, "RSSI dBm", "N" },
+      { "rsrp", 0, 0, G_OPTION_ARG_INT, &c->rsrp, "RSRP dBm", "N" },
+      { "rsrq", 0, 0, G_OPTION_ARG_INT, &c->rsrq, "RSRQ dB", "N" },
+      { "snr", 0, 0, G_OPTION_ARG_DOUBLE, &c->snr, "SNR dB", "N" },
+      { "ip4", 0, 0, G_OPTION_ARG_STRING, &ip4, "IPv4 address", "ADDR/PREFIX" },
+      { "gateway4", 0, 0, G_OPTION_ARG_STRING, &gw4, "IPv4 gateway", "ADDR" },
+      { "dns4", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dns4, "IPv4 DNS (repeatable)", "ADDR" },
+      { "mtu", 0, 0, G_OPTION_ARG_INT, &c->mtu, "MTU", "N" },
+      { "ip6", 0, 0, G_OPTION_ARG_STRING, &ip6, "IPv6 address", "ADDR/PREFIX" },
+      { "gateway6", 0, 0, G_OPTION_ARG_STRING, &gw6, "IPv6 gateway", "ADDR" },
+      { "dns6", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dns6, "IPv6 DNS (repeatable)", "ADDR" },
+      { "no-ip6", 0, 0, G_OPTION_ARG_NONE, &no_ip6, "Network refuses IPv6", NULL },
+      { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
+        "silent-after=N | garbage-after=N | hangup-after=N", "FAULT" },
+      { "network-disconnect-after-ms", 0, 0, G_OPTION_ARG_INT, &c->network_disconnect_after_ms,
+        "Drop data sessions from the network side after MS", "MS" },
+      { NULL }
+    };
+
+    ctx = g_option_context_new("- simulated modem");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, &error))
+      goto fail;
+  }
+
+#define DEFAULT(field, value)                                                                      \
+  if (!c->field)                                                                                   \
+    c->field = g_strdup(value);
+  DEFAULT(protocol, "qmi");
+  DEFAULT(imei, "490154203237518");
+  DEFAULT(manufacturer, "modemd");
+  DEFAULT(model, "Simulated Modem");
+  DEFAULT(revision, "SIM.1.0.0");
+  DEFAULT(iccid, "89490200001234567890");
+  DEFAULT(imsi, "262011234567890");
+#undef DEFAULT
+
+  if (!parse_operator(home ? home : "26201:Simnet", &c->home, &error))
+    goto fail;
+  c->visible = g_ptr_array_new_with_free_func(operator_free_full);
+  for (char **v = visible; v && *v; v++) {
+    SimOperator *op = g_new0(SimOperator, 1);
+
+    g_ptr_array_add(c->visible, op);
+    if (!parse_operator(*v, op, &error))
+      goto fail;
+  }
+
+  c->ip4_prefix = 24;
+  if (!parse_addr(ip4 ? ip4 : "10.0.0.2/24", AF_INET, c->ip4, &c->ip4_prefix, &error)
+      || !parse_addr(gw4 ? gw4 : "10.0.0.1", AF_INET, c->gw4, NULL, &error))
+    goto fail;
+  c->dns4 = g_array_new(FALSE, TRUE, 4);
+  {
+    const char *def[] = { "10.0.0.53", NULL };
+
+    for (char **v = dns4 ? dns4 : (char **)def; *v; v++) {
+      guint8 a[4];
+
+      if (!parse_addr(*v, AF_INET, a, NULL, &error))
+        goto fail;
+      g_array_append_vals(c->dns4, a, 1);
+    }
+  }
+  c->have_ip6 = !no_ip6;
+  c->ip6_prefix = 64;
+  if (!parse_addr(ip6 ? ip6 : "2001:db8:1::2/64", AF_INET6, c->ip6, &c->ip6_prefix, &error)
+      || !parse_addr(gw6 ? gw6 : "2001:db8:1::1", AF_INET6, c->gw6, NULL, &error))
+    goto fail;
+  c->dns6 = g_array_new(FALSE, TRUE, 16);
+  {
+    const char *def[] = { "2001:db8:1::53", NULL };
+
+    for (char **v = dns6 ? dns6 : (char **)def; *v; v++) {
+      guint8 a[16];
+
+      if (!parse_addr(*v, AF_INET6, a, NULL, &error))
+        goto fail;
+      g_array_append_vals(c->dns6, a, 1);
+    }
+  }
+  for (char **v = faults; v && *v; v++)
+    if (!parse_fault(*v, c, &error))
+      goto fail;
+
+  if (!c->link && c->fd < 0) {
+    g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "need --link=PATH or --fd=N");
+    goto fail;
+  }
+  if (g_str_equal(c->protocol, "qmi")) {
+    proto = &sim_protocol_qmi;
+  } else if (g_str_equal(c->protocol, "mbim")) {
+    proto = &sim_protocol_mbim;
+  } else if (g_str_equal(c->protocol, "at")) {
+    proto = &sim_protocol_at;
+  } else {
+    g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unsupported protocol '%s'",
+                c->protocol);
+    goto fail;
+  }
+
+  core = sim_core_new(c, proto);
+  rc = sim_core_run(core);
+  sim_core_free(core);
+  goto out;
+
+fail:
+  fprintf(stderr, "modem-sim: %s\n", error->message);
+  rc = 2;
+out:
+  g_free(home);
+  g_free(ip4);
+  g_free(gw4);
+  g_free(ip6);
+  g_free(gw6);
+  g_strfreev(visible);
+  g_strfreev(dns4);
+  g_strfreev(dns6);
+  g_strfreev(faults);
+  config_free(c);
+  return rc;
+}

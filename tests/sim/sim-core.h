@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * modem-sim: protocol-independent core.
+ *
+ * The core owns the scripted "world" (SIM card, radio, network registration,
+ * data sessions), the link to the peer (pty or inherited fd) and fault
+ * injection.  A protocol module (sim-qmi.c, later sim-mbim.c, sim-at.c) turns
+ * bytes from the link into requests, calls into the core to change or read
+ * state, and gets told about spontaneous changes so it can send indications.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _SimCore SimCore;
+
+/* ---- configuration (from the command line) ---- */
+
+typedef struct {
+  char *mccmnc; /* "26201" */
+  char *name;   /* "Simnet" */
+} SimOperator;
+
+typedef struct {
+  char *protocol;
+  char *link;
+  int fd;
+
+  char *sim_pin; /* NULL: PIN check disabled */
+  char *sim_puk;
+  int pin_retries;
+  int puk_retries;
+  gboolean no_sim;
+
+  char *imei;
+  char *manufacturer;
+  char *model;
+  char *revision;
+  char *iccid;
+  char *imsi;
+
+  SimOperator home;
+  GPtrArray *visible; /* SimOperator*, home is not in it */
+  int registration_delay_ms;
+
+  int rssi;   /* dBm */
+  int rsrp;   /* dBm */
+  int rsrq;   /* dB */
+  double snr; /* dB */
+
+  /* IPv4 */
+  guint8 ip4[4];
+  int ip4_prefix;
+  guint8 gw4[4];
+  GArray *dns4; /* guint32 in network order */
+  int mtu;
+  /* IPv6 */
+  gboolean have_ip6;
+  guint8 ip6[16];
+  int ip6_prefix;
+  guint8 gw6[16];
+  GArray *dns6; /* 16-byte entries */
+
+  int silent_after;  /* -1: off */
+  int garbage_after; /* -1: off */
+  int hangup_after;  /* -1: off */
+  int network_disconnect_after_ms;
+} SimConfig;
+
+/* ---- SIM ---- */
+
+typedef enum {
+  SIM_CARD_ABSENT,
+  SIM_CARD_PIN_REQUIRED,
+  SIM_CARD_PUK_REQUIRED,
+  SIM_CARD_READY,
+  SIM_CARD_BLOCKED, /* PUK retries exhausted */
+} SimCardState;
+
+typedef enum {
+  SIM_PIN_OK,
+  SIM_PIN_INCORRECT, /* retries decremented */
+  SIM_PIN_BLOCKED,   /* no verify possible (PUK needed / card dead) */
+  SIM_PIN_NO_SIM,
+  SIM_PIN_BAD_ARGS,
+} SimPinResult;
+
+/* ---- network ---- */
+
+typedef enum {
+  SIM_REG_IDLE, /* radio off or no SIM access */
+  SIM_REG_SEARCHING,
+  SIM_REG_REGISTERED,
+  SIM_REG_DENIED,
+} SimRegState;
+
+typedef enum {
+  SIM_FAMILY_IPV4 = 4,
+  SIM_FAMILY_IPV6 = 6,
+  SIM_FAMILY_IPV4V6 = 10,
+} SimIpFamily;
+
+typedef struct {
+  guint32 handle;
+  guint owner; /* protocol-defined (e.g. QMI: service<<8|cid) */
+  char *apn;
+  char *user;
+  SimIpFamily family;
+  guint drop_timer;
+} SimSession;
+
+typedef enum {
+  SIM_NOTIFY_REGISTRATION,    /* registration state / operator changed */
+  SIM_NOTIFY_CARD,            /* SIM card state changed */
+  SIM_NOTIFY_RADIO,           /* radio power changed */
+  SIM_NOTIFY_SESSION_DROPPED, /* data = SimSession*, network side drop */
+} SimNotify;
+
+/* ---- protocol module interface ---- */
+
+typedef struct {
+  const char *name;
+  gpointer (*create)(SimCore *core);
+  void (*free)(gpointer self);
+  /* Bytes that arrived on the link. */
+  void (*feed)(gpointer self, const guint8 *data, gsize len);
+  /* Link (re)opened or closed by the peer: drop partial input. */
+  void (*link_reset)(gpointer self);
+  /* World changed spontaneously: send indications if anyone listens. */
+  void (*notify)(gpointer self, SimNotify what, gpointer data);
+} SimProtocol;
+
+extern const SimProtocol sim_protocol_qmi;
+extern const SimProtocol sim_protocol_mbim;
+extern const SimProtocol sim_protocol_at;
+
+/* ---- lifetime (modem-sim.c) ---- */
+
+SimCore *sim_core_new(SimConfig *config, const SimProtocol *proto);
+int sim_core_run(SimCore *core);
+void sim_core_free(SimCore *core);
+
+/* ---- core API used by protocol modules ---- */
+
+const SimConfig *sim_core_config(SimCore *core);
+
+void sim_core_log(SimCore *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Call once per received request, before decoding it further.
+ * Returns FALSE if the request must not be answered (fault injection took over). */
+gboolean sim_core_request_begin(SimCore *core);
+
+/* Queue bytes to the peer (dropped while the link is not open). */
+void sim_core_send(SimCore *core, const guint8 *data, gsize len);
+
+/* SIM */
+SimCardState sim_core_card_state(SimCore *core);
+gboolean sim_core_pin_enabled(SimCore *core);
+int sim_core_pin_retries(SimCore *core);
+int sim_core_puk_retries(SimCore *core);
+SimPinResult sim_core_verify_pin(SimCore *core, const char *pin);
+SimPinResult sim_core_unblock_pin(SimCore *core, const char *puk, const char *new_pin);
+SimPinResult sim_core_change_pin(SimCore *core, const char *old_pin, const char *new_pin);
+SimPinResult sim_core_set_pin_enabled(SimCore *core, gboolean enabled, const char *pin);
+typedef enum {
+  SIM_EF_OK,
+  SIM_EF_NOT_FOUND,
+  SIM_EF_ACCESS_DENIED,
+} SimEfResult;
+
+/* Contents of an elementary file by id (0x2FE2 ICCID, 0x6F07 IMSI, 0x6FAD AD, 0x6F46 SPN);
+ * NULL with *res set when absent or not readable yet. */
+GByteArray *sim_core_read_ef(SimCore *core, guint16 id, SimEfResult *res);
+
+/* IMSI readable (SIM present and unlocked) */
+gboolean sim_core_sim_readable(SimCore *core);
+
+/* Radio / registration */
+gboolean sim_core_radio_on(SimCore *core);
+void sim_core_set_radio(SimCore *core, gboolean on);
+SimRegState sim_core_reg_state(SimCore *core);
+/* Serving operator, valid when registered. */
+const SimOperator *sim_core_serving_operator(SimCore *core);
+gboolean sim_core_is_roaming(SimCore *core);
+/* mccmnc == NULL: automatic.  Returns FALSE if the operator is unknown. */
+gboolean sim_core_register(SimCore *core, const char *mccmnc);
+gboolean sim_core_manual_selection(SimCore *core);
+/* All operators visible in a scan, home first. */
+GPtrArray *sim_core_visible_operators(SimCore *core);
+
+/* Data sessions */
+SimSession *sim_core_session_start(SimCore *core, guint owner, const char *apn, const char *user,
+                                   SimIpFamily family, const char **error_reason);
+SimSession *sim_core_session_lookup(SimCore *core, guint32 handle);
+/* First session owned by owner, or NULL. */
+SimSession *sim_core_session_by_owner(SimCore *core, guint owner);
+/* Host-initiated stop; no notification. */
+void sim_core_session_stop(SimCore *core, SimSession *session);
+void sim_core_session_stop_owner(SimCore *core, guint owner);
+/* Network-initiated stop of all sessions (SIGUSR1). */
+void sim_core_drop_all_sessions(SimCore *core);
+
+/* helpers */
+void sim_split_mccmnc(const char *mccmnc, guint16 *mcc, guint16 *mnc, gboolean *three_digit_mnc);
+
+G_END_DECLS

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Helpers shared by the modem-sim tests: run the simulator, watch its log."""
+
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+READY_TIMEOUT = 10
+CMD_TIMEOUT = 30
+
+
+class Failure(Exception):
+    pass
+
+
+class Sim:
+    """modem-sim child with its stderr collected line by line (and echoed, indented)."""
+
+    def __init__(self, binary, args, pass_fds=()):
+        self.lines = []
+        self.cond = threading.Condition()
+        self.proc = subprocess.Popen([binary] + list(args), stderr=subprocess.PIPE, text=True,
+                                     pass_fds=pass_fds)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            line = line.rstrip("\n")
+            sys.stderr.write("  | " + line + "\n")
+            with self.cond:
+                self.lines.append(line)
+                self.cond.notify_all()
+        with self.cond:
+            self.lines.append(None)  # EOF marker
+            self.cond.notify_all()
+
+    def wait_line(self, pattern, timeout=READY_TIMEOUT):
+        """First log line matching pattern; waits for it up to timeout seconds."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for line in self.lines:
+                    if line is None:
+                        raise Failure("modem-sim exited while waiting for %r" % pattern)
+                    if rx.search(line):
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Failure("timeout waiting for log line %r" % pattern)
+                self.cond.wait(left)
+
+    def wait_ready(self):
+        self.wait_line(r"^sim: ready$")
+
+    def wait_exit(self, timeout=10):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise Failure("modem-sim did not exit")
+
+    def stop(self):
+        """SIGTERM, and the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.reader.join(timeout=5)
+        return self.proc.returncode
+
+
+def run_tool(cmd, expect_ok=True):
+    """Run a peer tool with a deadline; stdout+stderr as one string."""
+    print("$ " + " ".join(cmd), flush=True)
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=CMD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise Failure("timed out: %s" % " ".join(cmd))
+    print(r.stdout, end="", flush=True)
+    if r.stderr.strip():
+        print("  (stderr) " + r.stderr.strip().replace("\n", "\n  (stderr) "), flush=True)
+    if expect_ok and r.returncode != 0:
+        raise Failure("%s failed (%d)" % (" ".join(cmd), r.returncode))
+    if not expect_ok and r.returncode == 0:
+        raise Failure("%s unexpectedly succeeded" % " ".join(cmd))
+    return r.stdout + r.stderr
+
+
+def field(text, name, index=0):
+    """Value of a line like "   Name: 'value'" (optionally prefixed by "[device]")."""
+    found = re.findall(r"^(?:\[[^\]\n]*\])?\s*%s:\s*'?([^'\n]*)'?\s*$" % re.escape(name), text,
+                       re.M)
+    if len(found) <= index:
+        raise Failure("no field %r in:\n%s" % (name, text))
+    return found[index]
+
+
+def check(what, got, want):
+    if got != want:
+        raise Failure("%s: got %r, want %r" % (what, got, want))
+    print("ok: %s = %r" % (what, got), flush=True)
+
+
+def ok(what, cond):
+    if not cond:
+        raise Failure(what)
+    print("ok: " + what, flush=True)

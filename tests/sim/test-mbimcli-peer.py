@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Check modem-sim's MBIM against an independent implementation: mbimcli (libmbim-utils).
+
+Usage: test-mbimcli-peer.py PATH-TO-MODEM-SIM
+Exit 77 (skip) when mbimcli is not installed.
+"""
+
+import os
+import shutil
+import signal
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from simtest import Failure, Sim, check, field, ok, run_tool  # noqa: E402
+
+SIM_ARGS = {
+    "model": "MBIM Sim M2",
+    "revision": "MBIMREV-1.2.3",
+    "imei": "353490069873319",
+    "iccid": "89014103211118510720",
+    "imsi": "310410123456789",
+    "home-operator": "310410:Peer Wireless",
+    "visible-operator": "310260:Other Wireless",
+    "sim-pin": "1357",
+    "rssi": "-73",  # coded (dBm + 113) / 2 = 20
+    "ip4": "198.51.100.7/26",
+    "gateway4": "198.51.100.1",
+    "dns4": "198.51.100.53",
+    "mtu": "1400",
+    "ip6": "2001:db8:77::7/64",
+    "gateway6": "2001:db8:77::1",
+    "dns6": "2001:db8:77::53",
+}
+
+
+def mbimcli(link, *args, expect_ok=True):
+    return run_tool(["mbimcli", "-d", link] + list(args), expect_ok)
+
+
+def run(binary, tmp):
+    link = os.path.join(tmp, "cdc-wdm-mbim")
+    args = ["--protocol=mbim", "--link=" + link]
+    args += ["--%s=%s" % kv for kv in SIM_ARGS.items()]
+    sim = Sim(binary, args)
+    try:
+        sim.wait_ready()
+
+        out = mbimcli(link, "--query-device-caps")
+        check("device id (IMEI)", field(out, "Device ID"), SIM_ARGS["imei"])
+        check("firmware info", field(out, "Firmware info"), SIM_ARGS["revision"])
+        check("hardware info", field(out, "Hardware info"), SIM_ARGS["model"])
+        sim.wait_line(r"^sim: rx mbim Open tid=\d+$", 1)
+        sim.wait_line(r"^sim: rx mbim BasicConnect DeviceCaps query tid=\d+$", 1)
+
+        # --- locked SIM ---
+        out = mbimcli(link, "--query-subscriber-ready-status")
+        check("ready state while locked", field(out, "Ready state"), "device-locked")
+        check("ICCID", field(out, "SIM ICCID"), SIM_ARGS["iccid"])
+        out = mbimcli(link, "--query-pin-state")
+        check("PIN state", field(out, "PIN state"), "locked")
+        check("PIN type", field(out, "PIN type"), "pin1")
+        check("attempts", field(out, "Remaining attempts"), "3")
+        out = mbimcli(link, "--query-registration-state", expect_ok=True)
+        check("register state while locked", field(out, "Register state"), "deregistered")
+
+        mbimcli(link, "--enter-pin=0000", expect_ok=False)
+        sim.wait_line(r"^sim: rx mbim BasicConnect Pin set tid=\d+ pin-type=2 operation=0 pin=0000$", 1)
+        out = mbimcli(link, "--query-pin-state")
+        check("attempts after wrong PIN", field(out, "Remaining attempts"), "2")
+        mbimcli(link, "--enter-pin=" + SIM_ARGS["sim-pin"])
+        out = mbimcli(link, "--query-pin-state")
+        check("PIN state after PIN", field(out, "PIN state"), "unlocked")
+        out = mbimcli(link, "--query-subscriber-ready-status")
+        check("ready state", field(out, "Ready state"), "initialized")
+        check("subscriber id (IMSI)", field(out, "Subscriber ID"), SIM_ARGS["imsi"])
+
+        # --- network ---
+        out = mbimcli(link, "--query-radio-state")
+        check("software radio", field(out, "Software radio state"), "on")
+        out = mbimcli(link, "--query-registration-state")
+        mccmnc, name = SIM_ARGS["home-operator"].split(":")
+        check("register state", field(out, "Register state"), "home")
+        check("provider id", field(out, "Provider ID"), mccmnc)
+        check("provider name", field(out, "Provider name"), name)
+        out = mbimcli(link, "--query-home-provider")
+        check("home provider", field(out, "Provider ID"), mccmnc)
+        out = mbimcli(link, "--query-visible-providers")
+        ok("visible providers lists both operators",
+           "Other Wireless" in out and "Peer Wireless" in out)
+        out = mbimcli(link, "--query-signal-state")
+        check("coded RSSI", field(out, "RSSI [0-31,99]"), str((int(SIM_ARGS["rssi"]) + 113) // 2))
+        out = mbimcli(link, "--query-packet-service-state")
+        check("packet service", field(out, "Packet service state"), "attached")
+
+        # --- radio off/on through the set path ---
+        mbimcli(link, "--set-radio-state=off")
+        out = mbimcli(link, "--query-registration-state")
+        check("register state with radio off", field(out, "Register state"), "deregistered")
+        mbimcli(link, "--set-radio-state=on")
+        out = mbimcli(link, "--query-registration-state")
+        check("register state with radio back on", field(out, "Register state"), "home")
+
+        # --- data session ---
+        out = mbimcli(link, "--connect=access-string=internet,ip-type=ipv4v6,username=joe,"
+                      "password=pw,auth=pap", "--no-close")
+        check("activation state", field(out, "Activation state"), "activated")
+        check("IP type", field(out, "IP type"), "ipv4v6")
+        sim.wait_line(r"^sim: rx mbim BasicConnect Connect set tid=\d+ session=0 activate "
+                      r"apn=internet user=joe password=pw auth=1 ip-type=3$", 1)
+        addr4 = SIM_ARGS["ip4"]
+        check("IPv4 address", field(out, "IP [0]", 0), addr4)
+        check("IPv4 gateway", field(out, "Gateway", 0), SIM_ARGS["gateway4"])
+        check("IPv4 DNS", field(out, "DNS [0]", 0), SIM_ARGS["dns4"])
+        check("IPv4 MTU", field(out, "MTU", 0), SIM_ARGS["mtu"])
+        check("IPv6 address", field(out, "IP [0]", 1), SIM_ARGS["ip6"])
+        check("IPv6 gateway", field(out, "Gateway", 1), SIM_ARGS["gateway6"])
+        check("IPv6 DNS", field(out, "DNS [0]", 1), SIM_ARGS["dns6"])
+
+        out = mbimcli(link, "--query-ip-configuration=0")
+        check("IPv4 address (query)", field(out, "IP [0]", 0), addr4)
+        out = mbimcli(link, "--query-connection-state=0")
+        check("connection state", field(out, "Activation state"), "activated")
+
+        out = mbimcli(link, "--disconnect=0")
+        check("deactivated", field(out, "Activation state"), "deactivated")
+        out = mbimcli(link, "--query-connection-state=0")
+        check("connection state after disconnect", field(out, "Activation state"), "deactivated")
+        mbimcli(link, "--query-ip-configuration=0", expect_ok=False)
+
+        # --- network-initiated drop ---
+        mbimcli(link, "--connect=access-string=internet,ip-type=ipv4")
+        sim.proc.send_signal(signal.SIGUSR1)
+        sim.wait_line(r"^sim: event: network disconnected session", 5)
+        out = mbimcli(link, "--query-connection-state=0")
+        check("connection state after network drop", field(out, "Activation state"),
+              "deactivated")
+    finally:
+        rc = sim.stop()
+    if rc != 0:
+        raise Failure("modem-sim exited with %r after SIGTERM" % rc)
+    if os.path.lexists(link):
+        raise Failure("link %s left behind" % link)
+    print("ok: modem-sim exited 0 and removed its link")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    if shutil.which("mbimcli") is None:
+        print("mbimcli not installed: skipping")
+        return 77
+    with tempfile.TemporaryDirectory(prefix="modem-sim-") as tmp:
+        try:
+            run(os.path.abspath(sys.argv[1]), tmp)
+        except Failure as e:
+            print("FAIL: %s" % e, flush=True)
+            return 1
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
