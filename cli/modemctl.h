@@ -1,0 +1,87 @@
+/* modemctl: shared state of the command-line client. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mdbus-generated.h"
+#include "output.h"
+
+G_BEGIN_DECLS
+
+#define MODEMCTL_DEFAULT_TIMEOUT 30
+#define MODEMCTL_LONG_TIMEOUT 120
+
+typedef struct {
+  GDBusConnection *connection;
+  GDBusObjectManager *manager; /* ObjectManager client at /org/example/Modem1 */
+  OutputType output_type;
+  guint timeout;        /* seconds, --timeout */
+  gboolean timeout_set; /* --timeout given: it wins over the long default of scans */
+} Ctx;
+
+/* Sets the proxy's call timeout from --timeout (or the long default for scans/connects). */
+void ctx_set_timeout(Ctx *ctx, gpointer proxy, gboolean long_operation);
+
+/* Prints "error: ..." on stderr; returns EXIT_FAILURE. */
+int ctx_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
+/* Prints "error: <D-Bus error name>: <message>" (or "error: <message>" for local errors). */
+int ctx_fail_error(const GError *error);
+
+/* Human-only success message ("successfully enabled the modem"). */
+void ctx_success(Ctx *ctx, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+/* Modems known to the ObjectManager, sorted by index (MdbusObject, owned). */
+GList *ctx_list_modems(Ctx *ctx);
+/* Looks up a modem by selector ("0", path, "any"). */
+MdbusObject *ctx_find_modem(Ctx *ctx, const char *selector, GError **error);
+MdbusSim *ctx_find_sim(Ctx *ctx, const char *path, GError **error);
+MdbusBearer *ctx_find_bearer(Ctx *ctx, const char *path, GError **error);
+
+/* Options of the modem, SIM and bearer groups. */
+typedef struct {
+  /* modem */
+  gboolean enable;
+  gboolean disable;
+  gboolean power_low;
+  gboolean power_on;
+  gboolean power_off;
+  gboolean reset;
+  char *create_bearer;
+  char *delete_bearer;
+  char *simple_connect;
+  gboolean simple_disconnect;
+  gboolean scan_3gpp;
+  gboolean register_home;
+  char *register_in_operator;
+  char *set_allowed_modes;
+  char *set_preferred_mode;
+  char *set_current_bands;
+  int signal_setup;
+  gboolean signal_get;
+  char *command;
+  gboolean monitor_state;
+  /* SIM */
+  char *pin;
+  char *puk;
+  gboolean enable_pin;
+  gboolean disable_pin;
+  char *change_pin;
+  /* bearer */
+  gboolean connect;
+  gboolean disconnect;
+} ModemctlOptions;
+
+int modemctl_modem_show(Ctx *ctx, MdbusObject *modem);
+int modemctl_modem_run(Ctx *ctx, MdbusObject *modem, const ModemctlOptions *opts);
+int modemctl_sim_show(Ctx *ctx, MdbusSim *sim);
+int modemctl_sim_run(Ctx *ctx, MdbusSim *sim, const ModemctlOptions *opts);
+int modemctl_bearer_show(Ctx *ctx, MdbusBearer *bearer);
+int modemctl_bearer_run(Ctx *ctx, MdbusBearer *bearer, const ModemctlOptions *opts);
+
+/* Adds the bearer's fields to output (used by --create-bearer, -b). */
+void modemctl_bearer_add_fields(Output *output, MdbusBearer *bearer);
+
+/* One line of the modem list: "/org/example/Modem1/Modem/0 [manufacturer] model". */
+char *modemctl_modem_describe(MdbusObject *modem);
+
+G_END_DECLS
