@@ -120,6 +120,9 @@ main(int argc, char **argv)
     mmd_manager_shutdown(daemon.manager);
   g_bus_unown_name(owner_id);
   g_clear_object(&daemon.manager);
+  /* Let cancelled work (port probes in flight) finish and free itself. */
+  for (guint i = 0; i < 100 && g_main_context_iteration(NULL, FALSE); i++)
+    ;
   g_ptr_array_unref(daemon.static_groups);
   g_main_loop_unref(daemon.loop);
   return daemon.exit_code;

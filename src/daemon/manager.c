@@ -2,22 +2,35 @@
 
 #include "manager.h"
 
+#include <string.h>
+
 #include "auth.h"
 #include "config.h"
+#include "device.h"
 #include "log.h"
 #include "mmd-errors.h"
 #include "modem.h"
 #include "plugin.h"
+#include "probe.h"
 #include "sim.h"
+#include "sysfs.h"
 #include "bearer.h"
+#if WITH_UDEV
+#include "port-monitor.h"
+#endif
 
-/* A set of ports that form one modem, and the modem made of them, if any. */
+/* A set of ports that form one modem, and the modem made of them, if any.
+ * Declared (--port) devices have ports; discovered ones (udev,
+ * ReportKernelEvent) have a device whose ready ports make the modem. */
 typedef struct {
   char *uid;
-  GPtrArray *ports; /* MmdPort */
+  GPtrArray *ports;  /* MmdPort, declared devices */
+  MmdDevice *device; /* discovered devices, else NULL */
   MmdModem *modem;
   char *inhibitor; /* bus name holding the device, or NULL */
   guint inhibitor_watch;
+  gboolean dirty;  /* ports changed in the batch being handled */
+  gboolean logged; /* "ignored" said once */
 } DeviceEntry;
 
 struct _MmdManager {
@@ -30,6 +43,9 @@ struct _MmdManager {
   guint next_modem_index;
   guint next_sim_index;
   guint next_bearer_index;
+#if WITH_UDEV
+  MmdPortMonitor *monitor; /* NULL: udev not in charge, ReportKernelEvent is */
+#endif
 };
 
 G_DEFINE_TYPE(MmdManager, mmd_manager, G_TYPE_OBJECT)
@@ -39,7 +55,8 @@ device_entry_free(DeviceEntry *entry)
 {
   g_clear_handle_id(&entry->inhibitor_watch, g_bus_unwatch_name);
   g_clear_object(&entry->modem);
-  g_ptr_array_unref(entry->ports);
+  g_clear_pointer(&entry->ports, g_ptr_array_unref);
+  g_clear_pointer(&entry->device, mmd_device_free);
   g_free(entry->inhibitor);
   g_free(entry->uid);
   g_free(entry);
@@ -51,6 +68,9 @@ mmd_manager_dispose(GObject *object)
   MmdManager *self = MMD_MANAGER(object);
 
   mmd_manager_shutdown(self);
+#if WITH_UDEV
+  g_clear_pointer(&self->monitor, mmd_port_monitor_free);
+#endif
   g_clear_pointer(&self->devices, g_ptr_array_unref);
   g_clear_object(&self->iface);
   g_clear_object(&self->object_manager);
@@ -86,16 +106,25 @@ create_modem(MmdManager *self, DeviceEntry *entry)
 {
   const MmdPort *primary = NULL;
   const MmdPlugin *plugin;
+  g_autoptr(GPtrArray) ports = NULL;
 
   if (entry->modem || entry->inhibitor)
     return;
-  plugin = mmd_plugins_find_for_ports(entry->ports, &primary);
+  if (entry->device) {
+    if (entry->device->ignored)
+      return;
+    ports = mmd_device_ready_ports(entry->device);
+  } else {
+    ports = g_ptr_array_ref(entry->ports);
+  }
+  plugin = mmd_plugins_find_for_ports(ports, &primary);
   if (!plugin) {
-    g_warning("No plugin drives the ports of %s", entry->uid);
+    if (!entry->device)
+      g_warning("No plugin drives the ports of %s", entry->uid);
     return;
   }
-  entry->modem = mmd_modem_new(self, self->next_modem_index++, entry->uid, NULL, plugin,
-                               entry->ports);
+  entry->modem = mmd_modem_new(self, self->next_modem_index++, entry->uid,
+                               entry->device ? entry->device->physdev : NULL, plugin, ports);
   g_message("%s: %s modem on %s", mmd_modem_get_path(entry->modem), plugin->name,
             primary->path ? primary->path : primary->name);
   mmd_manager_export(self, mmd_modem_get_object(entry->modem));
@@ -127,15 +156,260 @@ destroy_modem(MmdManager *self, DeviceEntry *entry)
   unexport_modem_objects(self, modem);
 }
 
+/* Discovery: port events from udev or ReportKernelEvent, grouped by device */
+
+static DeviceEntry *
+find_entry_for_port(MmdManager *self, const char *subsystem, const char *name,
+                    MmdDevicePort **out_port)
+{
+  for (guint i = 0; i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+    MmdDevicePort *port;
+
+    if (!entry->device)
+      continue;
+    port = mmd_device_find_port(entry->device, subsystem, name);
+    if (port) {
+      *out_port = port;
+      return entry;
+    }
+  }
+  return NULL;
+}
+
+static DeviceEntry *
+find_entry_for_device(MmdManager *self, MmdDevice *device)
+{
+  for (guint i = 0; i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+    if (entry->device == device)
+      return entry;
+  }
+  return NULL;
+}
+
+/* The port the modem's plugin drives (the first port it supports). */
+static const MmdPort *
+modem_primary_port(MmdModem *modem)
+{
+  const MmdPlugin *plugin = mmd_modem_get_plugin(modem);
+  GPtrArray *ports = mmd_modem_get_ports(modem);
+
+  for (guint i = 0; i < ports->len; i++) {
+    const MmdPort *port = g_ptr_array_index(ports, i);
+    if (plugin->supports_port(port->type))
+      return port;
+  }
+  return NULL;
+}
+
+static void evaluate_device(MmdManager *self, DeviceEntry *entry);
+
+static void
+on_probe_done(MmdDevicePort *port, gpointer user_data)
+{
+  MmdManager *self = user_data;
+  DeviceEntry *entry = find_entry_for_device(self, port->device);
+
+  if (port->state == MMD_DEVICE_PORT_IGNORED)
+    g_message("%s: no answer to AT, ignored", port->name);
+  if (entry)
+    evaluate_device(self, entry);
+}
+
+/* Probe what may be probed, then create the modem or bring it up to date. */
+static void
+evaluate_device(MmdManager *self, DeviceEntry *entry)
+{
+  MmdDevice *device = entry->device;
+  g_autoptr(GPtrArray) ready = NULL;
+  const MmdPlugin *best;
+
+  if (device->ignored) {
+    if (!entry->logged)
+      g_message("%s: ignored by udev rule, not touched", entry->uid);
+    entry->logged = TRUE;
+    return;
+  }
+  if (entry->inhibitor)
+    return;
+  if (mmd_device_is_candidate(device)) {
+    for (guint i = 0; i < device->ports->len; i++) {
+      MmdDevicePort *port = g_ptr_array_index(device->ports, i);
+      if (port->state == MMD_DEVICE_PORT_WAITING)
+        mmd_probe_port(port, on_probe_done, self);
+    }
+  }
+
+  ready = mmd_device_ready_ports(device);
+  best = mmd_plugins_find_for_ports(ready, NULL);
+  if (!best)
+    return;
+  if (entry->modem && mmd_modem_get_plugin(entry->modem)->priority > best->priority) {
+    /* A better control port arrived late (QMI after an AT port answered). */
+    g_message("%s: %s port appeared, %s modem replaced", entry->uid, best->name,
+              mmd_modem_get_plugin(entry->modem)->name);
+    destroy_modem(self, entry);
+  }
+  if (!entry->modem) {
+    create_modem(self, entry);
+    return;
+  }
+  for (guint i = 0; i < ready->len; i++)
+    mmd_modem_add_port(entry->modem, g_ptr_array_index(ready, i));
+}
+
+static void
+port_removed(MmdManager *self, DeviceEntry *entry, MmdDevicePort *port)
+{
+  g_autofree char *name = g_strdup(port->name);
+  gboolean was_ready = port->state == MMD_DEVICE_PORT_READY;
+
+  mmd_device_remove_port(entry->device, port); /* cancels its probe */
+  if (entry->modem && was_ready) {
+    const MmdPort *primary = modem_primary_port(entry->modem);
+
+    if (primary && g_strcmp0(primary->name, name) == 0) {
+      g_message("%s: control port %s gone", mmd_modem_get_path(entry->modem), name);
+      destroy_modem(self, entry);
+    } else {
+      mmd_modem_remove_port(entry->modem, name);
+    }
+  }
+  if (entry->device->ports->len == 0 && !entry->inhibitor) {
+    g_debug("%s: last port gone", entry->uid);
+    g_ptr_array_remove(self->devices, entry);
+  }
+}
+
+static void
+port_added(MmdManager *self, const MmdPortEvent *event)
+{
+  g_autofree char *uid = NULL;
+  g_autofree char *physdev = NULL;
+  MmdDevicePort *known = NULL;
+  DeviceEntry *entry;
+  MmdDevicePort *port;
+  gboolean ignore_device;
+
+  if (!event->syspath || strstr(event->syspath, "/devices/virtual/"))
+    return;
+  entry = find_entry_for_port(self, event->subsystem, event->name, &known);
+  if (entry) {
+    if (g_strcmp0(known->syspath, event->syspath) == 0)
+      return;                         /* seen already (enumeration racing an event, ScanDevices) */
+    port_removed(self, entry, known); /* same name, another device: it moved */
+  }
+  port = mmd_device_port_new_from_event(event, &uid, &physdev, &ignore_device);
+  entry = find_device(self, uid);
+  if (entry && !entry->device) {
+    g_warning("%s: %s is declared with --port, not discovered", uid, event->name);
+    mmd_device_port_free(port);
+    return;
+  }
+  if (!entry) {
+    entry = g_new0(DeviceEntry, 1);
+    entry->uid = g_strdup(uid);
+    entry->device = mmd_device_new(uid, physdev);
+    g_ptr_array_add(self->devices, entry);
+  }
+  if (ignore_device)
+    entry->device->ignored = TRUE;
+  mmd_device_add_port(entry->device, port);
+  mmd_probe_classify(port);
+  g_debug("%s: port %s/%s driver %s hints 0x%x state %d type %d", uid, event->subsystem,
+          event->name, port->driver ? port->driver : "-", port->hints, port->state, port->type);
+  entry->dirty = TRUE;
+}
+
+/* One batch of port events: all ports first, then the devices they touched. */
+static void
+handle_port_events(GPtrArray *events, gpointer user_data)
+{
+  MmdManager *self = user_data;
+
+  for (guint i = 0; i < events->len; i++) {
+    const MmdPortEvent *event = g_ptr_array_index(events, i);
+
+    if (g_strcmp0(event->action, "remove") == 0) {
+      MmdDevicePort *port = NULL;
+      DeviceEntry *entry = find_entry_for_port(self, event->subsystem, event->name, &port);
+      if (entry)
+        port_removed(self, entry, port);
+    } else {
+      port_added(self, event);
+    }
+  }
+  for (guint i = 0; i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+    if (entry->dirty) {
+      entry->dirty = FALSE;
+      evaluate_device(self, entry);
+    }
+  }
+}
+
+static const char *const discovery_subsystems[] = { "tty", "usbmisc", "net", "wwan" };
+
+/* Without udev: every port sysfs lists now, as "add" events. */
+static void
+enumerate_sysfs(MmdManager *self)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_port_event_free);
+
+  for (guint s = 0; s < G_N_ELEMENTS(discovery_subsystems); s++) {
+    g_autofree char *path = g_build_filename("/sys/class", discovery_subsystems[s], NULL);
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+      MmdPortEvent *event = mmd_port_event_new("add", discovery_subsystems[s], name);
+      if (mmd_port_event_fill_from_sysfs(event))
+        g_ptr_array_add(events, event);
+      else
+        mmd_port_event_free(event);
+    }
+  }
+  handle_port_events(events, self);
+}
+
+static gboolean
+udev_in_charge(MmdManager *self)
+{
+#if WITH_UDEV
+  return self->monitor != NULL;
+#else
+  return FALSE;
+#endif
+}
+
 /* D-Bus methods */
+
+/* Brings back modems that are gone and looks for ports again. */
+static void
+scan_devices(MmdManager *self)
+{
+#if WITH_UDEV
+  if (self->monitor)
+    mmd_port_monitor_enumerate(self->monitor);
+  else
+#endif
+    enumerate_sysfs(self);
+  for (guint i = 0; i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+    if (entry->device)
+      evaluate_device(self, entry);
+    else
+      create_modem(self, entry);
+  }
+}
 
 static void
 do_scan_devices(GObject *target, GDBusMethodInvocation *invocation)
 {
   MmdManager *self = MMD_MANAGER(target);
 
-  for (guint i = 0; i < self->devices->len; i++)
-    create_modem(self, g_ptr_array_index(self->devices, i));
+  scan_devices(self);
   mdbus_manager_complete_scan_devices(self->iface, invocation);
 }
 
@@ -174,23 +448,54 @@ handle_set_logging(MdbusManager *iface, GDBusMethodInvocation *invocation, const
 static void
 do_report_kernel_event(GObject *target, GDBusMethodInvocation *invocation)
 {
+  MmdManager *self = MMD_MANAGER(target);
   g_autoptr(GVariant) dict = NULL;
-  const char *action = NULL, *subsystem = NULL, *name = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const char *action = NULL, *subsystem = NULL, *name = NULL, *uid = NULL;
+  MmdPortEvent *event;
 
   g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(@a{sv})", &dict);
   g_variant_lookup(dict, "action", "&s", &action);
   g_variant_lookup(dict, "subsystem", "&s", &subsystem);
   g_variant_lookup(dict, "name", "&s", &name);
+  g_variant_lookup(dict, "uid", "&s", &uid);
   if (!action || !subsystem || !name ||
       (g_strcmp0(action, "add") != 0 && g_strcmp0(action, "remove") != 0)) {
     g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
                                           "Need 'action' (add or remove), 'subsystem' and 'name'");
     return;
   }
-  g_dbus_method_invocation_return_error(
-      invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
-      "Kernel events need port discovery, which this build does not have yet; "
-      "declare ports with --port");
+  if (udev_in_charge(self)) {
+    g_dbus_method_invocation_return_error(
+        invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
+        "udev is in charge of port discovery: kernel events are only taken from callers "
+        "on systems without udev");
+    return;
+  }
+  if (!name[0] || strchr(name, '/') || !subsystem[0] || strchr(subsystem, '/')) {
+    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
+                                          "Invalid port name '%s' or subsystem '%s'", name,
+                                          subsystem);
+    return;
+  }
+  if (!g_strv_contains(discovery_subsystems, subsystem)) {
+    /* Hotplug scripts report everything; only ports of modems are ours. */
+    mdbus_manager_complete_report_kernel_event(self->iface, invocation);
+    return;
+  }
+  event = mmd_port_event_new(action, subsystem, name);
+  event->uid = g_strdup(uid && uid[0] ? uid : NULL);
+  if (g_str_equal(action, "add") && !mmd_port_event_fill_from_sysfs(event)) {
+    mmd_port_event_free(event);
+    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_NOT_FOUND,
+                                          "No %s port '%s' in sysfs", subsystem, name);
+    return;
+  }
+  g_message("Kernel event: %s %s/%s", action, subsystem, name);
+  events = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_port_event_free);
+  g_ptr_array_add(events, event);
+  handle_port_events(events, self);
+  mdbus_manager_complete_report_kernel_event(self->iface, invocation);
 }
 
 static gboolean
@@ -202,18 +507,41 @@ handle_report_kernel_event(MdbusManager *iface, GDBusMethodInvocation *invocatio
 }
 
 static void
+inhibit_entry(MmdManager *self, DeviceEntry *entry, const char *holder)
+{
+  destroy_modem(self, entry);
+  for (guint i = 0; entry->device && i < entry->device->ports->len; i++)
+    mmd_probe_cancel(g_ptr_array_index(entry->device->ports, i));
+  entry->inhibitor = g_strdup(holder);
+}
+
+/* Takes the ports back; a discovered device whose ports all went away
+ * meanwhile is forgotten. entry may be freed. */
+static void
+uninhibit_entry(MmdManager *self, DeviceEntry *entry)
+{
+  g_clear_handle_id(&entry->inhibitor_watch, g_bus_unwatch_name);
+  g_clear_pointer(&entry->inhibitor, g_free);
+  if (!entry->device) {
+    create_modem(self, entry);
+  } else if (entry->device->ports->len == 0) {
+    g_ptr_array_remove(self->devices, entry);
+  } else {
+    evaluate_device(self, entry);
+  }
+}
+
+static void
 inhibitor_vanished(GDBusConnection *connection, const char *name, gpointer user_data)
 {
   MmdManager *self = user_data;
 
-  for (guint i = 0; i < self->devices->len; i++) {
+  for (guint i = self->devices->len; i-- > 0;) {
     DeviceEntry *entry = g_ptr_array_index(self->devices, i);
     if (g_strcmp0(entry->inhibitor, name) != 0)
       continue;
     g_message("%s left the bus: uninhibiting %s", name, entry->uid);
-    g_clear_handle_id(&entry->inhibitor_watch, g_bus_unwatch_name);
-    g_clear_pointer(&entry->inhibitor, g_free);
-    create_modem(self, entry);
+    uninhibit_entry(self, entry);
   }
 }
 
@@ -243,17 +571,14 @@ do_inhibit_device(GObject *target, GDBusMethodInvocation *invocation)
     return;
   }
   if (inhibit) {
-    destroy_modem(self, entry);
-    entry->inhibitor = g_strdup(sender);
+    inhibit_entry(self, entry, sender);
     entry->inhibitor_watch = g_bus_watch_name_on_connection(
         self->connection, sender, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL, inhibitor_vanished, self,
         NULL);
     g_message("%s inhibited by %s", uid, sender);
   } else {
-    g_clear_handle_id(&entry->inhibitor_watch, g_bus_unwatch_name);
-    g_clear_pointer(&entry->inhibitor, g_free);
     g_message("%s uninhibited", uid);
-    create_modem(self, entry);
+    uninhibit_entry(self, entry);
   }
   mdbus_manager_complete_inhibit_device(self->iface, invocation);
 }
@@ -305,11 +630,28 @@ mmd_manager_start(MmdManager *self)
 {
   for (guint i = 0; i < self->devices->len; i++)
     create_modem(self, g_ptr_array_index(self->devices, i));
+#if WITH_UDEV
+  {
+    g_autoptr(GError) error = NULL;
+
+    self->monitor = mmd_port_monitor_new(handle_port_events, self, &error);
+    if (self->monitor) {
+      mmd_port_monitor_enumerate(self->monitor);
+    } else {
+      g_warning("%s: ports are taken from ReportKernelEvent and ScanDevices", error->message);
+    }
+  }
+#else
+  g_message("Built without udev: ports are taken from ReportKernelEvent and ScanDevices");
+#endif
 }
 
 void
 mmd_manager_shutdown(MmdManager *self)
 {
+#if WITH_UDEV
+  g_clear_pointer(&self->monitor, mmd_port_monitor_free);
+#endif
   for (guint i = 0; self->devices && i < self->devices->len; i++)
     destroy_modem(self, g_ptr_array_index(self->devices, i));
   if (self->iface && g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self->iface)))

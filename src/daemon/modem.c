@@ -263,6 +263,49 @@ mmd_modem_find_port(MmdModem *self, MmdModemPortType type)
   return NULL;
 }
 
+static void
+ports_changed(MmdModem *self)
+{
+  g_auto(GStrv) drivers = drivers_strv(self->ports);
+
+  mdbus_modem_set_ports(self->iface_modem, ports_variant(self->ports));
+  mdbus_modem_set_drivers(self->iface_modem, (const char *const *)drivers);
+  g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->iface_modem));
+}
+
+void
+mmd_modem_add_port(MmdModem *self, const MmdPort *port)
+{
+  for (guint i = 0; i < self->ports->len; i++) {
+    const MmdPort *have = g_ptr_array_index(self->ports, i);
+    if (g_strcmp0(have->name, port->name) == 0)
+      return;
+  }
+  g_ptr_array_add(self->ports, mmd_port_copy(port));
+  g_message("%s: port %s added", self->path, port->name);
+  ports_changed(self);
+}
+
+void
+mmd_modem_remove_port(MmdModem *self, const char *name)
+{
+  for (guint i = 0; i < self->ports->len; i++) {
+    const MmdPort *have = g_ptr_array_index(self->ports, i);
+    if (g_strcmp0(have->name, name) == 0) {
+      g_ptr_array_remove_index(self->ports, i);
+      g_message("%s: port %s removed", self->path, name);
+      ports_changed(self);
+      return;
+    }
+  }
+}
+
+const MmdPlugin *
+mmd_modem_get_plugin(MmdModem *self)
+{
+  return self->plugin;
+}
+
 /* The one place where the state changes. */
 void
 mmd_modem_set_state(MmdModem *self, MmdModemState new_state, MmdModemStateChangeReason reason)

@@ -32,8 +32,15 @@ GPtrArray *mmd_modem_get_ports(MmdModem *self);
 void mmd_modem_start(MmdModem *self);
 /* Tears down bearers and SIM objects and lets go of the ports. */
 void mmd_modem_shutdown(MmdModem *self);
-/* The port named NAME (no /dev prefix) or NULL. */
+/* The first port of this type, or NULL. Backends look the NET port up when
+ * they connect: it may have arrived after the modem was created. */
 const MmdPort *mmd_modem_find_port(MmdModem *self, MmdModemPortType type);
+/* A port that arrived after the modem was created (net port, late AT port):
+ * copied into Ports, Drivers updated. Ignored if a port of that name is there. */
+void mmd_modem_add_port(MmdModem *self, const MmdPort *port);
+/* A secondary port went away: Ports and Drivers updated. */
+void mmd_modem_remove_port(MmdModem *self, const char *name);
+const MmdPlugin *mmd_modem_get_plugin(MmdModem *self);
 
 /* Setters for backends: identity */
 void mmd_modem_set_identity(MmdModem *self, const char *manufacturer, const char *model,

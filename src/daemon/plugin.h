@@ -21,6 +21,17 @@ typedef struct {
    * ports, net ports, AT ports) that the backend may copy; the primary port is
    * the first one of a supported type. */
   MmdBackend *(*create_backend)(MmdModem *modem, GPtrArray *ports);
+
+  /* Fields below are optional (NULL/0); append new ones at the end only, since
+   * plugins use positional initializers. */
+
+  /* Whether a tty port speaks this plugin's protocol (AT): a short exchange
+   * with a short timeout and few retries, then the port is closed again.
+   * port (its path) is only valid during the call: copy what is needed. The
+   * GTask has no source object; its result is a boolean: TRUE if the port
+   * answered, FALSE or an error if not. Cancelled when the port goes away. */
+  void (*probe)(const MmdPort *port, GCancellable *cancellable, GAsyncReadyCallback callback,
+                gpointer user_data);
 } MmdPlugin;
 
 /* Registered plugins, sorted by priority, NULL-terminated. */

@@ -9,7 +9,10 @@
  * until ATE0, as on real modems.
  *
  * Data: AT+CGDCONT / AT+CGAUTH define a context, AT+CGACT activates it and
- * AT+CGPADDR / AT+CGCONTRDP read the addresses (no PPP: ATD fails).
+ * AT+CGPADDR / AT+CGCONTRDP read the addresses.  Or PPP: ATD*99***<cid>#
+ * (or ATD*99#) starts a session and answers CONNECT; the line is then in data
+ * mode until "+++" (online command mode: ATO resumes, ATH hangs up), the peer
+ * closes it (hang up) or the network drops the session (NO CARRIER).
  */
 #include "sim-core.h"
 
@@ -56,10 +59,14 @@ typedef struct {
   gboolean in_command; /* URCs wait until the final result is out */
   GString *pending_urcs;
   AtContext ctx[MAX_CID + 1];
+  int data_cid;       /* context of the PPP call, 0: none */
+  gboolean data_mode; /* bytes from the host are PPP, not commands */
+  int plus_count;     /* '+' seen in a row in data mode */
+  int ws46;           /* radio access selection (+WS46) */
 } SimAt;
 
 /* result of one command */
-typedef enum { R_OK, R_ERROR, R_CME } AtResult;
+typedef enum { R_OK, R_ERROR, R_CME, R_CONNECT, R_NO_CARRIER } AtResult;
 
 typedef struct {
   GString *out; /* information lines, already framed */
@@ -618,6 +625,10 @@ ext_command(SimAt *a, const char *name, char op, const char *params, AtReply *r)
           info(r, "+CGACT: %d,%d", i, sim_core_session_by_owner(a->core, i) ? 1 : 0);
       return R_OK;
     }
+    if (op == 't') {
+      info(r, "+CGACT: (0,1)");
+      return R_OK;
+    }
     if (op != '=' || !arg_int(args, 0, &state) || !arg_int(args, 1, &cid) || cid < 1
         || cid > MAX_CID)
       return cme(r, CME_NOT_SUPPORTED);
@@ -698,10 +709,17 @@ ext_command(SimAt *a, const char *name, char op, const char *params, AtReply *r)
     return R_OK;
   }
   if (!g_ascii_strcasecmp(name, "+WS46")) {
-    if (op == '?')
-      info(r, "+WS46: 28");
-    else if (op == 't')
+    if (op == '?') {
+      info(r, "+WS46: %d", a->ws46);
+    } else if (op == 't') {
       info(r, "+WS46: (12,22,25,28,29,30,31)");
+    } else if (op == '=') {
+      int v = atoi(params);
+
+      if (v != 12 && v != 22 && (v < 25 || v > 31 || v == 26 || v == 27))
+        return R_ERROR;
+      a->ws46 = v;
+    }
     return R_OK;
   }
   return R_ERROR;
@@ -727,6 +745,54 @@ run_ext(SimAt *a, const char *cmd, AtReply *r)
   return ext_command(a, name, 'x', NULL, r);
 }
 
+/* ATD*99***<cid># / ATD*99#: a PPP call on a context. */
+static AtResult
+dial(SimAt *a, const char *number)
+{
+  const char *why = NULL;
+  const char *t;
+  int cid = 1;
+  SimIpFamily fam;
+
+  if (g_str_has_prefix(number, "*99***"))
+    cid = atoi(number + 6);
+  else if (!g_str_has_prefix(number, "*99"))
+    return R_NO_CARRIER; /* voice and CSD calls are not simulated */
+  if (cid < 1 || cid > MAX_CID || a->data_cid)
+    return R_ERROR;
+  t = a->ctx[cid].defined ? a->ctx[cid].pdp_type : "IP";
+  fam = !strcmp(t, "IPV6")     ? SIM_FAMILY_IPV6
+        : !strcmp(t, "IPV4V6") ? SIM_FAMILY_IPV4V6
+                               : SIM_FAMILY_IPV4;
+  if (sim_gate(a)
+      || !sim_core_session_start(a->core, cid, a->ctx[cid].defined ? a->ctx[cid].apn : "",
+                                 a->ctx[cid].user, fam, &why)) {
+    sim_core_log(a->core, "at: dial refused: %s", why ? why : "sim");
+    return R_NO_CARRIER;
+  }
+  a->data_cid = cid;
+  return R_CONNECT;
+}
+
+static void
+leave_data_mode(SimAt *a)
+{
+  if (a->data_mode)
+    sim_core_log(a->core, "at: command mode");
+  a->data_mode = FALSE;
+  a->plus_count = 0;
+}
+
+/* ATH, or the host closed the line (DTR drop) */
+static void
+hang_up(SimAt *a)
+{
+  if (a->data_cid)
+    sim_core_session_stop_owner(a->core, a->data_cid);
+  a->data_cid = 0;
+  leave_data_mode(a);
+}
+
 /* Basic commands, e.g. "E0V1", "Z", "I", "&F", "D*99#". */
 static AtResult
 run_basic(SimAt *a, const char *s, AtReply *r)
@@ -746,7 +812,9 @@ run_basic(SimAt *a, const char *s, AtReply *r)
       continue;
     }
     if (c == 'D')
-      return cme(r, CME_NOT_SUPPORTED); /* no PPP in the simulator */
+      return dial(a, s); /* the rest of the line is the number */
+    if (c == 'O')
+      return a->data_cid ? R_CONNECT : R_NO_CARRIER;
     if (c == 'S') {
       while (*s && *s != ';')
         s++;
@@ -761,6 +829,9 @@ run_basic(SimAt *a, const char *s, AtReply *r)
       case 'Z':
         a->echo = TRUE;
         a->cmee = 0;
+        break;
+      case 'H':
+        hang_up(a);
         break;
       case 'I':
         info(r, "%s\r\n%s\r\nRevision: %s", cfg->manufacturer, cfg->model, cfg->revision);
@@ -837,6 +908,13 @@ handle_line(SimAt *a, const char *line)
   }
   if (res == R_OK) {
     g_string_append(r.out, "\r\nOK\r\n");
+  } else if (res == R_CONNECT) {
+    g_string_append(r.out, "\r\nCONNECT 150000000\r\n");
+    a->data_mode = TRUE;
+    a->plus_count = 0;
+    sim_core_log(a->core, "at: data mode (cid %d)", a->data_cid);
+  } else if (res == R_NO_CARRIER) {
+    g_string_append(r.out, "\r\nNO CARRIER\r\n");
   } else if (res == R_CME && a->cmee == 1) {
     g_string_append_printf(r.out, "\r\n+CME ERROR: %d\r\n", r.cme);
   } else if (res == R_CME && a->cmee == 2) {
@@ -844,7 +922,7 @@ handle_line(SimAt *a, const char *line)
   } else {
     g_string_append(r.out, "\r\nERROR\r\n");
   }
-  if (res != R_OK)
+  if (res != R_OK && res != R_CONNECT)
     sim_core_log(a->core, "at: -> error%s%s", res == R_CME ? " " : "",
                  res == R_CME ? cme_text(r.cme) : "");
   at_send_str(a, r.out->str);
@@ -864,6 +942,16 @@ at_feed(gpointer self, const guint8 *data, gsize len)
   for (gsize i = 0; i < len; i++) {
     char c = data[i];
 
+    if (a->data_mode) {
+      /* PPP frames; "+++" escapes to online command mode */
+      a->plus_count = c == '+' ? a->plus_count + 1 : 0;
+      if (a->plus_count == 3) {
+        sim_core_log(a->core, "rx at +++");
+        leave_data_mode(a);
+        at_send_str(a, "\r\nOK\r\n");
+      }
+      continue;
+    }
     if (c == '\r' || c == '\n') {
       if (a->line->len > 0) {
         g_autofree char *l = g_strdup(a->line->str);
@@ -890,6 +978,8 @@ at_link_reset(gpointer self)
   SimAt *a = self;
 
   g_string_truncate(a->line, 0);
+  if (a->data_cid)
+    hang_up(a);
 }
 
 static void
@@ -908,6 +998,16 @@ at_notify(gpointer self, SimNotify what, gpointer data)
 {
   SimAt *a = self;
 
+  if (what == SIM_NOTIFY_SESSION_DROPPED && a->data_cid
+      && ((SimSession *)data)->owner == (guint)a->data_cid) {
+    /* the PPP call ends: NO CARRIER on the data line */
+    a->data_cid = 0;
+    leave_data_mode(a);
+    urc(a, "NO CARRIER");
+    return;
+  }
+  if (a->data_mode)
+    return; /* URCs are not mixed into PPP frames */
   if (what == SIM_NOTIFY_REGISTRATION) {
     if (a->creg) {
       g_autofree char *l = reg_line(a, "+CREG", a->creg, FALSE);
@@ -941,6 +1041,7 @@ at_create(SimCore *core)
   a->line = g_string_new(NULL);
   a->pending_urcs = g_string_new(NULL);
   a->echo = TRUE;
+  a->ws46 = 28;
   return a;
 }
 

@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simtest import Failure, Sim, check, ok  # noqa: E402
 
 TIMEOUT = 5
-FINAL = ("OK", "ERROR", "+CME ERROR:", "NO CARRIER")
+FINAL = ("OK", "ERROR", "+CME ERROR:", "NO CARRIER", "CONNECT")
 URCS = ("+CREG:", "+CGREG:", "+CEREG:", "+CGEV:")
 
 
@@ -102,9 +102,24 @@ def run(binary, tmp):
     try:
         sim.wait_ready()
         t = Tty(link)
+        # echo is on until ATE0: the command comes back before the result
+        os.write(t.fd, b"AT\r")
+        deadline = time.monotonic() + TIMEOUT
+        while "OK\r\n" not in t.buf:
+            if not t._fill(deadline):
+                raise Failure("no answer to AT")
+        check("echo before ATE0", t.buf, "AT\r\r\nOK\r\n")
+        t.buf = ""
         info, final = t.cmd("AT")
         check("AT", final, "OK")
         t.expect_ok("ATE0")
+        os.write(t.fd, b"AT\r")
+        deadline = time.monotonic() + TIMEOUT
+        while "OK\r\n" not in t.buf:
+            if not t._fill(deadline):
+                raise Failure("no answer to AT after ATE0")
+        check("no echo after ATE0", t.buf, "\r\nOK\r\n")
+        t.buf = ""
         check("+GCAP", t.expect_ok("AT+GCAP"), ["+GCAP: +CGSM,+DS,+ES"])
         check("+CGMI", t.expect_ok("AT+CGMI"), ["AT Works"])
         check("+CGMM", t.expect_ok("AT+CGMM"), ["AT-1"])
@@ -150,7 +165,22 @@ def run(binary, tmp):
         check("registered again", t.urc("+CEREG: 1,") is not None, True)
 
         check("unknown command", t.cmd("AT+XYZZY")[1], "ERROR")
-        check("dial is refused", t.cmd("ATD*99#")[1], "+CME ERROR: 4")
+        # PPP: dial, data mode, escape, hang up
+        info, final = t.cmd("ATD*99***1#")
+        ok("dial answers CONNECT (%s)" % final, final.startswith("CONNECT"))
+        sim.wait_line(r"^sim: event: session up .* apn=internet.sim", 1)
+        os.write(t.fd, b"+++")
+        ok("escape to command mode", t.urc("OK") is not None)
+        t.expect_ok("ATH")
+        sim.wait_line(r"^sim: event: session down", 1)
+        # network-initiated drop while in data mode
+        info, final = t.cmd("ATD*99***1#")
+        ok("dial again answers CONNECT", final.startswith("CONNECT"))
+        sim.proc.send_signal(signal.SIGUSR1)
+        ok("network drop: NO CARRIER", t.urc("NO CARRIER") is not None)
+        t.expect_ok("AT")
+        check("dial without registration", (t.expect_ok("AT+CFUN=4"), t.cmd("ATD*99***1#")[1])[1],
+              "NO CARRIER")
         t.close()
     finally:
         rc = sim.stop()

@@ -1,0 +1,399 @@
+/* The AT channel against a scripted peer on a socketpair: echo, finals,
+ * URCs inside responses, timeouts, cancellation, data mode, hangup. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "at-channel.h"
+#include "mmd-errors.h"
+
+typedef struct {
+  MmdAtChannel *ch;
+  int peer;
+  GMainLoop *loop;
+  GPtrArray *urcs;
+  gboolean gone;
+} Fixture;
+
+typedef struct {
+  char *response;
+  GError *error;
+  gboolean done;
+} Result;
+
+static void
+on_urc(MmdAtChannel *ch, const char *line, gpointer user_data)
+{
+  Fixture *f = user_data;
+  g_ptr_array_add(f->urcs, g_strdup(line));
+}
+
+static void
+on_gone(MmdAtChannel *ch, const GError *error, gpointer user_data)
+{
+  Fixture *f = user_data;
+  f->gone = TRUE;
+}
+
+static void
+setup(Fixture *f, gconstpointer data)
+{
+  int sv[2];
+
+  g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  f->ch = mmd_at_channel_new("test");
+  g_assert_true(mmd_at_channel_open_fd(f->ch, sv[0], NULL));
+  f->peer = sv[1];
+  f->urcs = g_ptr_array_new_with_free_func(g_free);
+  mmd_at_channel_add_urc_handler(f->ch, "+CREG:", on_urc, f);
+  mmd_at_channel_add_urc_handler(f->ch, "RING", on_urc, f);
+  mmd_at_channel_add_urc_handler(f->ch, "NO CARRIER", on_urc, f);
+  mmd_at_channel_set_gone_handler(f->ch, on_gone, f);
+}
+
+static void
+teardown(Fixture *f, gconstpointer data)
+{
+  if (f->ch)
+    mmd_at_channel_unref(f->ch);
+  if (f->peer >= 0)
+    close(f->peer);
+  g_ptr_array_unref(f->urcs);
+}
+
+static void
+on_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Result *r = user_data;
+  r->response = mmd_at_channel_command_finish(NULL, res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+send_cmd(Fixture *f, const char *cmd, guint timeout, MmdAtCommandFlags flags,
+         GCancellable *cancellable, Result *r)
+{
+  memset(r, 0, sizeof *r);
+  mmd_at_channel_command(f->ch, cmd, timeout, flags, cancellable, on_done, r);
+}
+
+/* Reads what the channel wrote until it contains expect. */
+static void
+peer_expect(Fixture *f, const char *expect)
+{
+  GString *got = g_string_new(NULL);
+  gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+  while (!strstr(got->str, expect)) {
+    char buf[256];
+    ssize_t n;
+
+    g_main_context_iteration(NULL, FALSE);
+    g_assert_true(g_unix_set_fd_nonblocking(f->peer, TRUE, NULL));
+    n = read(f->peer, buf, sizeof buf);
+    if (n > 0)
+      g_string_append_len(got, buf, n);
+    g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+    if (n <= 0)
+      g_usleep(1000);
+  }
+  g_string_free(got, TRUE);
+}
+
+static void
+peer_send(Fixture *f, const char *text)
+{
+  g_assert_cmpint(write(f->peer, text, strlen(text)), ==, (ssize_t)strlen(text));
+}
+
+static void
+wait_done(Result *r)
+{
+  gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+  while (!r->done) {
+    g_main_context_iteration(NULL, TRUE);
+    g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+  }
+}
+
+static void
+result_clear(Result *r)
+{
+  g_free(r->response);
+  g_clear_error(&r->error);
+}
+
+static void
+test_basic(Fixture *f, gconstpointer data)
+{
+  Result r;
+
+  send_cmd(f, "AT+CGMI", 1000, 0, NULL, &r);
+  peer_expect(f, "AT+CGMI\r");
+  /* echo, intermediate line, a URC in the middle, final */
+  peer_send(f, "AT+CGMI\r\r\nQuectel\r\n\r\n+CREG: 1\r\n\r\nOK\r\n");
+  wait_done(&r);
+  g_assert_no_error(r.error);
+  g_assert_cmpstr(r.response, ==, "Quectel");
+  g_assert_cmpuint(f->urcs->len, ==, 1);
+  g_assert_cmpstr(g_ptr_array_index(f->urcs, 0), ==, "+CREG: 1");
+  result_clear(&r);
+
+  /* the read command's own response is not a URC */
+  send_cmd(f, "+CREG?", 1000, 0, NULL, &r);
+  peer_expect(f, "AT+CREG?\r");
+  peer_send(f, "\r\n+CREG: 2,1,\"1A2B\",\"01C3D4\",7\r\nRING\r\n\r\nOK\r\n");
+  wait_done(&r);
+  g_assert_no_error(r.error);
+  g_assert_cmpstr(r.response, ==, "+CREG: 2,1,\"1A2B\",\"01C3D4\",7");
+  g_assert_cmpuint(f->urcs->len, ==, 2);
+  result_clear(&r);
+
+  /* setting the URC mode: a +CREG: line meanwhile is a URC */
+  send_cmd(f, "AT+CREG=2", 1000, 0, NULL, &r);
+  peer_expect(f, "AT+CREG=2\r");
+  peer_send(f, "\r\n+CREG: 5,\"1A2B\",\"01C3D4\",7\r\n\r\nOK\r\n");
+  wait_done(&r);
+  g_assert_no_error(r.error);
+  g_assert_cmpstr(r.response, ==, "");
+  g_assert_cmpuint(f->urcs->len, ==, 3);
+  result_clear(&r);
+
+  /* +CME ERROR */
+  send_cmd(f, "AT+CPIN=\"1111\"", 1000, MMD_AT_COMMAND_SECRET, NULL, &r);
+  peer_expect(f, "AT+CPIN=\"1111\"\r");
+  peer_send(f, "\r\n+CME ERROR: 16\r\n");
+  wait_done(&r);
+  g_assert_error(r.error, MMD_MOBILE_EQUIPMENT_ERROR,
+                 MMD_MOBILE_EQUIPMENT_ERROR_INCORRECT_PASSWORD);
+  result_clear(&r);
+
+  /* ERROR */
+  send_cmd(f, "AT+FOO", 1000, 0, NULL, &r);
+  peer_expect(f, "AT+FOO\r");
+  peer_send(f, "\r\nERROR\r\n");
+  wait_done(&r);
+  g_assert_error(r.error, MMD_MOBILE_EQUIPMENT_ERROR, MMD_MOBILE_EQUIPMENT_ERROR_UNKNOWN);
+  result_clear(&r);
+
+  /* control characters never reach the wire */
+  send_cmd(f, "AT+CGDCONT=1,\"IP\",\"a\r\nATD\"", 1000, 0, NULL, &r);
+  wait_done(&r);
+  g_assert_error(r.error, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS);
+  result_clear(&r);
+}
+
+static void
+test_queue_and_timeout(Fixture *f, gconstpointer data)
+{
+  Result a, b;
+
+  send_cmd(f, "AT+CSQ", 200, 0, NULL, &a);
+  send_cmd(f, "AT+CFUN?", 1000, 0, NULL, &b);
+  peer_expect(f, "AT+CSQ\r");
+  /* no answer: a times out, then b is sent */
+  wait_done(&a);
+  g_assert_error(a.error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT);
+  peer_expect(f, "AT+CFUN?\r");
+  peer_send(f, "\r\n+CFUN: 1\r\n\r\nOK\r\n");
+  wait_done(&b);
+  g_assert_no_error(b.error);
+  g_assert_cmpstr(b.response, ==, "+CFUN: 1");
+  result_clear(&a);
+  result_clear(&b);
+}
+
+static void
+test_silent_modem(Fixture *f, gconstpointer data)
+{
+  Result r[6];
+
+  /* five timeouts in a row: the modem is gone, the rest fail */
+  for (guint i = 0; i < G_N_ELEMENTS(r); i++)
+    send_cmd(f, "AT", 50, 0, NULL, &r[i]);
+  for (guint i = 0; i < G_N_ELEMENTS(r); i++)
+    wait_done(&r[i]);
+  g_assert_true(f->gone);
+  g_assert_false(mmd_at_channel_is_open(f->ch));
+  for (guint i = 0; i < 5; i++)
+    g_assert_error(r[i].error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT);
+  g_assert_nonnull(r[5].error);
+  for (guint i = 0; i < G_N_ELEMENTS(r); i++)
+    result_clear(&r[i]);
+}
+
+static void
+test_cancel(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GCancellable) c = g_cancellable_new();
+  Result a, b;
+
+  send_cmd(f, "AT+COPS=?", 5000, 0, c, &a);
+  send_cmd(f, "AT+CSQ", 1000, 0, NULL, &b);
+  peer_expect(f, "AT+COPS=?\r");
+  g_cancellable_cancel(c);
+  wait_done(&a);
+  g_assert_error(a.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* the cancelled command's late answer is absorbed, then the next is sent */
+  peer_send(f, "\r\n+COPS: ,,(0,1,2,3,4),(0,1,2)\r\n\r\nOK\r\n");
+  peer_expect(f, "AT+CSQ\r");
+  peer_send(f, "\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
+  wait_done(&b);
+  g_assert_cmpstr(b.response, ==, "+CSQ: 20,99");
+  result_clear(&a);
+  result_clear(&b);
+}
+
+static void
+test_data_mode(Fixture *f, gconstpointer data)
+{
+  Result r;
+
+  send_cmd(f, "ATD*99***1#", 1000, 0, NULL, &r);
+  peer_expect(f, "ATD*99***1#\r");
+  peer_send(f, "\r\nCONNECT 150000000\r\n");
+  wait_done(&r);
+  g_assert_no_error(r.error);
+  g_assert_true(mmd_at_channel_in_data_mode(f->ch));
+  result_clear(&r);
+
+  send_cmd(f, "AT+CSQ", 1000, 0, NULL, &r);
+  wait_done(&r);
+  g_assert_error(r.error, MMD_CORE_ERROR, MMD_CORE_ERROR_CONNECTED);
+  result_clear(&r);
+
+  /* network drop */
+  peer_send(f, "\r\nNO CARRIER\r\n");
+  while (f->urcs->len == 0)
+    g_main_context_iteration(NULL, TRUE);
+  g_assert_cmpstr(g_ptr_array_index(f->urcs, 0), ==, "NO CARRIER");
+}
+
+static void
+test_hangup(Fixture *f, gconstpointer data)
+{
+  Result r;
+
+  send_cmd(f, "AT", 5000, 0, NULL, &r);
+  peer_expect(f, "AT\r");
+  close(f->peer);
+  f->peer = -1;
+  wait_done(&r);
+  g_assert_error(r.error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED_NO_DEVICE);
+  g_assert_true(f->gone);
+  g_assert_false(mmd_at_channel_is_open(f->ch));
+  result_clear(&r);
+}
+
+static void
+on_done_drop(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_free(mmd_at_channel_command_finish(NULL, res, NULL));
+
+  /* the last reference goes away from inside the read callback */
+  mmd_at_channel_close(f->ch);
+  g_clear_pointer(&f->ch, mmd_at_channel_unref);
+}
+
+static void
+test_drop_in_callback(Fixture *f, gconstpointer data)
+{
+  mmd_at_channel_command(f->ch, "AT", 1000, 0, NULL, on_done_drop, f);
+  peer_expect(f, "AT\r");
+  peer_send(f, "\r\nOK\r\n\r\nRING\r\n");
+  while (f->ch)
+    g_main_context_iteration(NULL, TRUE);
+}
+
+/* The real open path on a pty: raw mode, exclusive, and a command answered. */
+static void
+test_open_pty(void)
+{
+  g_autoptr(MmdAtChannel) ch = mmd_at_channel_new("pty");
+  g_autoptr(GError) error = NULL;
+  struct termios tio;
+  Fixture f = { 0 };
+  Result r;
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  char *name;
+  int fd;
+
+  g_assert_cmpint(master, >=, 0);
+  g_assert_cmpint(grantpt(master), ==, 0);
+  g_assert_cmpint(unlockpt(master), ==, 0);
+  name = ptsname(master);
+  g_assert_nonnull(name);
+  g_assert_false(mmd_at_channel_open(ch, "/nonexistent/ttyUSB9", 115200, MMD_AT_FLOW_NONE, &error));
+  g_assert_error(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED_NO_DEVICE);
+  g_clear_error(&error);
+  g_assert_true(mmd_at_channel_open(ch, name, 115200, MMD_AT_FLOW_RTSCTS, &error));
+  g_assert_no_error(error);
+  /* the slave side is raw now: no echo, no line discipline */
+  fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd >= 0) {
+    /* only root gets past TIOCEXCL */
+    g_assert_cmpint(tcgetattr(fd, &tio), ==, 0);
+    g_assert_false(tio.c_lflag & (ECHO | ICANON));
+    g_assert_true(tio.c_cflag & CRTSCTS);
+    close(fd);
+  }
+
+  f.ch = ch;
+  f.peer = master;
+  send_cmd(&f, "ATI", 1000, 0, NULL, &r);
+  peer_expect(&f, "ATI\r");
+  peer_send(&f, "ATI\r\r\nModem\r\n\r\nOK\r\n");
+  wait_done(&r);
+  g_assert_no_error(r.error);
+  g_assert_cmpstr(r.response, ==, "Modem");
+  result_clear(&r);
+  mmd_at_channel_close(ch);
+  g_assert_false(mmd_at_channel_is_open(ch));
+  close(master);
+}
+
+static void
+test_quote_mask(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *q = mmd_at_quote("internet.t-mobile", "apn", &error);
+  g_autofree char *m1 = mmd_at_mask_secrets("AT+CPIN=\"1234\"");
+  g_autofree char *m2 = mmd_at_mask_secrets("AT+CPIN=\"12345678\",\"4321\"");
+  g_autofree char *m3 = mmd_at_mask_secrets("AT+CGAUTH=1,1,\"user\",\"secret\"");
+  g_autofree char *m4 = mmd_at_mask_secrets("AT+CGDCONT=1,\"IP\",\"internet\"");
+
+  g_assert_cmpstr(q, ==, "\"internet.t-mobile\"");
+  g_assert_null(mmd_at_quote("a\"b", "apn", NULL));
+  g_assert_null(mmd_at_quote("a\rb", "apn", NULL));
+  g_assert_null(mmd_at_quote("a\\b", "apn", NULL));
+  g_assert_null(mmd_at_quote("a\x1b", "apn", NULL));
+  g_assert_cmpstr(m1, ==, "AT+CPIN=\"****\"");
+  g_assert_cmpstr(m2, ==, "AT+CPIN=\"****\",\"****\"");
+  g_assert_null(strstr(m3, "secret"));
+  g_assert_cmpstr(m4, ==, "AT+CGDCONT=1,\"IP\",\"internet\"");
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add("/at/channel/basic", Fixture, NULL, setup, test_basic, teardown);
+  g_test_add("/at/channel/queue-timeout", Fixture, NULL, setup, test_queue_and_timeout, teardown);
+  g_test_add("/at/channel/cancel", Fixture, NULL, setup, test_cancel, teardown);
+  g_test_add("/at/channel/data-mode", Fixture, NULL, setup, test_data_mode, teardown);
+  g_test_add("/at/channel/hangup", Fixture, NULL, setup, test_hangup, teardown);
+  g_test_add_func("/at/channel/quote-mask", test_quote_mask);
+  g_test_add_func("/at/channel/open-pty", test_open_pty);
+  g_test_add("/at/channel/silent-modem", Fixture, NULL, setup, test_silent_modem, teardown);
+  g_test_add("/at/channel/drop-in-callback", Fixture, NULL, setup, test_drop_in_callback, teardown);
+  return g_test_run();
+}

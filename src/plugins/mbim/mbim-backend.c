@@ -1,0 +1,1034 @@
+/* The MBIM plugin: a backend that drives a modem over its MBIM control port
+ * with BASIC_CONNECT, and reports what it learns through the core setters. */
+#include <string.h>
+
+#include "bearer.h"
+#include "log.h"
+#include "mbim-device.h"
+#include "mmd-errors.h"
+#include "modem.h"
+#include "plugin.h"
+
+#define OPEN_TIMEOUT_S 5
+#define CMD_TIMEOUT_S 10
+#define SCAN_TIMEOUT_S 120
+#define CONNECT_TIMEOUT_S 60
+
+/* MBIM values used here (BASIC_CONNECT) */
+enum {
+  READY_NOT_INITIALIZED = 0,
+  READY_INITIALIZED = 1,
+  READY_SIM_NOT_INSERTED = 2,
+  READY_BAD_SIM = 3,
+  READY_FAILURE = 4,
+  READY_NOT_ACTIVATED = 5,
+  READY_DEVICE_LOCKED = 6
+};
+enum { PIN_TYPE_NONE = 0, PIN_TYPE_PIN1 = 2, PIN_TYPE_PUK1 = 11 };
+enum { PIN_OP_ENTER = 0 };
+enum { PIN_STATE_UNLOCKED = 0, PIN_STATE_LOCKED = 1 };
+enum { ACTIVATION_ACTIVATED = 1, ACTIVATION_DEACTIVATED = 3 };
+enum { PROVIDER_STATE_FORBIDDEN = 0x2, PROVIDER_STATE_REGISTERED = 0x10 };
+enum {
+  DATA_CLASS_GPRS = 0x1,
+  DATA_CLASS_EDGE = 0x2,
+  DATA_CLASS_UMTS = 0x4,
+  DATA_CLASS_HSDPA = 0x8,
+  DATA_CLASS_HSUPA = 0x10,
+  DATA_CLASS_LTE = 0x20,
+  DATA_CLASS_5G_NSA = 0x40,
+  DATA_CLASS_5G_SA = 0x80
+};
+/* Session ids map to net devices; 0 is the main one. */
+#define MAX_SESSIONS 1
+
+#define MMD_TYPE_MBIM_BACKEND (mmd_mbim_backend_get_type())
+G_DECLARE_FINAL_TYPE(MmdMbimBackend, mmd_mbim_backend, MMD, MBIM_BACKEND, MmdBackend)
+
+struct _MmdMbimBackend {
+  MmdBackend parent;
+  char *control_path;
+  char *net_name;
+  MbimDevice *device;
+  gulong indication_id;
+  gulong gone_id;
+  gboolean radio_on;
+  guint access_tech;
+  char *iccid;
+  char *imsi;
+  MmdBearer *sessions[MAX_SESSIONS]; /* weak */
+};
+
+G_DEFINE_TYPE(MmdMbimBackend, mmd_mbim_backend, MMD_TYPE_BACKEND)
+
+static MmdModem *
+modem_of(MmdMbimBackend *self)
+{
+  return mmd_backend_get_modem(MMD_BACKEND(self));
+}
+
+/* ---- errors ---- */
+
+static GError *
+to_mmd_error(const GError *e)
+{
+  static const struct {
+    guint32 status;
+    GQuark (*domain)(void);
+    int code;
+  } map[] = {
+    { MBIM_STATUS_BUSY, mmd_core_error_quark, MMD_CORE_ERROR_RETRY },
+    { MBIM_STATUS_SIM_NOT_INSERTED, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_SIM_NOT_INSERTED },
+    { MBIM_STATUS_BAD_SIM, mmd_mobile_equipment_error_quark, MMD_MOBILE_EQUIPMENT_ERROR_SIM_WRONG },
+    { MBIM_STATUS_PIN_REQUIRED, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_SIM_PIN },
+    { MBIM_STATUS_NOT_REGISTERED, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_NO_NETWORK },
+    { MBIM_STATUS_PROVIDERS_NOT_FOUND, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_NO_NETWORK },
+    { MBIM_STATUS_NO_DEVICE_SUPPORT, mmd_core_error_quark, MMD_CORE_ERROR_UNSUPPORTED },
+    { MBIM_STATUS_PROVIDER_NOT_VISIBLE, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_NETWORK_NOT_ALLOWED },
+    { MBIM_STATUS_PACKET_SERVICE_DETACHED, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_GPRS_SERVICE_NOT_ALLOWED },
+    { MBIM_STATUS_MAX_ACTIVATED_CONTEXTS, mmd_core_error_quark, MMD_CORE_ERROR_TOO_MANY },
+    { MBIM_STATUS_INVALID_ACCESS_STRING, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_GPRS_SERVICE_OPTION_NOT_SUBSCRIBED },
+    { MBIM_STATUS_INVALID_USER_NAME_PWD, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_GPRS_PDP_AUTH_FAILURE },
+    { MBIM_STATUS_RADIO_POWER_OFF, mmd_core_error_quark, MMD_CORE_ERROR_WRONG_STATE },
+    { MBIM_STATUS_INVALID_PARAMETERS, mmd_core_error_quark, MMD_CORE_ERROR_INVALID_ARGS },
+    { MBIM_STATUS_OPERATION_NOT_ALLOWED, mmd_mobile_equipment_error_quark,
+      MMD_MOBILE_EQUIPMENT_ERROR_NOT_ALLOWED },
+  };
+
+  if (e->domain == MBIM_STATUS_ERROR) {
+    for (gsize i = 0; i < G_N_ELEMENTS(map); i++)
+      if (map[i].status == (guint32)e->code)
+        return g_error_new(map[i].domain(), map[i].code, "%s", e->message);
+    return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED, "%s", e->message);
+  }
+  if (e->domain == MBIM_PROTOCOL_ERROR)
+    return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED, "MBIM: %s", e->message);
+  return mmd_error_normalize(e);
+}
+
+static void
+return_error(GTask *task, const GError *e)
+{
+  g_task_return_error(task, to_mmd_error(e));
+  g_object_unref(task);
+}
+
+/* Runs a BASIC_CONNECT command for task, continuing in next. */
+static void
+command(GTask *task, guint32 cid, MbimCommandType type, GVariant *fields, guint timeout_s,
+        GAsyncReadyCallback next)
+{
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GVariant) owned = fields ? g_variant_ref_sink(fields) : NULL;
+
+  mbim_device_command(self->device, cid, type, owned, timeout_s, g_task_get_cancellable(task), next,
+                      task);
+}
+
+static const char *
+str_field(GVariant *f, const char *name)
+{
+  const char *s = NULL;
+
+  if (!f || !g_variant_lookup(f, name, "&s", &s))
+    return "";
+  return s;
+}
+
+static guint32
+u32_field(GVariant *f, const char *name)
+{
+  guint32 v = 0;
+
+  if (f)
+    g_variant_lookup(f, name, "u", &v);
+  return v;
+}
+
+/* ---- reports ---- */
+
+static guint
+data_class_to_access_tech(guint32 dc)
+{
+  guint t = 0;
+
+  if (dc & (DATA_CLASS_5G_NSA | DATA_CLASS_5G_SA))
+    t |= MMD_MODEM_ACCESS_TECHNOLOGY_5GNR;
+  if (dc & (DATA_CLASS_LTE | DATA_CLASS_5G_NSA))
+    t |= MMD_MODEM_ACCESS_TECHNOLOGY_LTE;
+  if ((dc & (DATA_CLASS_HSDPA | DATA_CLASS_HSUPA)) == (DATA_CLASS_HSDPA | DATA_CLASS_HSUPA))
+    t |= MMD_MODEM_ACCESS_TECHNOLOGY_HSPA;
+  else if (dc & DATA_CLASS_HSDPA)
+    t |= MMD_MODEM_ACCESS_TECHNOLOGY_HSDPA;
+  else if (dc & DATA_CLASS_HSUPA)
+    t |= MMD_MODEM_ACCESS_TECHNOLOGY_HSUPA;
+  else if (dc & DATA_CLASS_UMTS)
+    t |= MMD_MODEM_ACCESS_TECHNOLOGY_UMTS;
+  if (!t && (dc & DATA_CLASS_EDGE))
+    t |= MMD_MODEM_ACCESS_TECHNOLOGY_EDGE;
+  if (!t && (dc & DATA_CLASS_GPRS))
+    t |= MMD_MODEM_ACCESS_TECHNOLOGY_GPRS;
+  return t;
+}
+
+static void
+report_registration(MmdMbimBackend *self, GVariant *f)
+{
+  static const MmdModem3gppRegistrationState states[] = {
+    MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN,   /* unknown */
+    MMD_MODEM_3GPP_REGISTRATION_STATE_IDLE,      /* deregistered */
+    MMD_MODEM_3GPP_REGISTRATION_STATE_SEARCHING, /* searching */
+    MMD_MODEM_3GPP_REGISTRATION_STATE_HOME,      /* home */
+    MMD_MODEM_3GPP_REGISTRATION_STATE_ROAMING,   /* roaming */
+    MMD_MODEM_3GPP_REGISTRATION_STATE_ROAMING,   /* partner */
+    MMD_MODEM_3GPP_REGISTRATION_STATE_DENIED,    /* denied */
+  };
+  guint32 rs = u32_field(f, "RegisterState");
+  MmdModem3gppRegistrationState st
+      = rs < G_N_ELEMENTS(states) ? states[rs] : MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN;
+
+  if (!self->radio_on)
+    return;
+  self->access_tech = data_class_to_access_tech(u32_field(f, "AvailableDataClasses"));
+  mmd_modem_set_registration(modem_of(self), st, str_field(f, "ProviderId"),
+                             str_field(f, "ProviderName"), self->access_tech);
+}
+
+static void
+report_signal(MmdMbimBackend *self, GVariant *f)
+{
+  guint32 rssi = u32_field(f, "Rssi");
+  const char *tech = "gsm";
+  GVariantDict d;
+
+  if (rssi > 31) {
+    mmd_modem_set_signal_quality(modem_of(self), 0);
+    return;
+  }
+  mmd_modem_set_signal_quality(modem_of(self), rssi * 100 / 31);
+  if (self->access_tech & MMD_MODEM_ACCESS_TECHNOLOGY_5GNR)
+    tech = "nr5g";
+  else if (self->access_tech & MMD_MODEM_ACCESS_TECHNOLOGY_LTE)
+    tech = "lte";
+  else if (self->access_tech >= MMD_MODEM_ACCESS_TECHNOLOGY_UMTS)
+    tech = "umts";
+  g_variant_dict_init(&d, NULL);
+  g_variant_dict_insert(&d, "rssi", "d", -113.0 + 2.0 * rssi);
+  mmd_modem_set_signal_values(modem_of(self), tech, g_variant_dict_end(&d));
+}
+
+static void
+report_sim(MmdMbimBackend *self, GVariant *f)
+{
+  guint32 ready = u32_field(f, "ReadyState");
+
+  if (ready == READY_SIM_NOT_INSERTED) {
+    mmd_modem_set_sim_missing(modem_of(self));
+    return;
+  }
+  if (*str_field(f, "SimIccId") || *str_field(f, "SubscriberId")) {
+    g_free(self->iccid);
+    g_free(self->imsi);
+    self->iccid = g_strdup(str_field(f, "SimIccId"));
+    self->imsi = g_strdup(str_field(f, "SubscriberId"));
+    mmd_modem_set_sim(modem_of(self), self->iccid, self->imsi, NULL, NULL);
+  }
+}
+
+/* Best effort: the SIM's operator (home provider), then the task succeeds. */
+static void
+home_provider_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, NULL);
+  g_autoptr(GVariant) p = f ? g_variant_lookup_value(f, "Provider", G_VARIANT_TYPE("a{sv}")) : NULL;
+
+  if (p && *str_field(p, "ProviderId"))
+    mmd_modem_set_sim(modem_of(self), self->iccid, self->imsi, str_field(p, "ProviderId"),
+                      str_field(p, "ProviderName"));
+  g_task_return_boolean(task, TRUE);
+  g_object_unref(task);
+}
+
+static void
+query_home_provider(GTask *task)
+{
+  command(task, MBIM_CID_HOME_PROVIDER, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
+          home_provider_done);
+}
+
+static void
+on_indication(MbimDevice *device, const MbimCidInfo *info, GVariant *f, gpointer user_data)
+{
+  MmdMbimBackend *self = user_data;
+
+  switch (info->cid) {
+    case MBIM_CID_REGISTER_STATE:
+      report_registration(self, f);
+      break;
+    case MBIM_CID_SIGNAL_STATE:
+      if (self->radio_on)
+        report_signal(self, f);
+      break;
+    case MBIM_CID_SUBSCRIBER_READY_STATUS:
+      if (u32_field(f, "ReadyState") == READY_INITIALIZED)
+        report_sim(self, f);
+      break;
+    case MBIM_CID_PACKET_SERVICE: {
+      guint32 ps = u32_field(f, "PacketServiceState");
+
+      mmd_modem_set_packet_service_state(modem_of(self),
+                                         ps == 2   ? MMD_MODEM_3GPP_PACKET_SERVICE_STATE_ATTACHED
+                                         : ps == 4 ? MMD_MODEM_3GPP_PACKET_SERVICE_STATE_DETACHED
+                                                   : MMD_MODEM_3GPP_PACKET_SERVICE_STATE_UNKNOWN);
+      break;
+    }
+    case MBIM_CID_CONNECT: {
+      guint32 sid = u32_field(f, "SessionId");
+
+      if (sid < MAX_SESSIONS && self->sessions[sid]
+          && u32_field(f, "ActivationState") == ACTIVATION_DEACTIVATED) {
+        MmdBearer *bearer = self->sessions[sid];
+        g_autoptr(GError) e = g_error_new(MMD_CONNECTION_ERROR, MMD_CONNECTION_ERROR_NO_CARRIER,
+                                          "The network deactivated session %u", sid);
+
+        g_object_remove_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[sid]);
+        self->sessions[sid] = NULL;
+        mmd_bearer_report_disconnected(bearer, e);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+static void
+on_gone(MbimDevice *device, const char *why, gpointer user_data)
+{
+  MmdMbimBackend *self = user_data;
+
+  mmd_modem_report_gone(modem_of(self), why);
+}
+
+/* ---- initialize ---- */
+
+static void
+init_pin_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  MmdModemLock lock = MMD_MODEM_LOCK_NONE;
+
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  if (u32_field(f, "PinState") == PIN_STATE_LOCKED) {
+    switch (u32_field(f, "PinType")) {
+      case PIN_TYPE_PIN1:
+        lock = MMD_MODEM_LOCK_SIM_PIN;
+        break;
+      case PIN_TYPE_PUK1:
+        lock = MMD_MODEM_LOCK_SIM_PUK;
+        break;
+      default:
+        lock = MMD_MODEM_LOCK_UNKNOWN;
+        break;
+    }
+  }
+  mmd_modem_set_unlock_required(modem_of(self), lock);
+  if (lock == MMD_MODEM_LOCK_SIM_PIN || lock == MMD_MODEM_LOCK_SIM_PUK) {
+    mmd_modem_set_unlock_retries(modem_of(self), lock, u32_field(f, "RemainingAttempts"));
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+    return;
+  }
+  query_home_provider(task);
+}
+
+static void
+init_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) err_fields = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, &err_fields, &error);
+  guint32 ready;
+
+  if (!f && g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_SIM_NOT_INSERTED)) {
+    mmd_modem_set_sim_missing(modem_of(self));
+    mmd_modem_report_failed(modem_of(self), MMD_MODEM_STATE_FAILED_REASON_SIM_MISSING);
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+    return;
+  }
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  ready = u32_field(f, "ReadyState");
+  switch (ready) {
+    case READY_SIM_NOT_INSERTED:
+      mmd_modem_set_sim_missing(modem_of(self));
+      mmd_modem_report_failed(modem_of(self), MMD_MODEM_STATE_FAILED_REASON_SIM_MISSING);
+      break;
+    case READY_BAD_SIM:
+    case READY_FAILURE:
+      mmd_modem_report_failed(modem_of(self), MMD_MODEM_STATE_FAILED_REASON_SIM_ERROR);
+      break;
+    default:
+      report_sim(self, f);
+      /* The PIN state tells a locked SIM apart and gives the retries. */
+      command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S, init_pin_done);
+      return;
+  }
+  g_task_return_boolean(task, TRUE);
+  g_object_unref(task);
+}
+
+static void
+init_caps_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  MmdModem *modem = modem_of(self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  guint32 dc, sessions;
+  guint caps = 0;
+
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  dc = u32_field(f, "DataClass");
+  if (u32_field(f, "CellularClass") & 0x1)
+    caps |= MMD_MODEM_CAPABILITY_GSM_UMTS;
+  if (dc & (DATA_CLASS_LTE | DATA_CLASS_5G_NSA))
+    caps |= MMD_MODEM_CAPABILITY_LTE;
+  if (dc & (DATA_CLASS_5G_NSA | DATA_CLASS_5G_SA))
+    caps |= MMD_MODEM_CAPABILITY_5GNR;
+  mmd_modem_set_capabilities(modem, caps, caps);
+  mmd_modem_set_identity(modem, NULL, str_field(f, "HardwareInfo"), str_field(f, "FirmwareInfo"),
+                         str_field(f, "HardwareInfo"));
+  mmd_modem_set_equipment_identifier(modem, str_field(f, "DeviceId"));
+  sessions = MAX(1u, MIN(u32_field(f, "MaxSessions"), (guint32)MAX_SESSIONS));
+  mmd_modem_set_max_bearers(modem, sessions, sessions);
+  mmd_modem_set_supported_ip_families(modem, MMD_BEARER_IP_FAMILY_IPV4 | MMD_BEARER_IP_FAMILY_IPV6
+                                                 | MMD_BEARER_IP_FAMILY_IPV4V6);
+  command(task, MBIM_CID_SUBSCRIBER_READY_STATUS, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
+          init_ready_done);
+}
+
+static void
+init_open_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mbim_device_open_finish(MBIM_DEVICE(source), res, &error)) {
+    return_error(task, error);
+    return;
+  }
+  command(task, MBIM_CID_DEVICE_CAPS, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S, init_caps_done);
+}
+
+static void
+mbim_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  MmdMbimBackend *self = MMD_MBIM_BACKEND(backend);
+  GTask *task = g_task_new(self, cancellable, callback, user_data);
+
+  if (!self->device) {
+    self->device = mbim_device_new(self->control_path);
+    self->indication_id
+        = g_signal_connect(self->device, "indication", G_CALLBACK(on_indication), self);
+    self->gone_id = g_signal_connect(self->device, "gone", G_CALLBACK(on_gone), self);
+  }
+  mbim_device_open(self->device, OPEN_TIMEOUT_S, cancellable, init_open_done, task);
+}
+
+/* ---- PIN / PUK ---- */
+
+/* A wrong code: record the retries left (and a PUK lock once the PIN is
+ * blocked) from the PIN state f, then fail. */
+static void
+fail_incorrect_pin(GTask *task, GVariant *f)
+{
+  MmdMbimBackend *self = g_task_get_source_object(task);
+
+  if (f && u32_field(f, "PinState") == PIN_STATE_LOCKED) {
+    MmdModemLock lock = u32_field(f, "PinType") == PIN_TYPE_PUK1 ? MMD_MODEM_LOCK_SIM_PUK
+                                                                 : MMD_MODEM_LOCK_SIM_PIN;
+
+    mmd_modem_set_unlock_retries(modem_of(self), lock, u32_field(f, "RemainingAttempts"));
+    if (lock == MMD_MODEM_LOCK_SIM_PUK)
+      mmd_modem_set_unlock_required(modem_of(self), lock);
+  }
+  g_task_return_new_error(task, MMD_MOBILE_EQUIPMENT_ERROR,
+                          MMD_MOBILE_EQUIPMENT_ERROR_INCORRECT_PASSWORD, "Incorrect password");
+  g_object_unref(task);
+}
+
+static void
+pin_state_after_failure_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, NULL);
+
+  fail_incorrect_pin(user_data, f);
+}
+
+static void
+unlocked_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, NULL);
+
+  if (f)
+    report_sim(self, f);
+  query_home_provider(task);
+}
+
+static void
+pin_set_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) err_fields = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, &err_fields, &error);
+
+  if (!f) {
+    /* A wrong code is a generic failure whose buffer holds the PIN state. */
+    if (g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_FAILURE)
+        || g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_PIN_REQUIRED)) {
+      if (err_fields && u32_field(err_fields, "PinType") != PIN_TYPE_NONE)
+        fail_incorrect_pin(task, err_fields);
+      else
+        command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
+                pin_state_after_failure_done);
+      return;
+    }
+    return_error(task, error);
+    return;
+  }
+  /* Unlocked: the IMSI is readable now. */
+  command(task, MBIM_CID_SUBSCRIBER_READY_STATUS, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
+          unlocked_ready_done);
+}
+
+static GVariant *
+pin_fields(guint32 type, const char *pin, const char *new_pin)
+{
+  GVariantDict d;
+
+  g_variant_dict_init(&d, NULL);
+  g_variant_dict_insert(&d, "PinType", "u", type);
+  g_variant_dict_insert(&d, "PinOperation", "u", (guint32)PIN_OP_ENTER);
+  g_variant_dict_insert(&d, "Pin", "s", pin);
+  if (new_pin)
+    g_variant_dict_insert(&d, "NewPin", "s", new_pin);
+  return g_variant_dict_end(&d);
+}
+
+static void
+mbim_send_pin(MmdBackend *backend, const char *pin, GCancellable *cancellable,
+              GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+
+  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET, pin_fields(PIN_TYPE_PIN1, pin, NULL),
+          CMD_TIMEOUT_S, pin_set_done);
+}
+
+static void
+mbim_send_puk(MmdBackend *backend, const char *puk, const char *new_pin, GCancellable *cancellable,
+              GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+
+  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET, pin_fields(PIN_TYPE_PUK1, puk, new_pin),
+          CMD_TIMEOUT_S, pin_set_done);
+}
+
+/* ---- radio and registration ---- */
+
+static void
+radio_register_state_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, NULL);
+
+  /* From here on, registration follows the REGISTER_STATE indications. */
+  if (f)
+    report_registration(self, f);
+  g_task_return_boolean(task, TRUE);
+  g_object_unref(task);
+}
+
+static void
+radio_set_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  gboolean on = GPOINTER_TO_INT(g_task_get_task_data(task));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  self->radio_on = on;
+  if (!on) {
+    mmd_modem_set_power_state(modem_of(self), MMD_MODEM_POWER_STATE_LOW);
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+    return;
+  }
+  mmd_modem_set_power_state(modem_of(self), MMD_MODEM_POWER_STATE_ON);
+  command(task, MBIM_CID_REGISTER_STATE, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
+          radio_register_state_done);
+}
+
+static void
+mbim_set_radio(MmdBackend *backend, gboolean on, GCancellable *cancellable,
+               GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+
+  g_task_set_task_data(task, GINT_TO_POINTER(on), NULL);
+  command(task, MBIM_CID_RADIO_STATE, MBIM_COMMAND_TYPE_SET,
+          g_variant_new_parsed("{'RadioState': <%u>}", (guint32)(on ? 1 : 0)), CMD_TIMEOUT_S,
+          radio_set_done);
+}
+
+static void
+register_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  report_registration(self, f);
+  g_task_return_boolean(task, TRUE);
+  g_object_unref(task);
+}
+
+static void
+mbim_register_network(MmdBackend *backend, const char *operator_id, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+  gboolean automatic = !operator_id || !*operator_id;
+
+  command(task, MBIM_CID_REGISTER_STATE, MBIM_COMMAND_TYPE_SET,
+          g_variant_new_parsed("{'ProviderId': <%s>, 'RegisterAction': <%u>}",
+                               automatic ? "" : operator_id, (guint32)(automatic ? 0 : 1)),
+          SCAN_TIMEOUT_S, register_done);
+}
+
+static void
+scan_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) list = NULL;
+  GVariantBuilder b;
+  GVariantIter it;
+  GVariant *p;
+
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
+  list = g_variant_lookup_value(f, "Providers", G_VARIANT_TYPE("aa{sv}"));
+  if (list) {
+    g_variant_iter_init(&it, list);
+    while ((p = g_variant_iter_next_value(&it))) {
+      guint32 state = u32_field(p, "ProviderState");
+      MmdModem3gppNetworkAvailability avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_AVAILABLE;
+
+      if (state & PROVIDER_STATE_REGISTERED)
+        avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_CURRENT;
+      else if (state & PROVIDER_STATE_FORBIDDEN)
+        avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_FORBIDDEN;
+      g_variant_builder_open(&b, G_VARIANT_TYPE("a{sv}"));
+      g_variant_builder_add(&b, "{sv}", "status", g_variant_new_uint32(avail));
+      g_variant_builder_add(&b, "{sv}", "operator-long",
+                            g_variant_new_string(str_field(p, "ProviderName")));
+      g_variant_builder_add(&b, "{sv}", "operator-short",
+                            g_variant_new_string(str_field(p, "ProviderName")));
+      g_variant_builder_add(&b, "{sv}", "operator-code",
+                            g_variant_new_string(str_field(p, "ProviderId")));
+      /* A visible provider names only its cellular class, not the technology. */
+      g_variant_builder_add(&b, "{sv}", "access-technology",
+                            g_variant_new_uint32(MMD_MODEM_ACCESS_TECHNOLOGY_UNKNOWN));
+      g_variant_builder_close(&b);
+      g_variant_unref(p);
+    }
+  }
+  g_task_return_pointer(task, g_variant_ref_sink(g_variant_builder_end(&b)),
+                        (GDestroyNotify)g_variant_unref);
+  g_object_unref(task);
+}
+
+static void
+mbim_scan(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+          gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+
+  command(task, MBIM_CID_VISIBLE_PROVIDERS, MBIM_COMMAND_TYPE_QUERY,
+          g_variant_new_parsed("{'Action': <@u 0>}"), SCAN_TIMEOUT_S, scan_done);
+}
+
+static void
+signal_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  report_signal(self, f);
+  g_task_return_boolean(task, TRUE);
+  g_object_unref(task);
+}
+
+static void
+mbim_refresh_signal(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+
+  command(task, MBIM_CID_SIGNAL_STATE, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S, signal_done);
+}
+
+/* ---- data sessions ---- */
+
+typedef struct {
+  MmdBearer *bearer;
+  guint32 session;
+} ConnectCtx;
+
+static void
+connect_ctx_free(ConnectCtx *ctx)
+{
+  g_clear_object(&ctx->bearer);
+  g_free(ctx);
+}
+
+static void
+fill_ip(MmdIpConfig *ip, GVariant *f, gboolean v6, char **dns_store)
+{
+  g_autoptr(GVariant) addrs
+      = g_variant_lookup_value(f, v6 ? "IPv6Address" : "IPv4Address", G_VARIANT_TYPE("aa{sv}"));
+  g_autoptr(GVariant) dns
+      = g_variant_lookup_value(f, v6 ? "IPv6DnsServer" : "IPv4DnsServer", G_VARIANT_TYPE("as"));
+
+  memset(ip, 0, sizeof *ip);
+  ip->method = MMD_BEARER_IP_METHOD_STATIC;
+  if (addrs && g_variant_n_children(addrs) > 0) {
+    g_autoptr(GVariant) el = g_variant_get_child_value(addrs, 0);
+
+    ip->address = str_field(el, v6 ? "IPv6Address" : "IPv4Address");
+    ip->prefix = u32_field(el, "OnLinkPrefixLength");
+  }
+  ip->gateway = *str_field(f, v6 ? "IPv6Gateway" : "IPv4Gateway")
+                    ? str_field(f, v6 ? "IPv6Gateway" : "IPv4Gateway")
+                    : NULL;
+  for (gsize i = 0; dns && i < g_variant_n_children(dns) && i < 3; i++) {
+    g_variant_get_child(dns, i, "s", &dns_store[i]);
+    ip->dns[i] = dns_store[i];
+  }
+  ip->mtu = u32_field(f, v6 ? "IPv6Mtu" : "IPv4Mtu");
+}
+
+static void
+ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  ConnectCtx *ctx = g_task_get_task_data(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  MmdIpConfig ip4, ip6;
+  char *dns4[3] = { NULL }, *dns6[3] = { NULL };
+  gboolean have4, have6;
+
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  have4 = u32_field(f, "IPv4AddressCount") > 0;
+  have6 = u32_field(f, "IPv6AddressCount") > 0;
+  if (have4)
+    fill_ip(&ip4, f, FALSE, dns4);
+  if (have6)
+    fill_ip(&ip6, f, TRUE, dns6);
+  if (!have4 && !have6) {
+    /* No static settings: the host runs DHCP on the interface. */
+    memset(&ip4, 0, sizeof ip4);
+    ip4.method = MMD_BEARER_IP_METHOD_DHCP;
+    have4 = TRUE;
+  }
+  self->sessions[ctx->session] = ctx->bearer;
+  g_object_add_weak_pointer(G_OBJECT(ctx->bearer), (gpointer *)&self->sessions[ctx->session]);
+  mmd_bearer_set_connected(ctx->bearer, self->net_name, have4 ? &ip4 : NULL, have6 ? &ip6 : NULL);
+  for (guint i = 0; i < 3; i++) {
+    g_free(dns4[i]);
+    g_free(dns6[i]);
+  }
+  g_task_return_boolean(task, TRUE);
+  g_object_unref(task);
+}
+
+static void
+connect_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  ConnectCtx *ctx = g_task_get_task_data(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (!f) {
+    return_error(task, error);
+    return;
+  }
+  if (u32_field(f, "ActivationState") != ACTIVATION_ACTIVATED) {
+    g_task_return_new_error(task, MMD_CONNECTION_ERROR, MMD_CONNECTION_ERROR_NO_CARRIER,
+                            "Session %u not activated (state %u, network error %u)", ctx->session,
+                            u32_field(f, "ActivationState"), u32_field(f, "NwError"));
+    g_object_unref(task);
+    return;
+  }
+  command(task, MBIM_CID_IP_CONFIGURATION, MBIM_COMMAND_TYPE_QUERY,
+          g_variant_new_parsed("{'SessionId': <%u>}", ctx->session), CMD_TIMEOUT_S, ip_config_done);
+}
+
+static guint32
+auth_protocol(guint allowed)
+{
+  if (allowed & MMD_BEARER_ALLOWED_AUTH_MSCHAPV2)
+    return 3;
+  if (allowed & MMD_BEARER_ALLOWED_AUTH_CHAP)
+    return 2;
+  if (allowed & MMD_BEARER_ALLOWED_AUTH_PAP)
+    return 1;
+  return 0;
+}
+
+static guint32
+ip_type(guint family)
+{
+  switch (family) {
+    case MMD_BEARER_IP_FAMILY_IPV4:
+      return 1;
+    case MMD_BEARER_IP_FAMILY_IPV6:
+      return 2;
+    case MMD_BEARER_IP_FAMILY_IPV4V6:
+      return 3;
+    default:
+      return 0; /* default: the modem chooses */
+  }
+}
+
+static GVariant *
+connect_fields(guint32 session, gboolean activate, const MmdBearerSettings *s)
+{
+  g_autofree char *ctx = mbim_uuid_to_string(mbim_uuid_context_internet);
+  GVariantDict d;
+
+  g_variant_dict_init(&d, NULL);
+  g_variant_dict_insert(&d, "SessionId", "u", session);
+  g_variant_dict_insert(&d, "ActivationCommand", "u", (guint32)(activate ? 1 : 0));
+  g_variant_dict_insert(&d, "ContextType", "s", ctx);
+  if (s) {
+    g_variant_dict_insert(&d, "AccessString", "s", s->apn ? s->apn : "");
+    g_variant_dict_insert(&d, "UserName", "s", s->user ? s->user : "");
+    g_variant_dict_insert(&d, "Password", "s", s->password ? s->password : "");
+    g_variant_dict_insert(&d, "AuthProtocol", "u", auth_protocol(s->allowed_auth));
+    g_variant_dict_insert(&d, "IpType", "u", ip_type(s->ip_type));
+  }
+  return g_variant_dict_end(&d);
+}
+
+static void
+mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data)
+{
+  MmdMbimBackend *self = MMD_MBIM_BACKEND(backend);
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+  ConnectCtx *ctx = g_new0(ConnectCtx, 1);
+  guint32 sid;
+
+  for (sid = 0; sid < MAX_SESSIONS && self->sessions[sid] && self->sessions[sid] != bearer; sid++)
+    ;
+  if (sid == MAX_SESSIONS) {
+    g_free(ctx);
+    g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
+                            "All %u data sessions are in use", MAX_SESSIONS);
+    g_object_unref(task);
+    return;
+  }
+  ctx->bearer = g_object_ref(bearer);
+  ctx->session = sid;
+  g_task_set_task_data(task, ctx, (GDestroyNotify)connect_ctx_free);
+  command(task, MBIM_CID_CONNECT, MBIM_COMMAND_TYPE_SET,
+          connect_fields(sid, TRUE, mmd_bearer_get_settings(bearer)), CONNECT_TIMEOUT_S,
+          connect_done);
+}
+
+static void
+disconnect_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (!f && !g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_CONTEXT_NOT_ACTIVATED)) {
+    return_error(task, error);
+    return;
+  }
+  g_task_return_boolean(task, TRUE);
+  g_object_unref(task);
+}
+
+static void
+mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+                GAsyncReadyCallback callback, gpointer user_data)
+{
+  MmdMbimBackend *self = MMD_MBIM_BACKEND(backend);
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+  guint32 sid;
+
+  for (sid = 0; sid < MAX_SESSIONS && self->sessions[sid] != bearer; sid++)
+    ;
+  if (sid == MAX_SESSIONS) {
+    /* not ours (any more): the network already ended it */
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+    return;
+  }
+  g_object_remove_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[sid]);
+  self->sessions[sid] = NULL;
+  command(task, MBIM_CID_CONNECT, MBIM_COMMAND_TYPE_SET, connect_fields(sid, FALSE, NULL),
+          CMD_TIMEOUT_S, disconnect_done);
+}
+
+/* ---- lifetime ---- */
+
+static void
+release_device(MmdMbimBackend *self)
+{
+  for (guint i = 0; i < MAX_SESSIONS; i++) {
+    if (self->sessions[i])
+      g_object_remove_weak_pointer(G_OBJECT(self->sessions[i]), (gpointer *)&self->sessions[i]);
+    self->sessions[i] = NULL;
+  }
+  if (!self->device)
+    return;
+  g_clear_signal_handler(&self->indication_id, self->device);
+  g_clear_signal_handler(&self->gone_id, self->device);
+  mbim_device_close(self->device);
+  g_clear_object(&self->device);
+}
+
+static void
+mbim_shutdown(MmdBackend *backend)
+{
+  release_device(MMD_MBIM_BACKEND(backend));
+}
+
+static void
+mmd_mbim_backend_finalize(GObject *object)
+{
+  MmdMbimBackend *self = MMD_MBIM_BACKEND(object);
+
+  release_device(self);
+  g_free(self->control_path);
+  g_free(self->iccid);
+  g_free(self->imsi);
+  g_free(self->net_name);
+  G_OBJECT_CLASS(mmd_mbim_backend_parent_class)->finalize(object);
+}
+
+static void
+mmd_mbim_backend_class_init(MmdMbimBackendClass *klass)
+{
+  MmdBackendClass *bc = MMD_BACKEND_CLASS(klass);
+
+  G_OBJECT_CLASS(klass)->finalize = mmd_mbim_backend_finalize;
+  bc->initialize = mbim_initialize;
+  bc->send_pin = mbim_send_pin;
+  bc->send_puk = mbim_send_puk;
+  bc->set_radio = mbim_set_radio;
+  bc->register_network = mbim_register_network;
+  bc->scan = mbim_scan;
+  bc->refresh_signal = mbim_refresh_signal;
+  bc->connect = mbim_connect;
+  bc->disconnect = mbim_disconnect;
+  bc->shutdown = mbim_shutdown;
+}
+
+static void
+mmd_mbim_backend_init(MmdMbimBackend *self)
+{
+}
+
+/* ---- plugin ---- */
+
+static gboolean
+mbim_supports_port(MmdModemPortType type)
+{
+  return type == MMD_MODEM_PORT_TYPE_MBIM;
+}
+
+static MmdBackend *
+mbim_create_backend(MmdModem *modem, GPtrArray *ports)
+{
+  MmdMbimBackend *self = g_object_new(MMD_TYPE_MBIM_BACKEND, "modem", modem, NULL);
+
+  mbim_codec_set_log_personal_info(mmd_log_personal_info());
+
+  for (guint i = 0; i < ports->len; i++) {
+    const MmdPort *p = ports->pdata[i];
+
+    if (p->type == MMD_MODEM_PORT_TYPE_MBIM && !self->control_path)
+      self->control_path = g_strdup(p->path ? p->path : p->name);
+    else if (p->type == MMD_MODEM_PORT_TYPE_NET && !self->net_name)
+      self->net_name = g_strdup(p->name);
+  }
+  if (!self->net_name)
+    self->net_name = g_strdup("wwan0");
+  return MMD_BACKEND(self);
+}
+
+const MmdPlugin mmd_plugin_mbim = { "mbim", 20, mbim_supports_port, mbim_create_backend };

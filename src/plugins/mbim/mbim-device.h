@@ -1,0 +1,51 @@
+/* An MBIM device: one control port (/dev/cdc-wdmN, /dev/wwanNmbimN, or a
+ * pty in tests), the OPEN/CLOSE handshake, transaction ids, fragmentation,
+ * matching of responses and dispatch of indications. No D-Bus here. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mbim-codec.h"
+
+G_BEGIN_DECLS
+
+#define MBIM_TYPE_DEVICE (mbim_device_get_type())
+G_DECLARE_FINAL_TYPE(MbimDevice, mbim_device, MBIM, DEVICE, GObject)
+
+/* Signals:
+ *   "indication" (const MbimCidInfo *info, GVariant *fields): a decoded
+ *       INDICATE_STATUS of a known CID;
+ *   "gone" (const char *why): the port hung up or failed; the device is
+ *       closed and pending requests have failed. */
+
+MbimDevice *mbim_device_new(const char *path);
+const char *mbim_device_get_path(MbimDevice *self);
+
+/* Opens the port and performs OPEN (retried once on silence). */
+void mbim_device_open(MbimDevice *self, guint timeout_s, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data);
+gboolean mbim_device_open_finish(MbimDevice *self, GAsyncResult *res, GError **error);
+/* Sends CLOSE (not waited for) and closes the port. Pending requests fail
+ * with MMD_SERIAL_ERROR_NOT_OPEN. Idempotent. */
+void mbim_device_close(MbimDevice *self);
+guint32 mbim_device_get_max_control_transfer(MbimDevice *self);
+/* The largest control message the function takes (e.g. from its USB
+ * descriptors) when the port cannot tell; messages are split to fit. */
+void mbim_device_set_max_control_transfer(MbimDevice *self, guint32 max);
+
+/* Sends a command with the buffer encoded from fields (a{sv}, may be NULL)
+ * and completes with the decoded response buffer (a{sv}). Errors:
+ * MMD_SERIAL_ERROR_RESPONSE_TIMEOUT, MMD_SERIAL_ERROR_NOT_OPEN, FUNCTION_ERROR
+ * as MBIM_PROTOCOL_ERROR, a status other than success as MBIM_STATUS_ERROR
+ * with the status as code (the decoded buffer, if any, is still returned
+ * through out_fields). */
+void mbim_device_command(MbimDevice *self, guint32 cid, MbimCommandType type, GVariant *fields,
+                         guint timeout_s, GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data);
+GVariant *mbim_device_command_finish(MbimDevice *self, GAsyncResult *res, GVariant **out_fields,
+                                     GError **error);
+
+#define MBIM_STATUS_ERROR (mbim_status_error_quark())
+GQuark mbim_status_error_quark(void);
+
+G_END_DECLS

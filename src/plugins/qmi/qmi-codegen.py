@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""Generates the C encoders and decoders of QMI messages from data/qmi-*.json.
+
+usage: qmi-codegen.py OUT.h OUT.c SERVICE.json...
+
+A data file describes one service:
+  { "service": "DMS", "id": 2,
+    "messages":    [ { "name": "Get IDs", "id": "0x0025", "input": [TLV...], "output": [TLV...] } ],
+    "indications": [ { "name": "...", "id": "0x....", "output": [TLV...] } ] }
+A TLV is a field with a "tlv" type id (and optionally "secret": true, which keeps its
+value out of the logs). A field is { "name": "...", "type": T } where T is one of
+  u8 i8 u16 i16 u32 i32 u64       little-endian integers
+  string                          the rest of the TLV
+  string8 string16                a string with a u8/u16 length prefix
+  bytes bytes8 bytes16            raw bytes: rest of the TLV, or u8/u16 length prefix
+  fixed                           "size" raw bytes
+  struct                          "fields": [field...]
+  array8 array16                  u8/u16 count, then "element" fields; element structs
+                                  get a typedef named by "ctype" (or derived)
+
+For each message the output has Qmi<Svc><Msg>Input / Output structs, the build and
+parse functions, and qmi_client_<svc>_<msg>() / _finish() async wrappers; for each
+indication a Qmi<Svc><Ind>Indication struct and its parse function. Presence of a TLV
+is has_<name> (strings: non-NULL).
+"""
+import json
+import re
+import sys
+
+SCALARS = {
+    'u8': ('guint8', 'qmi_put_u8', 'qmi_read_u8'),
+    'i8': ('gint8', 'qmi_put_u8', 'qmi_read_u8'),
+    'u16': ('guint16', 'qmi_put_u16', 'qmi_read_u16'),
+    'i16': ('gint16', 'qmi_put_u16', 'qmi_read_u16'),
+    'u32': ('guint32', 'qmi_put_u32', 'qmi_read_u32'),
+    'i32': ('gint32', 'qmi_put_u32', 'qmi_read_u32'),
+    'u64': ('guint64', 'qmi_put_u64', 'qmi_read_u64'),
+}
+STRINGS = {'string': None, 'string8': 'u8', 'string16': 'u16'}
+BYTES = {'bytes': None, 'bytes8': 'u8', 'bytes16': 'u16'}
+ARRAYS = {'array8': 'u8', 'array16': 'u16'}
+PREFIX_MAX = {'u8': 255, 'u16': 65535}
+
+
+def c_name(name):
+    return re.sub(r'[^a-z0-9]+', '_', name.lower()).strip('_')
+
+
+def camel(name):
+    return ''.join(w.capitalize() for w in re.split(r'[^A-Za-z0-9]+', name) if w)
+
+
+def check_field(f, where, top):
+    t = f.get('type')
+    if t not in SCALARS and t not in STRINGS and t not in BYTES and t not in ARRAYS \
+            and t not in ('fixed', 'struct'):
+        sys.exit(f'{where}: unknown type {t!r}')
+    if t in ('string', 'bytes') and not top:
+        sys.exit(f'{where}: {t} takes the rest of a TLV; use {t}8 inside structs')
+    for sub in f.get('fields', []):
+        check_field(sub, f'{where}.{sub.get("name")}', False)
+    if t in ARRAYS:
+        check_field(f['element'], f'{where}[]', False)
+
+
+class Gen:
+    def __init__(self):
+        self.h = []
+        self.c = []
+        self.typedefs = []
+        self.infos = []
+
+    # ---- declarations -------------------------------------------------
+    def decl(self, f, cname, const, indent, owner):
+        """Lines declaring field f as member cname."""
+        t = f['type']
+        pad = '  ' * indent
+        q = 'const ' if const else ''
+        if t in SCALARS:
+            return [f'{pad}{SCALARS[t][0]} {cname};']
+        if t in STRINGS:
+            return [f'{pad}{q}char *{cname};']
+        if t in BYTES:
+            return [f'{pad}guint n_{cname};', f'{pad}{q}guint8 *{cname};']
+        if t == 'fixed':
+            return [f'{pad}guint8 {cname}[{int(f["size"])}];']
+        if t == 'struct':
+            lines = [f'{pad}struct {{']
+            for sub in f['fields']:
+                lines += self.decl(sub, c_name(sub['name']), const, indent + 1, owner)
+            return lines + [f'{pad}}} {cname};']
+        # array
+        el = f['element']
+        if el['type'] == 'struct':
+            tname = f.get('ctype') or owner + camel(f['name'])
+            self.typedef(tname, el)
+            etype = tname
+        else:
+            etype = self.decl(el, 'x', False, 0, owner)[0].rsplit(' ', 1)[0]
+        return [f'{pad}guint n_{cname};', f'{pad}{q}{etype} *{cname};']
+
+    def typedef(self, tname, el):
+        if any(n == tname for n, _ in self.typedefs):
+            return
+        body = []
+        for sub in el['fields']:
+            body += self.decl(sub, c_name(sub['name']), False, 1, tname)
+        self.typedefs.append((tname, ['typedef struct {'] + body + [f'}} {tname};', '']))
+
+    # ---- encoding -----------------------------------------------------
+    def enc(self, f, lv, nlv, depth, out):
+        t = f['type']
+        pad = '  ' * (depth + 2)
+        if t in SCALARS:
+            out.append(f'{pad}{SCALARS[t][1]}(b, ({SCALARS[t][0]})({lv}));')
+        elif t in STRINGS:
+            p = STRINGS[t]
+            out.append(f'{pad}{{')
+            out.append(f'{pad}  gsize l = {lv} ? strlen({lv}) : 0;')
+            if p:
+                out.append(f'{pad}  l = MIN(l, {PREFIX_MAX[p]});')
+                out.append(f'{pad}  {SCALARS[p][1]}(b, ({SCALARS[p][0]})l);')
+            out.append(f'{pad}  qmi_put_bytes(b, {lv}, l);')
+            out.append(f'{pad}}}')
+        elif t in BYTES:
+            p = BYTES[t]
+            if p:
+                out.append(f'{pad}{SCALARS[p][1]}(b, ({SCALARS[p][0]}){nlv});')
+            out.append(f'{pad}qmi_put_bytes(b, {lv}, {nlv});')
+        elif t == 'fixed':
+            out.append(f'{pad}qmi_put_bytes(b, {lv}, {int(f["size"])});')
+        elif t == 'struct':
+            for sub in f['fields']:
+                cn = c_name(sub['name'])
+                self.enc(sub, f'{lv}.{cn}', f'{lv}.n_{cn}', depth, out)
+        else:
+            p = ARRAYS[t]
+            i = f'i{depth}'
+            out.append(f'{pad}{SCALARS[p][1]}(b, ({SCALARS[p][0]}){nlv});')
+            out.append(f'{pad}for (guint {i} = 0; {i} < {nlv}; {i}++) {{')
+            self.enc(f['element'], f'{lv}[{i}]', None, depth + 1, out)
+            out.append(f'{pad}}}')
+
+    # ---- decoding -----------------------------------------------------
+    def dec(self, f, lv, nlv, depth, out):
+        t = f['type']
+        pad = '  ' * (depth + 4)
+        if t in SCALARS:
+            out.append(f'{pad}{lv} = ({SCALARS[t][0]}){SCALARS[t][2]}(r);')
+        elif t in STRINGS or t in BYTES:
+            p = STRINGS.get(t) or BYTES.get(t)
+            n = f'{SCALARS[p][2]}(r)' if p else 'qmi_reader_remaining(r)'
+            if t in STRINGS:
+                out.append(f'{pad}{lv} = (char *)qmi_read_bytes(r, {n}, &out->base);')
+            else:
+                out.append(f'{pad}{nlv} = {n};')
+                out.append(f'{pad}{lv} = qmi_read_bytes(r, {nlv}, &out->base);')
+        elif t == 'fixed':
+            out.append(f'{pad}qmi_read_fixed(r, {lv}, {int(f["size"])});')
+        elif t == 'struct':
+            for sub in f['fields']:
+                cn = c_name(sub['name'])
+                self.dec(sub, f'{lv}.{cn}', f'{lv}.n_{cn}', depth, out)
+        else:
+            p = ARRAYS[t]
+            i = f'i{depth}'
+            out.append(f'{pad}{nlv} = {SCALARS[p][2]}(r);')
+            out.append(f'{pad}{lv} = qmi_output_alloc(&out->base, {nlv} * sizeof(*{lv}));')
+            out.append(f'{pad}for (guint {i} = 0; {i} < {nlv} && !r->failed; {i}++) {{')
+            self.dec(f['element'], f'{lv}[{i}]', None, depth + 1, out)
+            out.append(f'{pad}}}')
+
+    # ---- one message --------------------------------------------------
+    def struct_for(self, tname, tlvs, const, base):
+        lines = ['typedef struct {']
+        if base:
+            lines.append('  QmiOutputBase base;')
+        for f in tlvs:
+            cn = c_name(f['name'])
+            if f['type'] not in STRINGS:
+                lines.append(f'  gboolean has_{cn};')
+            lines += self.decl(f, cn, const, 1, tname)
+        lines.append(f'}} {tname};')
+        return lines + ['']
+
+    def build_fn(self, fn, tname, tlvs):
+        out = [f'GByteArray *', f'{fn}_build(const {tname} *in)', '{',
+               '  GByteArray *b = g_byte_array_new();']
+        for f in tlvs:
+            cn = c_name(f['name'])
+            cond = f'in->{cn}' if f['type'] in STRINGS else f'in->has_{cn}'
+            out.append(f'  if ({cond}) {{')
+            out.append(f'    gsize start = qmi_tlv_begin(b, {f["tlv"]});')
+            body = []
+            self.enc(f, f'in->{cn}', f'in->n_{cn}', 0, body)
+            out += body
+            out.append('    qmi_tlv_end(b, start);')
+            out.append('  }')
+        out += ['  return b;', '}', '']
+        return out
+
+    def parse_fn(self, fn, tname, tlvs, what, is_response):
+        out = ['gboolean', f'{fn}(const QmiMessage *msg, {tname} *out, GError **error)', '{',
+               '  gsize off = 0;', '  guint8 t;', '  const guint8 *v;', '  guint16 l;',
+               '  memset(out, 0, sizeof(*out));',
+               '  while (qmi_message_next_tlv(msg, &off, &t, &v, &l)) {',
+               '    QmiReader rd, *r = &rd;', '    qmi_reader_init(r, v, l);',
+               '    switch (t) {']
+        for f in tlvs:
+            cn = c_name(f['name'])
+            out.append(f'      case {f["tlv"]}:')
+            body = []
+            self.dec(f, f'out->{cn}', f'out->n_{cn}', 0, body)
+            out += body
+            if f['type'] in STRINGS:
+                out.append(f'        if (r->failed)')
+                out.append(f'          out->{cn} = NULL;')
+            else:
+                out.append(f'        out->has_{cn} = !r->failed;')
+            out.append(f'        if (r->failed)')
+            out.append(f'          g_debug("{what}: malformed TLV 0x%02x ignored", t);')
+            out.append('        break;')
+        out += ['      default:', '        break;', '    }', '  }']
+        if is_response:
+            out.append(f'  return qmi_output_check_result(&out->base, msg, "{what}", error);')
+        else:
+            out += ['  (void)error;', '  return TRUE;']
+        out += ['}', '']
+        return out
+
+    def message(self, svc, m, kind):
+        sname = c_name(svc['service'])
+        mname = c_name(m['name'])
+        Sv = camel(svc['service'])
+        Mn = camel(m['name'])
+        mid = int(m['id'], 16)
+        what = f'{svc["service"]} {m["name"]}'
+        inputs = m.get('input', [])
+        outputs = m.get('output', [])
+        for f in inputs + outputs:
+            check_field(f, f'{what}.{f.get("name")}', True)
+        ind = kind == 'indication'
+        suffix = 'IND' if ind else 'MSG'
+        self.h.append(f'#define QMI_{sname.upper()}_{suffix}_{mname.upper()} 0x{mid:04X}')
+        h, c = [], []
+        if ind:
+            tname = f'Qmi{Sv}{Mn}Indication'
+            h += self.struct_for(tname, outputs, False, True)
+            fn = f'qmi_{sname}_{mname}_indication_parse'
+            h.append(f'gboolean {fn}(const QmiMessage *msg, {tname} *out, GError **error);')
+            c += self.parse_fn(fn, tname, outputs, what + ' indication', False)
+        else:
+            fn = f'qmi_{sname}_{mname}'
+            in_t = f'Qmi{Sv}{Mn}Input'
+            out_t = f'Qmi{Sv}{Mn}Output'
+            if inputs:
+                h += self.struct_for(in_t, inputs, True, False)
+                h.append(f'GByteArray *{fn}_build(const {in_t} *in);')
+                c += self.build_fn(fn, in_t, inputs)
+            h += self.struct_for(out_t, outputs, False, True)
+            h.append(f'gboolean {fn}_parse(const QmiMessage *msg, {out_t} *out, GError **error);')
+            c += self.parse_fn(f'{fn}_parse', out_t, outputs, what, True)
+            in_arg = f'const {in_t} *in, ' if inputs else ''
+            args = 'guint timeout_s, GCancellable *cancellable, GAsyncReadyCallback callback, ' \
+                   'gpointer user_data'
+            h.append(f'void qmi_client_{sname}_{mname}(QmiClient *client, {in_arg}{args});')
+            h.append(f'gboolean qmi_client_{sname}_{mname}_finish(QmiClient *client, '
+                     f'GAsyncResult *res, {out_t} *out, GError **error);')
+            c += ['void', f'qmi_client_{sname}_{mname}(QmiClient *client, {in_arg}{args})', '{']
+            if inputs:
+                c += [f'  GByteArray *tlvs = {fn}_build(in);',
+                      f'  qmi_client_send(client, 0x{mid:04X}, tlvs, timeout_s, cancellable, '
+                      'callback, user_data);',
+                      '  qmi_tlvs_free(tlvs);']
+            else:
+                c.append(f'  qmi_client_send(client, 0x{mid:04X}, NULL, timeout_s, cancellable, '
+                         'callback, user_data);')
+            c += ['}', '', 'gboolean',
+                  f'qmi_client_{sname}_{mname}_finish(QmiClient *client, GAsyncResult *res, '
+                  f'{out_t} *out, GError **error)', '{',
+                  '  g_autoptr(QmiMessage) msg = qmi_client_send_finish(client, res, error);',
+                  '  if (!msg) {', '    memset(out, 0, sizeof(*out));', '    return FALSE;', '  }',
+                  f'  return {fn}_parse(msg, out, error);', '}', '']
+        self.h += [''] + h
+        self.c += c
+        # log descriptions
+        arrays = []
+        for label, tlvs in (('in', inputs), ('out', outputs)):
+            var = f'tlvs_{sname}_{kind}_{mname}_{label}'
+            entries = [f'  {{ {f["tlv"]}, "{f["name"]}", {"TRUE" if f.get("secret") else "FALSE"} }},'
+                       for f in tlvs]
+            self.c += [f'static const QmiTlvInfo {var}[] = {{'] + entries + \
+                      ['  { 0, NULL, FALSE },', '};', '']
+            arrays.append(var)
+        k = 'QMI_MESSAGE_KIND_INDICATION' if ind else 'QMI_MESSAGE_KIND_REQUEST'
+        self.infos.append(f'  {{ {svc["id"]}, 0x{mid:04X}, {k}, "{m["name"]}", {arrays[0]}, '
+                          f'{arrays[1]} }},')
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    out_h, out_c, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    g = Gen()
+    for path in inputs:
+        with open(path, encoding='utf-8') as fp:
+            svc = json.load(fp)
+        g.h.append(f'\n/* ---- {svc["service"]} (from {path.rsplit("/", 1)[-1]}) ---- */')
+        g.h.append(f'#define QMI_SERVICE_ID_{c_name(svc["service"]).upper()} {svc["id"]}')
+        for m in svc.get('messages', []):
+            g.message(svc, m, 'message')
+        for m in svc.get('indications', []):
+            g.message(svc, m, 'indication')
+    header = ['/* Generated by qmi-codegen.py from data/qmi-*.json: do not edit. */',
+              '#pragma once', '', '#include <gio/gio.h>', '', '#include "qmi-device.h"',
+              '#include "qmi-message.h"', '', 'G_BEGIN_DECLS', '']
+    for _, lines in g.typedefs:
+        header += lines
+    header += g.h + ['', 'G_END_DECLS', '']
+    source = ['/* Generated by qmi-codegen.py from data/qmi-*.json: do not edit. */',
+              '#include "qmi-generated.h"', '', '#include <string.h>', ''] + g.c
+    source += ['static const QmiMessageInfo message_infos[] = {'] + g.infos + ['};', '',
+               'const QmiMessageInfo *',
+               'qmi_message_info_lookup(guint8 service, guint16 id, gboolean indication)', '{',
+               '  for (gsize i = 0; i < G_N_ELEMENTS(message_infos); i++) {',
+               '    const QmiMessageInfo *info = &message_infos[i];',
+               '    if (info->service == service && info->id == id &&',
+               '        (info->kind == QMI_MESSAGE_KIND_INDICATION) == !!indication)',
+               '      return info;', '  }', '  return NULL;', '}', '']
+    with open(out_h, 'w', encoding='utf-8') as fp:
+        fp.write('\n'.join(header))
+    with open(out_c, 'w', encoding='utf-8') as fp:
+        fp.write('\n'.join(source))
+
+
+if __name__ == '__main__':
+    main()

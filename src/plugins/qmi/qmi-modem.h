@@ -1,0 +1,110 @@
+/* The QMI plugin's backend: private declarations shared by qmi-modem*.c. */
+#pragma once
+
+#include "backend.h"
+#include "bearer.h"
+#include "modem.h"
+#include "plugin.h"
+#include "qmi-device.h"
+#include "qmi-error.h"
+#include "qmi-generated.h"
+#include "qmi-helpers.h"
+
+G_BEGIN_DECLS
+
+#define MMD_TYPE_QMI_BACKEND (mmd_qmi_backend_get_type())
+G_DECLARE_FINAL_TYPE(MmdQmiBackend, mmd_qmi_backend, MMD, QMI_BACKEND, MmdBackend)
+
+/* Request timeouts, seconds */
+#define QMI_TIMEOUT 10
+#define QMI_TIMEOUT_OPEN 15
+#define QMI_TIMEOUT_CONNECT 60
+#define QMI_TIMEOUT_SCAN 180
+
+struct _MmdQmiBackend {
+  MmdBackend parent;
+  char *control_path;
+  char *net_iface;
+  QmiDevice *device;
+  gulong gone_id;
+  GCancellable *cancellable; /* background work; cancelled on shutdown */
+  QmiClient *dms, *nas, *wds, *uim;
+  QmiClient *wds6; /* second WDS client: the IPv6 session of a dual-stack bearer */
+  guint nas_ind_id, wds_ind_id, wds6_ind_id;
+
+  /* what we learned */
+  guint supported_modes; /* MmdModemMode mask */
+  guint preferred_mode;  /* last preferred mode we set */
+  guint64 lte_bands;     /* supported E-UTRAN bands 1..64, bit n-1 = band n */
+  char *iccid;
+  char *imsi;
+
+  /* data session (one bearer at a time) */
+  MmdBearer *bearer; /* weak pointer */
+};
+
+/* Per-bearer data stored with mmd_bearer_set_backend_data(): the packet data
+ * handles of the IPv4 session (on wds) and the IPv6 one (on wds6 for dual
+ * stack, on wds for IPv6 only); 0 = none. */
+typedef struct {
+  guint32 handle4;
+  guint32 handle6;
+  QmiClient *client6;
+} QmiBearerData;
+
+MmdModem *qmi_backend_modem(MmdQmiBackend *self);
+/* A task for an operation; NULL (with the callback already answered) when the
+ * client needed is missing. */
+GTask *qmi_backend_task(MmdQmiBackend *self, QmiClient *needed, const char *what,
+                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data);
+
+/* qmi-modem-sim.c */
+void qmi_sim_load(MmdQmiBackend *self, GTask *task); /* completes task: boolean */
+void qmi_sim_read_identity(MmdQmiBackend *self, guint attempts);
+void qmi_backend_send_pin(MmdBackend *backend, const char *pin, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data);
+void qmi_backend_send_puk(MmdBackend *backend, const char *puk, const char *new_pin,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data);
+void qmi_backend_enable_pin(MmdBackend *backend, const char *pin, gboolean enabled,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+void qmi_backend_change_pin(MmdBackend *backend, const char *old_pin, const char *new_pin,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+
+/* qmi-modem-net.c */
+void qmi_net_setup(MmdQmiBackend *self);
+void qmi_net_load_modes(MmdQmiBackend *self, GTask *task); /* completes task: boolean */
+void qmi_backend_set_radio(MmdBackend *backend, gboolean on, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+void qmi_backend_set_power_state(MmdBackend *backend, MmdModemPowerState state,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+void qmi_backend_register_network(MmdBackend *backend, const char *operator_id,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+void qmi_backend_scan(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data);
+void qmi_backend_set_current_modes(MmdBackend *backend, guint allowed, guint preferred,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+void qmi_backend_refresh_signal(MmdBackend *backend, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+void qmi_backend_set_current_bands(MmdBackend *backend, const guint *bands, gsize n_bands,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+void qmi_net_report_supported_bands(MmdQmiBackend *self,
+                                    const QmiDmsGetBandCapabilitiesOutput *out);
+void qmi_backend_reset(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data);
+
+/* qmi-modem-data.c */
+void qmi_data_setup(MmdQmiBackend *self);
+void qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
+void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+
+G_END_DECLS

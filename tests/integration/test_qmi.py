@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""QMI end to end: modemd with the QMI plugin driving modem-sim --protocol=qmi,
+on a private system bus with the real polkitd, through D-Bus and modemctl.
+
+Needs root (exits 77 otherwise)."""
+
+import os
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness as h  # noqa: E402
+from harness import GLib  # noqa: E402
+
+PIN = '2468'
+PUK = '13572468'
+IMEI = '354812345678901'
+ICCID = '89440001234567890123'
+IMSI = '234151234567890'
+HOME = ('23415', 'Qmi Home')
+OTHER = ('23410', 'Qmi Other')
+IP4 = ('198.51.100.7', 29)
+GW4 = '198.51.100.1'
+DNS4 = ['198.51.100.53', '198.51.100.54']
+IP6 = ('2001:db8:7::7', 64)
+MTU = 1430
+
+LOCKED, DISABLED, REGISTERED, CONNECTED = 2, 3, 8, 11
+LOCK_NONE, LOCK_SIM_PIN, LOCK_SIM_PUK = 1, 2, 4
+
+
+class QmiTest(h.IntegrationTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.TemporaryDirectory(prefix='modemd-qmi-')
+        self.addCleanup(self.tmp.cleanup)
+        self.link = os.path.join(self.tmp.name, 'cdc-wdm0')
+
+    def start(self, pin=True, extra=()):
+        args = ['--protocol=qmi', f'--link={self.link}', f'--imei={IMEI}', f'--iccid={ICCID}',
+                f'--imsi={IMSI}', '--model=QMI Sim', '--revision=QMIREV-1',
+                f'--home-operator={HOME[0]}:{HOME[1]}',
+                f'--visible-operator={OTHER[0]}:{OTHER[1]}',
+                f'--ip4={IP4[0]}/{IP4[1]}', f'--gateway4={GW4}', f'--mtu={MTU}',
+                f'--ip6={IP6[0]}/{IP6[1]}']
+        args += [f'--dns4={d}' for d in DNS4]
+        if pin:
+            args += [f'--sim-pin={PIN}', f'--sim-puk={PUK}']
+        self.sim = self.start_sim(*args, *extra)
+        self.start_daemon(f'--port=qmi:{self.link},net:wwan7')
+        self.modem = self.wait_for_modem()
+        return self.modem
+
+    def wait_for_modem(self, timeout=20):
+        found = []
+
+        def check():
+            objs = self.call(h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
+                             'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
+            found[:] = [p for p, ifaces in objs.items() if h.MODEM_IFACE in ifaces]
+            return bool(found)
+
+        h.wait_until(check, timeout, 'modem object on the bus')
+        return found[0]
+
+    def prop(self, name, iface=h.MODEM_IFACE, path=None):
+        return h.get_property(self.bus.conn, path or self.modem, iface, name)
+
+    def wait_prop(self, name, predicate, iface=h.MODEM_IFACE, path=None, timeout=20):
+        return h.wait_for_property(self.bus.conn, name, predicate, timeout=timeout,
+                                   path=path or self.modem, interface=iface)
+
+    def wait_state(self, state, timeout=20):
+        return self.wait_prop('State', lambda v: v == state, timeout=timeout)
+
+    def modemctl(self, *args):
+        rc, out, err = h.run_modemctl(list(args), bus=self.bus)
+        self.assertEqual(rc, 0, f'modemctl {args}: stdout={out!r} stderr={err!r}')
+        return out
+
+    def enable(self):
+        self.wait_state(DISABLED)
+        self.call(self.modem, h.MODEM_IFACE, 'Enable', (True,), '(b)')
+        self.wait_state(REGISTERED)
+
+    def connect(self, ip_type=None):
+        props = {'apn': GLib.Variant('s', 'internet')}
+        if ip_type:
+            props['ip-type'] = GLib.Variant('u', ip_type)
+        return self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Connect', (props,), '(a{sv})',
+                         reply_type='(o)', timeout=60)[0]
+
+    # -----------------------------------------------------------------------
+
+    def test_unlock_enable_connect(self):
+        self.start()
+        self.wait_state(LOCKED)
+        self.assertEqual(self.prop('Plugin'), 'qmi')
+        self.assertEqual(self.prop('EquipmentIdentifier'), IMEI)
+        self.assertEqual(self.prop('Model'), 'QMI Sim')
+        self.assertEqual(self.prop('UnlockRequired'), LOCK_SIM_PIN)
+        sim = self.prop('Sim')
+        self.assertEqual(self.prop('SimIdentifier', h.SIM_IFACE, sim), ICCID)
+
+        self.assertDBusError(h.ERROR_PREFIX + 'MobileEquipment.IncorrectPassword',
+                             sim, h.SIM_IFACE, 'SendPin', ('0000',), '(s)')
+        self.assertEqual(self.prop('UnlockRetries').get(LOCK_SIM_PIN), 2)
+        self.modemctl('-i', sim, f'--pin={PIN}')
+        self.wait_state(DISABLED)
+        self.wait_prop('Imsi', lambda v: v == IMSI, iface=h.SIM_IFACE, path=sim)
+        self.assertEqual(self.prop('OperatorIdentifier', h.SIM_IFACE, sim), HOME[0])
+
+        self.modemctl('-m', self.modem, '-e')
+        self.wait_state(REGISTERED)
+        self.assertEqual(self.prop('OperatorCode', h.MODEM_3GPP_IFACE), HOME[0])
+        self.assertEqual(self.prop('OperatorName', h.MODEM_3GPP_IFACE), HOME[1])
+
+        bearer = self.connect()
+        self.wait_state(CONNECTED)
+        self.assertEqual(self.prop('Interface', h.BEARER_IFACE, bearer), 'wwan7')
+        ip4 = self.prop('Ip4Config', h.BEARER_IFACE, bearer)
+        self.assertEqual(ip4['method'], 2)
+        self.assertEqual(ip4['address'], IP4[0])
+        self.assertEqual(ip4['prefix'], IP4[1])
+        self.assertEqual(ip4['gateway'], GW4)
+        self.assertEqual(ip4['dns1'], DNS4[0])
+        self.assertEqual(ip4['dns2'], DNS4[1])
+        self.assertEqual(ip4['mtu'], MTU)
+        self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Disconnect', ('/',), '(o)')
+        self.wait_state(REGISTERED)
+
+        # no PIN, IMSI or ICCID in the daemon's debug log
+        text = self.daemon.read_log()
+        self.assertIn('UIM Verify PIN', text)
+        for secret in (PIN, IMSI, ICCID):
+            self.assertNotIn(secret, text)
+
+        self.modemctl('-m', self.modem, '-d')
+        self.wait_state(DISABLED)
+
+    def test_puk(self):
+        self.start(extra=('--pin-retries=1',))
+        self.wait_state(LOCKED)
+        sim = self.prop('Sim')
+        self.assertDBusError(h.ERROR_PREFIX + 'MobileEquipment.IncorrectPassword',
+                             sim, h.SIM_IFACE, 'SendPin', ('0000',), '(s)')
+        self.wait_prop('UnlockRequired', lambda v: v == LOCK_SIM_PUK)
+        self.call(sim, h.SIM_IFACE, 'SendPuk', (PUK, '1357'), '(ss)')
+        self.wait_state(DISABLED)
+
+    def test_ipv6_scan_signal_register(self):
+        self.start(pin=False)
+        self.enable()
+        networks = self.call(self.modem, h.MODEM_3GPP_IFACE, 'Scan', reply_type='(aa{sv})',
+                             timeout=120)[0]
+        codes = {n['operator-code']: n for n in networks}
+        self.assertEqual(codes[HOME[0]]['status'], 2)
+        self.assertEqual(codes[OTHER[0]]['operator-long'], OTHER[1])
+
+        self.call(self.modem, h.MODEM_SIGNAL_IFACE, 'Setup', (1,), '(u)')
+        lte = self.wait_prop('Lte', lambda v: 'rsrp' in v, iface=h.MODEM_SIGNAL_IFACE)
+        self.assertLess(lte['rsrp'], 0)
+        self.wait_prop('SignalQuality', lambda v: v[0] > 0)
+
+        bearer = self.connect(ip_type=2)  # IPv6
+        self.wait_state(CONNECTED)
+        ip6 = self.prop('Ip6Config', h.BEARER_IFACE, bearer)
+        self.assertEqual(ip6['address'], IP6[0])
+        self.assertEqual(ip6['prefix'], IP6[1])
+        self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Disconnect', ('/',), '(o)')
+        self.wait_state(REGISTERED)
+        self.call(self.modem, h.MODEM_IFACE, 'DeleteBearer', (bearer,), '(o)')
+
+        # dual stack: one session per family, on two WDS clients
+        bearer = self.connect(ip_type=4)  # IPv4v6
+        self.wait_state(CONNECTED)
+        self.assertEqual(self.prop('Ip4Config', h.BEARER_IFACE, bearer)['address'], IP4[0])
+        self.assertEqual(self.prop('Ip6Config', h.BEARER_IFACE, bearer)['address'], IP6[0])
+        self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Disconnect', ('/',), '(o)')
+        self.wait_state(REGISTERED)
+        self.sim.wait_for_line(r'rx qmi WDS StopNetwork cid=2')
+
+        self.call(self.modem, h.MODEM_3GPP_IFACE, 'Register', (OTHER[0],), '(s)', timeout=60)
+        self.wait_prop('OperatorCode', lambda v: v == OTHER[0], iface=h.MODEM_3GPP_IFACE)
+
+    def test_network_disconnect_and_unplug(self):
+        self.start(pin=False)
+        self.enable()
+        bearer = self.connect()
+        self.wait_state(CONNECTED)
+        self.sim.proc.send_signal(signal.SIGUSR1)
+        self.wait_state(REGISTERED)
+        self.assertFalse(self.prop('Connected', h.BEARER_IFACE, bearer))
+
+        modem = self.modem
+        h.wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.ObjectManager',
+                          'InterfacesRemoved', path=h.MANAGER_PATH,
+                          predicate=lambda p: p[0] == modem, timeout=20,
+                          trigger=lambda: self.sim.proc.kill())
+        self.assertTrue(self.daemon.running())
+
+
+if __name__ == '__main__':
+    h.main()

@@ -1,0 +1,99 @@
+#!/bin/bash
+# Build and run every test twice: a normal build (build/) and an ASan+UBSan build
+# (build-asan/), then print one summary line over both runs, e.g.
+#   12 passed, 0 failed, 1 skipped
+# Exit status is non-zero if anything failed (or did not build).
+#
+# Usage: tests/run-all.sh [--no-asan] [extra `meson test` arguments]
+# The integration tests need root; as another user they are skipped.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+srcdir=$PWD
+
+asan=1
+if [ "${1:-}" = "--no-asan" ]; then
+    asan=0
+    shift
+fi
+
+failed_steps=0
+logs=()
+
+run_config() {
+    local builddir=$1
+    shift
+    local setup_args=("$@")
+
+    echo "=== ${builddir}: setup, compile, test ==="
+    rm -f "${builddir}/meson-logs/testlog.json"
+    if [ ! -f "${builddir}/build.ninja" ]; then
+        local wipe=()
+        # A directory left by an interrupted setup: start it over.
+        [ -d "${builddir}/meson-private" ] && wipe=(--wipe)
+        if ! meson setup "${wipe[@]}" "${builddir}" "${setup_args[@]}"; then
+            echo "*** ${builddir}: meson setup failed" >&2
+            failed_steps=$((failed_steps + 1))
+            return 0
+        fi
+    fi
+    if ! meson compile -C "${builddir}"; then
+        echo "*** ${builddir}: build failed" >&2
+        failed_steps=$((failed_steps + 1))
+        return 0
+    fi
+    # Failures are counted from the test log below, not from the exit status.
+    meson test -C "${builddir}" --print-errorlogs "${test_args[@]}" || true
+    if [ -f "${builddir}/meson-logs/testlog.json" ]; then
+        logs+=("${builddir}/meson-logs/testlog.json")
+    else
+        echo "*** ${builddir}: no test log" >&2
+        failed_steps=$((failed_steps + 1))
+    fi
+}
+
+test_args=("$@")
+run_config build
+
+if [ "${asan}" = 1 ]; then
+    # Every sanitizer report is fatal; leaks are reported.  Suppressions cover
+    # GLib/GIO internals only (tests/lsan.supp), never our code.
+    # fast_unwind_on_malloc=0: GLib has no frame pointers, so the fast unwinder
+    # stops at g_malloc and leak reports would not say who leaked.
+    # verify_asan_link_order=0: umockdev-wrapper preloads its library before the
+    # ASan runtime (tests/integration/test_discovery.py).
+    export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:fast_unwind_on_malloc=0:verify_asan_link_order=0:detect_stack_use_after_return=1:strict_string_checks=1"
+    export LSAN_OPTIONS="suppressions=${srcdir}/tests/lsan.supp:print_suppressions=0"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    export G_SLICE=always-malloc
+    export MODEMD_TEST_TIMEOUT_SCALE=3
+    test_args=(--timeout-multiplier=3 "$@")
+    run_config build-asan -Db_sanitize=address,undefined -Db_lundef=false
+fi
+
+python3 - "${failed_steps}" "${logs[@]}" <<'PY'
+import json
+import sys
+
+failed_steps = int(sys.argv[1])
+passed = failed = skipped = 0
+for path in sys.argv[2:]:
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            result = json.loads(line).get('result')
+            if result in ('OK', 'EXPECTEDFAIL'):
+                passed += 1
+            elif result == 'SKIP':
+                skipped += 1
+            else:  # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS
+                failed += 1
+failed += failed_steps
+line = f'{passed} passed, {failed} failed'
+if skipped:
+    line += f', {skipped} skipped'
+print(line)
+sys.exit(1 if failed or not passed else 0)
+PY
