@@ -97,6 +97,9 @@ struct _MmdBackendClass {
   void (*shutdown)(MmdBackend *self);
 };
 
+/* A plugin creates its backend with g_object_new(TYPE, "modem", modem, NULL):
+ * "modem" is a construct-only property of MmdBackend. */
+
 /* The core modem this backend drives (weak: the modem owns the backend). */
 MmdModem *mmd_backend_get_modem(MmdBackend *self);
 

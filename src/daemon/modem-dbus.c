@@ -119,20 +119,6 @@ handle_create_bearer(MdbusModem *iface, GDBusMethodInvocation *invocation, GVari
 }
 
 static void
-remove_bearer(MmdModem *self, MmdBearer *bearer)
-{
-  g_autofree const char **paths = NULL;
-  guint n = 0;
-
-  mmd_manager_unexport(self->manager, mmd_bearer_get_path(bearer));
-  g_ptr_array_remove(self->bearers, bearer);
-  paths = g_new0(const char *, self->bearers->len + 1);
-  for (guint i = 0; i < self->bearers->len; i++)
-    paths[n++] = mmd_bearer_get_path(g_ptr_array_index(self->bearers, i));
-  mdbus_modem_set_bearers(self->iface_modem, paths);
-}
-
-static void
 delete_disconnected(GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
@@ -148,7 +134,7 @@ delete_disconnected(GObject *source, GAsyncResult *result, gpointer user_data)
   g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&o)", &path);
   bearer = mmd_modem_find_bearer(self, path);
   if (bearer)
-    remove_bearer(self, bearer);
+    mmd_modem_remove_bearer(self, bearer);
   g_dbus_method_invocation_return_value(invocation, NULL);
 }
 

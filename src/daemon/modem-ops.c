@@ -360,13 +360,22 @@ mmd_modem_disconnect_bearer_finish(MmdModem *self, GAsyncResult *result, GError 
   return g_task_propagate_boolean(G_TASK(result), error);
 }
 
+static void
+publish_bearers(MmdModem *self)
+{
+  g_autofree const char **paths = g_new0(const char *, self->bearers->len + 1);
+
+  for (guint i = 0; i < self->bearers->len; i++)
+    paths[i] = mmd_bearer_get_path(g_ptr_array_index(self->bearers, i));
+  mdbus_modem_set_bearers(self->iface_modem, paths);
+}
+
 MmdBearer *
 mmd_modem_create_bearer(MmdModem *self, MmdBearerSettings *settings, GError **error)
 {
   g_autoptr(MmdBearerSettings) owned = settings;
   guint max = mdbus_modem_get_max_bearers(self->iface_modem);
   MmdBearer *bearer;
-  g_autofree const char **paths = NULL;
 
   if (self->bearers->len >= max) {
     g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
@@ -377,11 +386,16 @@ mmd_modem_create_bearer(MmdModem *self, MmdBearerSettings *settings, GError **er
                           g_steal_pointer(&owned));
   g_ptr_array_add(self->bearers, bearer);
   mmd_manager_export(self->manager, mmd_bearer_get_object(bearer));
-  paths = g_new0(const char *, self->bearers->len + 1);
-  for (guint i = 0; i < self->bearers->len; i++)
-    paths[i] = mmd_bearer_get_path(g_ptr_array_index(self->bearers, i));
-  mdbus_modem_set_bearers(self->iface_modem, paths);
+  publish_bearers(self);
   return bearer;
+}
+
+void
+mmd_modem_remove_bearer(MmdModem *self, MmdBearer *bearer)
+{
+  mmd_manager_unexport(self->manager, mmd_bearer_get_path(bearer));
+  g_ptr_array_remove(self->bearers, bearer);
+  publish_bearers(self);
 }
 
 MmdBearer *

@@ -51,6 +51,23 @@ connect_bearer_done(GObject *source, GAsyncResult *result, gpointer user_data)
   connect_context_free(ctx);
 }
 
+/* Clients like NetworkManager connect with new settings without deleting the
+ * old bearer first: at the limit, a disconnected bearer makes way. */
+static void
+make_room_for_bearer(MmdModem *self)
+{
+  if (self->bearers->len < mdbus_modem_get_max_bearers(self->iface_modem))
+    return;
+  for (guint i = 0; i < self->bearers->len; i++) {
+    MmdBearer *old = g_ptr_array_index(self->bearers, i);
+    if (!mmd_bearer_is_connected(old)) {
+      g_message("%s: dropping disconnected %s to make room", self->path, mmd_bearer_get_path(old));
+      mmd_modem_remove_bearer(self, old);
+      return;
+    }
+  }
+}
+
 static void
 step_bearer(ConnectContext *ctx)
 {
@@ -58,6 +75,7 @@ step_bearer(ConnectContext *ctx)
   MmdBearer *bearer = mmd_modem_find_reusable_bearer(ctx->modem, ctx->settings);
 
   if (!bearer) {
+    make_room_for_bearer(ctx->modem);
     bearer = mmd_modem_create_bearer(ctx->modem, mmd_bearer_settings_copy(ctx->settings), &error);
     if (!bearer) {
       connect_fail(ctx, error);

@@ -113,6 +113,8 @@ gboolean mmd_modem_register_finish(MmdModem *self, GAsyncResult *result, GError 
 /* Bearers; settings are taken. */
 MmdBearer *mmd_modem_create_bearer(MmdModem *self, MmdBearerSettings *settings, GError **error);
 MmdBearer *mmd_modem_find_bearer(MmdModem *self, const char *path);
+/* Unexports a (disconnected) bearer and drops it. */
+void mmd_modem_remove_bearer(MmdModem *self, MmdBearer *bearer);
 /* A bearer whose settings match and that is not connected, or NULL. */
 MmdBearer *mmd_modem_find_reusable_bearer(MmdModem *self, const MmdBearerSettings *settings);
 GPtrArray *mmd_modem_get_bearers(MmdModem *self);

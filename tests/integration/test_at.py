@@ -332,6 +332,14 @@ class AtTest(h.IntegrationTestCase):
                              h.MODEM_IFACE, 'Command', ('AT\rATD123;', 5), '(su)')
         self.assertEqual(self.sim_count(r'ATD123'), 0)
 
+    def test_no_sim(self):
+        # +CPIN? answers +CME ERROR: 10: the modem stays on the bus, FAILED
+        self.start(pin=False, extra=('--no-sim',))
+        self.wait_state(-1)
+        self.assertEqual(self.prop('StateFailedReason'), 2)  # sim-missing
+        self.assertEqual(self.prop('Sim'), '/')
+        self.assertEqual(self.prop('EquipmentIdentifier'), IMEI)
+
     def test_silent_modem_removed(self):
         # a modem that stops answering is given up after a few timeouts
         self.start(pin=False, extra=('--fault=silent-after=4',))

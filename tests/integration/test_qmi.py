@@ -173,10 +173,13 @@ class QmiTest(h.IntegrationTestCase):
         self.assertEqual(ip6['prefix'], IP6[1])
         self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Disconnect', ('/',), '(o)')
         self.wait_state(REGISTERED)
-        self.call(self.modem, h.MODEM_IFACE, 'DeleteBearer', (bearer,), '(o)')
 
-        # dual stack: one session per family, on two WDS clients
+        # dual stack: one session per family, on two WDS clients. The modem
+        # allows one bearer: the disconnected IPv6 one makes way.
+        old_bearer = bearer
         bearer = self.connect(ip_type=4)  # IPv4v6
+        self.assertNotEqual(bearer, old_bearer)
+        self.assertEqual(self.prop('Bearers'), [bearer])
         self.wait_state(CONNECTED)
         self.assertEqual(self.prop('Ip4Config', h.BEARER_IFACE, bearer)['address'], IP4[0])
         self.assertEqual(self.prop('Ip6Config', h.BEARER_IFACE, bearer)['address'], IP6[0])

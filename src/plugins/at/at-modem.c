@@ -209,7 +209,11 @@ step_done(GObject *source, GAsyncResult *result, gpointer user_data)
     seq_fail(seq, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
     return;
   }
-  if (cmd_error && g_error_matches(cmd_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+  /* cancelled, or the port is gone: no point in going on, optional or not */
+  if (cmd_error
+      && (g_error_matches(cmd_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || (cmd_error->domain == MMD_SERIAL_ERROR
+              && cmd_error->code != MMD_SERIAL_ERROR_RESPONSE_TIMEOUT))) {
     step_free(step);
     seq_fail(seq, g_steal_pointer(&cmd_error));
     return;

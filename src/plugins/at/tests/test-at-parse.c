@@ -698,7 +698,7 @@ test_random(void)
 
     for (guint k = 0; k < n; k++)
       g_string_append_c(line, alphabet[g_test_rand_int_range(0, sizeof alphabet - 1)]);
-    copy = g_memdup2(line->str, line->len + 1);
+    copy = g_strdup(line->str);
     feed_all(copy);
     g_free(copy);
     g_string_free(line, TRUE);
