@@ -80,7 +80,7 @@ class Bench:
         self.bus = h.Bus()
         self.bus.start()
         self.daemon = h.Daemon(self.bus, env={'UMOCKDEV_DIR': self.testbed.get_root_dir()},
-                               debug=False)
+                               debug=bool(os.environ.get('BENCH_DEBUG')))
         self.daemon.start()
         self.added = {}    # modem path -> monotonic time of InterfacesAdded
         self.removed = set()
@@ -246,6 +246,10 @@ def main():
             lat, total, sending = bench.many(count)
             print(f'{count:<8}{ms(statistics.median(lat)):>10}{ms(max(lat)):>10}'
                   f'{ms(total):>15}{ms(sending):>17}')
+    except Exception:
+        if os.environ.get('BENCH_DEBUG'):
+            print(bench.daemon.read_log()[-6000:], file=sys.stderr)
+        raise
     finally:
         bench.stop()
         h._kill_all()
