@@ -93,6 +93,9 @@ mmd_modem_unlock_async(MmdModem *self, const char *pin, const char *puk,
   if (self->operation_in_progress) {
     g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
                             "Another operation is in progress");
+  } else if (self->unlock_required == MMD_MODEM_LOCK_NONE) {
+    g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE,
+                            "Cannot send %s: the SIM is not locked", puk ? "PUK" : "PIN");
   } else if (self->unlock_required != needed) {
     g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE,
                             "Cannot send %s: the SIM asks for %s", puk ? "PUK" : "PIN",

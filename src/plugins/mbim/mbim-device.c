@@ -220,6 +220,8 @@ gone(MbimDevice *self, const char *why)
 {
   g_autoptr(MbimDevice) keep = g_object_ref(self);
 
+  (void)keep; /* holds self while "gone" handlers drop their references */
+
   if (self->fd < 0)
     return;
   g_debug("[%s] gone: %s", self->name, why);
