@@ -53,6 +53,18 @@ run_config() {
 }
 
 test_args=("$@")
+
+# A router-style daemon without udev, for the discovery test's ReportKernelEvent
+# case (tests/integration/test_discovery.py reads MODEMD_NOUDEV).
+echo "=== build-noudev: setup, compile modemd ==="
+if { [ -f build-noudev/build.ninja ] || meson setup build-noudev -Dudev=disabled; } &&
+    meson compile -C build-noudev src/daemon/modemd; then
+    export MODEMD_NOUDEV="${srcdir}/build-noudev/src/daemon/modemd"
+else
+    echo "*** build-noudev: build failed" >&2
+    failed_steps=$((failed_steps + 1))
+fi
+
 run_config build
 
 if [ "${asan}" = 1 ]; then

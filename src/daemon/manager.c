@@ -282,6 +282,22 @@ port_removed(MmdManager *self, DeviceEntry *entry, MmdDevicePort *port)
   }
 }
 
+/* Whether a --port declaration names this device node already. */
+static gboolean
+declared_port(MmdManager *self, const char *devnode)
+{
+  for (guint i = 0; devnode && i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+
+    for (guint j = 0; entry->ports && j < entry->ports->len; j++) {
+      const MmdPort *port = g_ptr_array_index(entry->ports, j);
+      if (g_strcmp0(port->path, devnode) == 0)
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 static void
 port_added(MmdManager *self, const MmdPortEvent *event)
 {
@@ -294,6 +310,10 @@ port_added(MmdManager *self, const MmdPortEvent *event)
 
   if (!event->syspath || strstr(event->syspath, "/devices/virtual/"))
     return;
+  if (declared_port(self, event->devnode)) {
+    g_debug("%s: declared with --port, not discovered", event->devnode);
+    return;
+  }
   entry = find_entry_for_port(self, event->subsystem, event->name, &known);
   if (entry) {
     if (g_strcmp0(known->syspath, event->syspath) == 0)

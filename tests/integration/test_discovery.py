@@ -39,6 +39,13 @@ if __name__ == '__main__':
         sys.exit(77)
     _reexec_under_umockdev()
 
+# Sanitizer builds under the umockdev preload: the preload comes first in the
+# library list, which ASan accepts only when told so. Set before anything is
+# started, so that every child (daemon, simulators, modemctl) inherits it.
+_asan = os.environ.get('ASAN_OPTIONS', 'detect_leaks=1:halt_on_error=1:abort_on_error=0')
+if 'verify_asan_link_order' not in _asan:
+    os.environ['ASAN_OPTIONS'] = _asan + ':verify_asan_link_order=0'
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness as h  # noqa: E402
@@ -312,15 +319,7 @@ class DiscoveryTestCase(h.IntegrationTestCase):
         self.ioctl_handlers = []
 
     def daemon_env(self):
-        env = {'UMOCKDEV_DIR': self.testbed.get_root_dir()}
-        # An ASan daemon under the umockdev preload: the preload comes first.
-        asan = os.environ.get('ASAN_OPTIONS')
-        if asan is not None:
-            env['ASAN_OPTIONS'] = asan + ':verify_asan_link_order=0'
-        else:
-            env['ASAN_OPTIONS'] = ('detect_leaks=1:halt_on_error=1:abort_on_error=0:'
-                                   'verify_asan_link_order=0')
-        return env
+        return {'UMOCKDEV_DIR': self.testbed.get_root_dir()}
 
     def start_discovery_daemon(self, *args, binary=None):
         daemon = h.Daemon(self.bus, args, env=self.daemon_env())

@@ -46,7 +46,7 @@ parse_dict(const char *text)
   GVariant *v = g_variant_parse(G_VARIANT_TYPE("a{sv}"), text, NULL, NULL, &error);
 
   g_assert_no_error(error);
-  return g_variant_ref_sink(v);
+  return v; /* g_variant_parse() returns a full reference */
 }
 
 static void

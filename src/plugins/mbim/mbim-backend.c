@@ -67,6 +67,16 @@ modem_of(MmdMbimBackend *self)
   return mmd_backend_get_modem(MMD_BACKEND(self));
 }
 
+/* Looked up at connect time: the net port may join the modem after it was
+ * created (hotplug order). */
+static const char *
+net_interface(MmdMbimBackend *self)
+{
+  const MmdPort *net = mmd_modem_find_port(modem_of(self), MMD_MODEM_PORT_TYPE_NET);
+
+  return net && net->name ? net->name : self->net_name;
+}
+
 /* ---- errors ---- */
 
 static GError *
@@ -801,7 +811,8 @@ ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
   }
   self->sessions[ctx->session] = ctx->bearer;
   g_object_add_weak_pointer(G_OBJECT(ctx->bearer), (gpointer *)&self->sessions[ctx->session]);
-  mmd_bearer_set_connected(ctx->bearer, self->net_name, have4 ? &ip4 : NULL, have6 ? &ip6 : NULL);
+  mmd_bearer_set_connected(ctx->bearer, net_interface(self), have4 ? &ip4 : NULL,
+                           have6 ? &ip6 : NULL);
   for (guint i = 0; i < 3; i++) {
     g_free(dns4[i]);
     g_free(dns6[i]);

@@ -246,10 +246,11 @@ static void
 register_long(Fixture *fx, guint timeout_s)
 {
   g_autofree char *id = g_strnfill(100, '7');
+  /* the device borrows the fields */
+  g_autoptr(GVariant) fields = g_variant_ref_sink(g_variant_new_parsed("{'ProviderId': <%s>}", id));
 
-  mbim_device_command(fx->device, MBIM_CID_REGISTER_STATE, MBIM_COMMAND_TYPE_SET,
-                      g_variant_new_parsed("{'ProviderId': <%s>}", id), timeout_s, NULL, got_result,
-                      fx);
+  mbim_device_command(fx->device, MBIM_CID_REGISTER_STATE, MBIM_COMMAND_TYPE_SET, fields,
+                      timeout_s, NULL, got_result, fx);
 }
 
 static void
@@ -329,10 +330,11 @@ test_status_failure(Fixture *fx, gconstpointer data)
   g_autoptr(GVariant) f = NULL;
   g_autoptr(GVariant) info = NULL;
   guint32 left = 0;
+  g_autoptr(GVariant) pin = g_variant_ref_sink(g_variant_new_parsed("{'Pin': <'0000'>}"));
 
   fx->mode = REPLY_STATUS_FAILURE;
-  mbim_device_command(fx->device, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
-                      g_variant_new_parsed("{'Pin': <'0000'>}"), 5, NULL, got_result, fx);
+  mbim_device_command(fx->device, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET, pin, 5, NULL, got_result,
+                      fx);
   res = wait_result(fx);
   f = mbim_device_command_finish(fx->device, res, &info, &error);
   g_assert_null(f);
