@@ -246,7 +246,7 @@ connect_done(GObject *source, GAsyncResult *result, gpointer user_data)
   MmdBearer *self = g_object_get_data(G_OBJECT(invocation), "bearer");
   g_autoptr(GError) error = NULL;
 
-  if (!mmd_modem_connect_bearer_finish(MMD_MODEM(source), result, &error)) {
+  if (!mmd_modem_op_finish(MMD_MODEM(source), result, &error)) {
     set_connection_error(self, error);
     mmd_dbus_return_error(invocation, error);
     return;
@@ -273,25 +273,13 @@ handle_connect(MdbusBearer *iface, GDBusMethodInvocation *invocation, MmdBearer 
 }
 
 static void
-disconnect_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!mmd_modem_disconnect_bearer_finish(MMD_MODEM(source), result, &error))
-    mmd_dbus_return_error(invocation, error);
-  else
-    g_dbus_method_invocation_return_value(invocation, NULL);
-}
-
-static void
 do_disconnect(GObject *target, GDBusMethodInvocation *invocation)
 {
   MmdBearer *self = MMD_BEARER(target);
 
   if (!check_modem(self, invocation))
     return;
-  mmd_modem_disconnect_bearer_async(self->modem, self, disconnect_done, g_object_ref(invocation));
+  mmd_modem_disconnect_bearer_async(self->modem, self, mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static gboolean

@@ -40,26 +40,6 @@ check_not_gone(MmdModem *self, GDBusMethodInvocation *invocation)
   return FALSE;
 }
 
-/* Completion of a backend op that returns boolean, straight to the caller. */
-static void
-backend_bool_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (g_task_propagate_boolean(G_TASK(result), &error))
-    g_dbus_method_invocation_return_value(invocation, NULL);
-  else
-    mmd_dbus_return_error(invocation, error);
-}
-
-/* Completion of a core op (mmd_modem_*_async) that returns boolean. */
-static void
-core_bool_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  backend_bool_done(source, result, user_data);
-}
-
 /* Enable */
 
 static void
@@ -71,7 +51,7 @@ do_enable(GObject *target, GDBusMethodInvocation *invocation)
   if (!check_not_gone(self, invocation))
     return;
   g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(b)", &enable);
-  mmd_modem_enable_async(self, enable, core_bool_done, g_object_ref(invocation));
+  mmd_modem_enable_async(self, enable, mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static gboolean
@@ -127,7 +107,7 @@ delete_disconnected(GObject *source, GAsyncResult *result, gpointer user_data)
   const char *path;
   MmdBearer *bearer;
 
-  if (!mmd_modem_disconnect_bearer_finish(self, result, &error)) {
+  if (!mmd_modem_op_finish(self, result, &error)) {
     mmd_dbus_return_error(invocation, error);
     return;
   }
@@ -177,7 +157,7 @@ do_reset(GObject *target, GDBusMethodInvocation *invocation)
     return_unsupported(invocation, "Reset");
     return;
   }
-  BACKEND_CLASS(self)->reset(self->backend, self->cancellable, backend_bool_done,
+  BACKEND_CLASS(self)->reset(self->backend, self->cancellable, mmd_dbus_complete_bool,
                              g_object_ref(invocation));
 }
 
@@ -245,7 +225,7 @@ do_set_power_state(GObject *target, GDBusMethodInvocation *invocation)
     return_unsupported(invocation, "Setting the power state");
     return;
   }
-  BACKEND_CLASS(self)->set_power_state(self->backend, state, self->cancellable, backend_bool_done,
+  BACKEND_CLASS(self)->set_power_state(self->backend, state, self->cancellable, mmd_dbus_complete_bool,
                                        g_object_ref(invocation));
 }
 
@@ -299,7 +279,7 @@ do_set_current_modes(GObject *target, GDBusMethodInvocation *invocation)
     return;
   }
   BACKEND_CLASS(self)->set_current_modes(self->backend, allowed, preferred, self->cancellable,
-                                         backend_bool_done, g_object_ref(invocation));
+                                         mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static gboolean
@@ -356,7 +336,7 @@ do_set_current_bands(GObject *target, GDBusMethodInvocation *invocation)
     return;
   }
   BACKEND_CLASS(self)->set_current_bands(self->backend, copy, n, self->cancellable,
-                                         backend_bool_done, g_object_ref(invocation));
+                                         mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static gboolean
@@ -435,7 +415,7 @@ do_register(GObject *target, GDBusMethodInvocation *invocation)
     mmd_dbus_return_error(invocation, error);
     return;
   }
-  mmd_modem_register_async(self, operator_id, core_bool_done, g_object_ref(invocation));
+  mmd_modem_register_async(self, operator_id, mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static gboolean

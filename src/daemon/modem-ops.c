@@ -61,6 +61,12 @@ mmd_modem_ops_initialize(MmdModem *self)
                                   g_object_ref(self));
 }
 
+gboolean
+mmd_modem_op_finish(MmdModem *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean(G_TASK(result), error);
+}
+
 /* Unlock */
 
 static void
@@ -111,12 +117,6 @@ mmd_modem_unlock_async(MmdModem *self, const char *pin, const char *puk,
     return;
   }
   g_object_unref(task);
-}
-
-gboolean
-mmd_modem_unlock_finish(MmdModem *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 /* Enable / disable */
@@ -241,12 +241,6 @@ mmd_modem_enable_async(MmdModem *self, gboolean enable, GAsyncReadyCallback call
   g_object_unref(task);
 }
 
-gboolean
-mmd_modem_enable_finish(MmdModem *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean(G_TASK(result), error);
-}
-
 /* Bearers */
 
 static guint
@@ -308,12 +302,6 @@ mmd_modem_connect_bearer_async(MmdModem *self, MmdBearer *bearer, GAsyncReadyCal
   g_object_unref(task);
 }
 
-gboolean
-mmd_modem_connect_bearer_finish(MmdModem *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean(G_TASK(result), error);
-}
-
 static void
 disconnect_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -355,12 +343,6 @@ mmd_modem_disconnect_bearer_async(MmdModem *self, MmdBearer *bearer,
     return;
   }
   g_object_unref(task);
-}
-
-gboolean
-mmd_modem_disconnect_bearer_finish(MmdModem *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 static void
@@ -509,12 +491,6 @@ mmd_modem_wait_registered_async(MmdModem *self, guint timeout_s, GAsyncReadyCall
   self->registration_waiters = g_list_append(self->registration_waiters, task);
 }
 
-gboolean
-mmd_modem_wait_registered_finish(MmdModem *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean(G_TASK(result), error);
-}
-
 static void
 register_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -545,8 +521,3 @@ mmd_modem_register_async(MmdModem *self, const char *operator_id, GAsyncReadyCal
   g_object_unref(task);
 }
 
-gboolean
-mmd_modem_register_finish(MmdModem *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean(G_TASK(result), error);
-}

@@ -42,7 +42,7 @@ connect_bearer_done(GObject *source, GAsyncResult *result, gpointer user_data)
   ConnectContext *ctx = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!mmd_modem_connect_bearer_finish(ctx->modem, result, &error)) {
+  if (!mmd_modem_op_finish(ctx->modem, result, &error)) {
     connect_fail(ctx, error);
     return;
   }
@@ -92,7 +92,7 @@ registered(GObject *source, GAsyncResult *result, gpointer user_data)
   ConnectContext *ctx = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!mmd_modem_wait_registered_finish(ctx->modem, result, &error)) {
+  if (!mmd_modem_op_finish(ctx->modem, result, &error)) {
     connect_fail(ctx, error);
     return;
   }
@@ -105,7 +105,7 @@ register_requested(GObject *source, GAsyncResult *result, gpointer user_data)
   ConnectContext *ctx = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!mmd_modem_register_finish(ctx->modem, result, &error)) {
+  if (!mmd_modem_op_finish(ctx->modem, result, &error)) {
     connect_fail(ctx, error);
     return;
   }
@@ -129,7 +129,7 @@ enabled(GObject *source, GAsyncResult *result, gpointer user_data)
   ConnectContext *ctx = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!mmd_modem_enable_finish(ctx->modem, result, &error)) {
+  if (!mmd_modem_op_finish(ctx->modem, result, &error)) {
     connect_fail(ctx, error);
     return;
   }
@@ -153,7 +153,7 @@ unlocked(GObject *source, GAsyncResult *result, gpointer user_data)
   ConnectContext *ctx = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!mmd_modem_unlock_finish(ctx->modem, result, &error)) {
+  if (!mmd_modem_op_finish(ctx->modem, result, &error)) {
     connect_fail(ctx, error);
     return;
   }
@@ -238,7 +238,7 @@ disconnect_one_done(GObject *source, GAsyncResult *result, gpointer user_data)
   DisconnectContext *ctx = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!mmd_modem_disconnect_bearer_finish(ctx->modem, result, &error) && !ctx->first_error)
+  if (!mmd_modem_op_finish(ctx->modem, result, &error) && !ctx->first_error)
     ctx->first_error = g_steal_pointer(&error);
   disconnect_next(ctx);
 }

@@ -638,3 +638,15 @@ mmd_dbus_return_error(GDBusMethodInvocation *invocation, const GError *error)
 {
   g_dbus_method_invocation_take_error(invocation, mmd_error_normalize(error));
 }
+
+void
+mmd_dbus_complete_bool(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean(G_TASK(result), &error))
+    g_dbus_method_invocation_return_value(invocation, NULL);
+  else
+    mmd_dbus_return_error(invocation, error);
+}

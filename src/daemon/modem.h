@@ -87,28 +87,24 @@ void mmd_modem_set_state(MmdModem *self, MmdModemState new_state, MmdModemStateC
 G_END_DECLS
 
 /* Core-internal operations shared by the Modem, Simple, SIM and Bearer
- * objects. All complete on the main loop and return boolean results. */
+ * objects. All complete on the main loop with a boolean result, read with
+ * mmd_modem_op_finish(). */
 G_BEGIN_DECLS
+gboolean mmd_modem_op_finish(MmdModem *self, GAsyncResult *result, GError **error);
 void mmd_modem_enable_async(MmdModem *self, gboolean enable, GAsyncReadyCallback callback,
                             gpointer user_data);
-gboolean mmd_modem_enable_finish(MmdModem *self, GAsyncResult *result, GError **error);
 /* puk NULL: send pin; else send puk with pin as the new PIN. */
 void mmd_modem_unlock_async(MmdModem *self, const char *pin, const char *puk,
                             GAsyncReadyCallback callback, gpointer user_data);
-gboolean mmd_modem_unlock_finish(MmdModem *self, GAsyncResult *result, GError **error);
 void mmd_modem_connect_bearer_async(MmdModem *self, MmdBearer *bearer,
                                     GAsyncReadyCallback callback, gpointer user_data);
-gboolean mmd_modem_connect_bearer_finish(MmdModem *self, GAsyncResult *result, GError **error);
 void mmd_modem_disconnect_bearer_async(MmdModem *self, MmdBearer *bearer,
                                        GAsyncReadyCallback callback, gpointer user_data);
-gboolean mmd_modem_disconnect_bearer_finish(MmdModem *self, GAsyncResult *result, GError **error);
 /* Waits until the modem is REGISTERED (or beyond) or timeout_s passes. */
 void mmd_modem_wait_registered_async(MmdModem *self, guint timeout_s,
                                      GAsyncReadyCallback callback, gpointer user_data);
-gboolean mmd_modem_wait_registered_finish(MmdModem *self, GAsyncResult *result, GError **error);
 void mmd_modem_register_async(MmdModem *self, const char *operator_id,
                               GAsyncReadyCallback callback, gpointer user_data);
-gboolean mmd_modem_register_finish(MmdModem *self, GAsyncResult *result, GError **error);
 
 /* Bearers; settings are taken. */
 MmdBearer *mmd_modem_create_bearer(MmdModem *self, MmdBearerSettings *settings, GError **error);
@@ -125,4 +121,7 @@ MmdModemLock mmd_modem_get_unlock_required(MmdModem *self);
 
 /* Returns error on invocation, mapped to our D-Bus error names. */
 void mmd_dbus_return_error(GDBusMethodInvocation *invocation, const GError *error);
+/* GAsyncReadyCallback for any boolean GTask (core op or backend op) whose
+ * user_data is a referenced invocation: answers it and drops the reference. */
+void mmd_dbus_complete_bool(GObject *source, GAsyncResult *result, gpointer user_data);
 G_END_DECLS

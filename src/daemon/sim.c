@@ -59,18 +59,6 @@ check_modem(MmdSim *self, GDBusMethodInvocation *invocation)
 }
 
 static void
-bool_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (g_task_propagate_boolean(G_TASK(result), &error))
-    g_dbus_method_invocation_return_value(invocation, NULL);
-  else
-    mmd_dbus_return_error(invocation, error);
-}
-
-static void
 do_send_pin(GObject *target, GDBusMethodInvocation *invocation)
 {
   MmdSim *self = MMD_SIM(target);
@@ -84,7 +72,7 @@ do_send_pin(GObject *target, GDBusMethodInvocation *invocation)
     mmd_dbus_return_error(invocation, error);
     return;
   }
-  mmd_modem_unlock_async(self->modem, pin, NULL, bool_done, g_object_ref(invocation));
+  mmd_modem_unlock_async(self->modem, pin, NULL, mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static void
@@ -101,7 +89,7 @@ do_send_puk(GObject *target, GDBusMethodInvocation *invocation)
     mmd_dbus_return_error(invocation, error);
     return;
   }
-  mmd_modem_unlock_async(self->modem, pin, puk, bool_done, g_object_ref(invocation));
+  mmd_modem_unlock_async(self->modem, pin, puk, mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static MmdBackendClass *
@@ -145,7 +133,7 @@ do_enable_pin(GObject *target, GDBusMethodInvocation *invocation)
     return;
   }
   backend_class(self)->enable_pin(mmd_modem_get_backend(self->modem), pin, enabled, NULL,
-                                  bool_done, g_object_ref(invocation));
+                                  mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static void
@@ -172,7 +160,7 @@ do_change_pin(GObject *target, GDBusMethodInvocation *invocation)
     return;
   }
   backend_class(self)->change_pin(mmd_modem_get_backend(self->modem), old_pin, new_pin, NULL,
-                                  bool_done, g_object_ref(invocation));
+                                  mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static void
