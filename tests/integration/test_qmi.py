@@ -206,6 +206,33 @@ class QmiTest(h.IntegrationTestCase):
                           trigger=lambda: self.sim.proc.kill())
         self.assertTrue(self.daemon.running())
 
+    def test_silent_modem_times_out(self):
+        """A modem that stops answering fails the call with a timeout error;
+        the daemon keeps answering everything else meanwhile, and a late
+        answer does not confuse it once the modem is back."""
+        self.start(pin=False)
+        self.wait_state(DISABLED)
+        self.sim.proc.send_signal(signal.SIGSTOP)
+        self.addCleanup(lambda: self.sim.proc.send_signal(signal.SIGCONT))
+        result = []
+        self.bus.conn.call(h.BUS_NAME, self.modem, h.MODEM_IFACE, 'Enable',
+                           GLib.Variant('(b)', (True,)), None, 0, 60000, None,
+                           lambda conn, res: result.append(res))
+        # while the call is pending, the daemon still serves other requests
+        self.wait_state(5)  # ENABLING
+        self.assertEqual(self.prop('Plugin'), 'qmi')
+        h.wait_until(lambda: result, 30, 'Enable to fail')
+        with self.assertRaises(GLib.Error) as ctx:
+            self.bus.conn.call_finish(result[0])
+        self.assertEqual(h.dbus_error_name(ctx.exception),
+                         h.ERROR_PREFIX + 'Serial.ResponseTimeout')
+        self.wait_state(DISABLED)
+
+        self.sim.proc.send_signal(signal.SIGCONT)
+        self.call(self.modem, h.MODEM_IFACE, 'Enable', (True,), '(b)')
+        self.wait_state(REGISTERED)
+        self.assertTrue(self.daemon.running())
+
 
 if __name__ == '__main__':
     h.main()
