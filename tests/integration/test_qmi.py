@@ -206,6 +206,22 @@ class QmiTest(h.IntegrationTestCase):
                           trigger=lambda: self.sim.proc.kill())
         self.assertTrue(self.daemon.running())
 
+    def test_sigterm_leaves_session_up(self):
+        """Stopping the daemon unexports its objects but leaves the data
+        session on the modem as it is."""
+        self.start(pin=False)
+        self.enable()
+        self.connect()
+        self.wait_state(CONNECTED)
+        mark = len(self.sim.lines)
+        self.daemon.stop()  # SIGTERM; asserts exit status 0
+        # other clients are released, and only after them would WDS be
+        self.sim.wait_for_line(r'ReleaseCID .*service=UIM', start=mark)
+        self.sim.wait_for_line(r'link closed by peer', start=mark)
+        after = '\n'.join(self.sim.lines[mark:])
+        self.assertNotIn('WDS StopNetwork', after)
+        self.assertNotIn('service=WDS', after)  # no CID release for WDS
+
     def test_silent_modem_times_out(self):
         """A modem that stops answering fails the call with a timeout error;
         the daemon keeps answering everything else meanwhile, and a late

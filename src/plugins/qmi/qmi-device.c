@@ -19,6 +19,7 @@ struct _QmiClient {
   guint8 service;
   guint8 cid;
   gboolean released;
+  gboolean keep_on_close;
   guint16 next_tid;
   GArray *handlers; /* IndicationHandler */
   guint next_handler_id;
@@ -490,6 +491,12 @@ release_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
+qmi_client_keep_on_close(QmiClient *client)
+{
+  client->keep_on_close = TRUE;
+}
+
+void
 qmi_device_release_client(QmiDevice *self, QmiClient *client)
 {
   if (client->released || client == self->ctl)
@@ -569,8 +576,11 @@ qmi_device_close(QmiDevice *self)
 {
   if (!self->open)
     return;
-  for (guint i = 0; i < self->clients->len; i++)
-    qmi_device_release_client(self, g_ptr_array_index(self->clients, i));
+  for (guint i = 0; i < self->clients->len; i++) {
+    QmiClient *client = g_ptr_array_index(self->clients, i);
+    if (!client->keep_on_close)
+      qmi_device_release_client(self, client);
+  }
   /* the releases are queued; closing the transport flushes them best-effort */
   self->open = FALSE;
   self->ready = FALSE;

@@ -43,6 +43,9 @@ void qmi_device_allocate_client(QmiDevice *self, guint8 service, guint timeout_s
 QmiClient *qmi_device_allocate_client_finish(QmiDevice *self, GAsyncResult *res, GError **error);
 /* Sends Release CID without waiting; the client is dead afterwards. */
 void qmi_device_release_client(QmiDevice *self, QmiClient *client);
+/* Leave the client allocated when the device closes: on the modem, releasing
+ * the WDS client that started a data session ends the session. */
+void qmi_client_keep_on_close(QmiClient *client);
 QmiClient *qmi_device_get_ctl(QmiDevice *self);
 
 QmiDevice *qmi_client_get_device(QmiClient *client);

@@ -440,6 +440,13 @@ qmi_backend_shutdown(MmdBackend *backend)
 {
   MmdQmiBackend *self = MMD_QMI_BACKEND(backend);
   g_cancellable_cancel(self->cancellable);
+  /* The daemon stopping is no reason to drop the user's data session. */
+  if (self->bearer && mmd_bearer_is_connected(self->bearer)) {
+    if (self->wds)
+      qmi_client_keep_on_close(self->wds);
+    if (self->wds6)
+      qmi_client_keep_on_close(self->wds6);
+  }
   if (self->device) {
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
