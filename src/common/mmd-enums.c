@@ -17,18 +17,12 @@ lookup(const EnumName *table, gsize n, guint value)
 #define LOOKUP(table, value) lookup(table, G_N_ELEMENTS(table), (guint)(value))
 
 static const EnumName modem_states[] = {
-  { (guint)MMD_MODEM_STATE_FAILED, "failed" },
-  { MMD_MODEM_STATE_UNKNOWN, "unknown" },
-  { MMD_MODEM_STATE_INITIALIZING, "initializing" },
-  { MMD_MODEM_STATE_LOCKED, "locked" },
-  { MMD_MODEM_STATE_DISABLED, "disabled" },
-  { MMD_MODEM_STATE_DISABLING, "disabling" },
-  { MMD_MODEM_STATE_ENABLING, "enabling" },
-  { MMD_MODEM_STATE_ENABLED, "enabled" },
-  { MMD_MODEM_STATE_SEARCHING, "searching" },
-  { MMD_MODEM_STATE_REGISTERED, "registered" },
-  { MMD_MODEM_STATE_DISCONNECTING, "disconnecting" },
-  { MMD_MODEM_STATE_CONNECTING, "connecting" },
+  { (guint)MMD_MODEM_STATE_FAILED, "failed" },        { MMD_MODEM_STATE_UNKNOWN, "unknown" },
+  { MMD_MODEM_STATE_INITIALIZING, "initializing" },   { MMD_MODEM_STATE_LOCKED, "locked" },
+  { MMD_MODEM_STATE_DISABLED, "disabled" },           { MMD_MODEM_STATE_DISABLING, "disabling" },
+  { MMD_MODEM_STATE_ENABLING, "enabling" },           { MMD_MODEM_STATE_ENABLED, "enabled" },
+  { MMD_MODEM_STATE_SEARCHING, "searching" },         { MMD_MODEM_STATE_REGISTERED, "registered" },
+  { MMD_MODEM_STATE_DISCONNECTING, "disconnecting" }, { MMD_MODEM_STATE_CONNECTING, "connecting" },
   { MMD_MODEM_STATE_CONNECTED, "connected" },
 };
 
@@ -167,7 +161,7 @@ mmd_bearer_type_to_string(MmdBearerType type)
 /* Flags */
 
 static const EnumName capabilities[] = {
-  { MMD_MODEM_CAPABILITY_POTS, "pots" },   { MMD_MODEM_CAPABILITY_CDMA_EVDO, "cdma-evdo" },
+  { MMD_MODEM_CAPABILITY_POTS, "pots" },         { MMD_MODEM_CAPABILITY_CDMA_EVDO, "cdma-evdo" },
   { MMD_MODEM_CAPABILITY_GSM_UMTS, "gsm-umts" }, { MMD_MODEM_CAPABILITY_LTE, "lte" },
   { MMD_MODEM_CAPABILITY_IRIDIUM, "iridium" },   { MMD_MODEM_CAPABILITY_5GNR, "5gnr" },
   { MMD_MODEM_CAPABILITY_TDS, "tds" },

@@ -7,7 +7,10 @@ typedef struct {
   guint n_entries;
 } ErrorDomain;
 
-#define ENTRY(code, name) { code, MMD_DBUS_ERROR_PREFIX "." name }
+#define ENTRY(code, name)                                                                          \
+  {                                                                                                \
+    code, MMD_DBUS_ERROR_PREFIX "." name                                                           \
+  }
 
 static const GDBusErrorEntry core_entries[] = {
   ENTRY(MMD_CORE_ERROR_FAILED, "Core.Failed"),
@@ -161,8 +164,7 @@ mmd_error_normalize(const GError *error)
   if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_new_literal(MMD_CORE_ERROR, MMD_CORE_ERROR_CANCELLED, error->message);
   if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new_literal(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
-                               error->message);
+    return g_error_new_literal(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT, error->message);
   if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
     return g_error_new_literal(MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED, error->message);
   if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))

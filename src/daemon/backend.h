@@ -42,8 +42,8 @@ struct _MmdBackendClass {
                    GAsyncReadyCallback callback, gpointer user_data);
   void (*send_puk)(MmdBackend *self, const char *puk, const char *new_pin,
                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-  void (*enable_pin)(MmdBackend *self, const char *pin, gboolean enabled,
-                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+  void (*enable_pin)(MmdBackend *self, const char *pin, gboolean enabled, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data);
   void (*change_pin)(MmdBackend *self, const char *old_pin, const char *new_pin,
                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 
@@ -52,14 +52,12 @@ struct _MmdBackendClass {
   void (*set_radio)(MmdBackend *self, gboolean on, GCancellable *cancellable,
                     GAsyncReadyCallback callback, gpointer user_data);
   /* Low-power or full power. Result: boolean. */
-  void (*set_power_state)(MmdBackend *self, MmdModemPowerState state,
-                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                          gpointer user_data);
+  void (*set_power_state)(MmdBackend *self, MmdModemPowerState state, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data);
 
   /* Register with operator_id ("" = automatic). Result: boolean. */
-  void (*register_network)(MmdBackend *self, const char *operator_id,
-                           GCancellable *cancellable, GAsyncReadyCallback callback,
-                           gpointer user_data);
+  void (*register_network)(MmdBackend *self, const char *operator_id, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
   /* Result: pointer, a floating-free GVariant of type aa{sv} with the keys of
    * Modem3gpp.Scan ("status", "operator-long", "operator-short",
    * "operator-code", "access-technology"); free with g_variant_unref. */
@@ -90,8 +88,8 @@ struct _MmdBackendClass {
   /* Result: boolean. */
   MmdBackendOp reset;
   /* Result: pointer, a newly allocated string (the modem's answer). */
-  void (*command)(MmdBackend *self, const char *cmd, guint timeout_s,
-                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+  void (*command)(MmdBackend *self, const char *cmd, guint timeout_s, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data);
 
   /* Release ports synchronously; the modem is going away. Optional. */
   void (*shutdown)(MmdBackend *self);

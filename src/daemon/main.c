@@ -111,9 +111,9 @@ main(int argc, char **argv)
   daemon.loop = g_main_loop_new(NULL, FALSE);
   g_unix_signal_add(SIGTERM, on_signal, &daemon);
   g_unix_signal_add(SIGINT, on_signal, &daemon);
-  owner_id = g_bus_own_name(G_BUS_TYPE_SYSTEM, MMD_DBUS_SERVICE,
-                            G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE, on_bus_acquired, on_name_acquired,
-                            on_name_lost, &daemon, NULL);
+  owner_id
+      = g_bus_own_name(G_BUS_TYPE_SYSTEM, MMD_DBUS_SERVICE, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                       on_bus_acquired, on_name_acquired, on_name_lost, &daemon, NULL);
   g_main_loop_run(daemon.loop);
 
   if (daemon.manager)

@@ -479,8 +479,8 @@ do_report_kernel_event(GObject *target, GDBusMethodInvocation *invocation)
   g_variant_lookup(dict, "subsystem", "&s", &subsystem);
   g_variant_lookup(dict, "name", "&s", &name);
   g_variant_lookup(dict, "uid", "&s", &uid);
-  if (!action || !subsystem || !name ||
-      (g_strcmp0(action, "add") != 0 && g_strcmp0(action, "remove") != 0)) {
+  if (!action || !subsystem || !name
+      || (g_strcmp0(action, "add") != 0 && g_strcmp0(action, "remove") != 0)) {
     g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
                                           "Need 'action' (add or remove), 'subsystem' and 'name'");
     return;
@@ -592,9 +592,9 @@ do_inhibit_device(GObject *target, GDBusMethodInvocation *invocation)
   }
   if (inhibit) {
     inhibit_entry(self, entry, sender);
-    entry->inhibitor_watch = g_bus_watch_name_on_connection(
-        self->connection, sender, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL, inhibitor_vanished, self,
-        NULL);
+    entry->inhibitor_watch
+        = g_bus_watch_name_on_connection(self->connection, sender, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                         NULL, inhibitor_vanished, self, NULL);
     g_message("%s inhibited by %s", uid, sender);
   } else {
     g_message("%s uninhibited", uid);
@@ -674,7 +674,8 @@ mmd_manager_shutdown(MmdManager *self)
 #endif
   for (guint i = 0; self->devices && i < self->devices->len; i++)
     destroy_modem(self, g_ptr_array_index(self->devices, i));
-  if (self->iface && g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self->iface)))
+  if (self->iface
+      && g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self->iface)))
     g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->iface));
 }
 

@@ -19,8 +19,8 @@ backend_finish(GAsyncResult *result, GError **error)
 static GError *
 unsupported(const char *what)
 {
-  return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED, "%s is not supported by this modem",
-                     what);
+  return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
+                     "%s is not supported by this modem", what);
 }
 
 static GError *
@@ -47,8 +47,8 @@ initialize_done(GObject *source, GAsyncResult *result, gpointer user_data)
   }
   if (self->gone || mmd_modem_get_state(self) == MMD_MODEM_STATE_FAILED)
     return;
-  if (self->unlock_required == MMD_MODEM_LOCK_SIM_PIN ||
-      self->unlock_required == MMD_MODEM_LOCK_SIM_PUK)
+  if (self->unlock_required == MMD_MODEM_LOCK_SIM_PIN
+      || self->unlock_required == MMD_MODEM_LOCK_SIM_PUK)
     mmd_modem_set_state(self, MMD_MODEM_STATE_LOCKED, MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
   else
     mmd_modem_set_state(self, MMD_MODEM_STATE_DISABLED, MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
@@ -207,8 +207,8 @@ mmd_modem_enable_async(MmdModem *self, gboolean enable, GAsyncReadyCallback call
   GTask *task = g_task_new(self, self->cancellable, callback, user_data);
   MmdModemState state = mmd_modem_get_state(self);
 
-  if (self->operation_in_progress || state == MMD_MODEM_STATE_ENABLING ||
-      state == MMD_MODEM_STATE_DISABLING) {
+  if (self->operation_in_progress || state == MMD_MODEM_STATE_ENABLING
+      || state == MMD_MODEM_STATE_DISABLING) {
     g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
                             "Another operation is in progress");
   } else if (!BACKEND_CLASS(self)->set_radio) {
@@ -292,7 +292,8 @@ mmd_modem_connect_bearer_async(MmdModem *self, MmdBearer *bearer, GAsyncReadyCal
     g_task_return_error(task, wrong_state(self, "connect"));
   } else if (count_connected(self) >= mdbus_modem_get_max_active_bearers(self->iface_modem)) {
     g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
-                            "Cannot connect: %u bearer(s) already connected", count_connected(self));
+                            "Cannot connect: %u bearer(s) already connected",
+                            count_connected(self));
   } else {
     mmd_modem_set_state(self, MMD_MODEM_STATE_CONNECTING,
                         MMD_MODEM_STATE_CHANGE_REASON_USER_REQUESTED);
@@ -322,8 +323,8 @@ disconnect_done(GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-mmd_modem_disconnect_bearer_async(MmdModem *self, MmdBearer *bearer,
-                                  GAsyncReadyCallback callback, gpointer user_data)
+mmd_modem_disconnect_bearer_async(MmdModem *self, MmdBearer *bearer, GAsyncReadyCallback callback,
+                                  gpointer user_data)
 {
   GTask *task = g_task_new(self, self->cancellable, callback, user_data);
   MmdModemState state = mmd_modem_get_state(self);
@@ -367,8 +368,8 @@ mmd_modem_create_bearer(MmdModem *self, MmdBearerSettings *settings, GError **er
                 "Cannot create bearer: the modem allows %u", max);
     return NULL;
   }
-  bearer = mmd_bearer_new(self, mmd_manager_next_bearer_index(self->manager),
-                          g_steal_pointer(&owned));
+  bearer
+      = mmd_bearer_new(self, mmd_manager_next_bearer_index(self->manager), g_steal_pointer(&owned));
   g_ptr_array_add(self->bearers, bearer);
   mmd_manager_export(self->manager, mmd_bearer_get_object(bearer));
   publish_bearers(self);
@@ -399,8 +400,8 @@ mmd_modem_find_reusable_bearer(MmdModem *self, const MmdBearerSettings *settings
 {
   for (guint i = 0; i < self->bearers->len; i++) {
     MmdBearer *bearer = g_ptr_array_index(self->bearers, i);
-    if (!mmd_bearer_is_connected(bearer) &&
-        mmd_bearer_settings_equal(mmd_bearer_get_settings(bearer), settings))
+    if (!mmd_bearer_is_connected(bearer)
+        && mmd_bearer_settings_equal(mmd_bearer_get_settings(bearer), settings))
       return bearer;
   }
   return NULL;
@@ -430,9 +431,9 @@ waiter_timed_out(gpointer user_data)
 
   self->registration_waiters = g_list_remove(self->registration_waiters, task);
   g_task_set_task_data(task, NULL, NULL);
-  waiter_return(task, g_error_new(MMD_MOBILE_EQUIPMENT_ERROR,
-                                  MMD_MOBILE_EQUIPMENT_ERROR_NETWORK_TIMEOUT,
-                                  "The modem did not register with a network in time"));
+  waiter_return(task,
+                g_error_new(MMD_MOBILE_EQUIPMENT_ERROR, MMD_MOBILE_EQUIPMENT_ERROR_NETWORK_TIMEOUT,
+                            "The modem did not register with a network in time"));
   return G_SOURCE_REMOVE;
 }
 
@@ -463,8 +464,8 @@ mmd_modem_ops_shutdown(MmdModem *self)
   GList *waiters = g_steal_pointer(&self->registration_waiters);
 
   for (GList *l = waiters; l; l = l->next)
-    waiter_return(l->data, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED,
-                                       "The modem went away"));
+    waiter_return(l->data,
+                  g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
   g_list_free(waiters);
 }
 
@@ -520,4 +521,3 @@ mmd_modem_register_async(MmdModem *self, const char *operator_id, GAsyncReadyCal
   }
   g_object_unref(task);
 }
-

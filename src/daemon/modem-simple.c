@@ -115,9 +115,10 @@ register_requested(GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 step_register(ConnectContext *ctx)
 {
-  if (ctx->settings->operator_id && *ctx->settings->operator_id &&
-      g_strcmp0(mdbus_modem_modem3gpp_get_operator_code(ctx->modem->iface_3gpp),
-                ctx->settings->operator_id) != 0)
+  if (ctx->settings->operator_id && *ctx->settings->operator_id
+      && g_strcmp0(mdbus_modem_modem3gpp_get_operator_code(ctx->modem->iface_3gpp),
+                   ctx->settings->operator_id)
+             != 0)
     mmd_modem_register_async(ctx->modem, ctx->settings->operator_id, register_requested, ctx);
   else
     mmd_modem_wait_registered_async(ctx->modem, REGISTRATION_TIMEOUT_S, registered, ctx);
@@ -198,8 +199,8 @@ do_connect(GObject *target, GDBusMethodInvocation *invocation)
     mmd_dbus_return_error(invocation, error);
     return;
   }
-  if (self->gone || state == MMD_MODEM_STATE_FAILED || state == MMD_MODEM_STATE_INITIALIZING ||
-      state == MMD_MODEM_STATE_UNKNOWN) {
+  if (self->gone || state == MMD_MODEM_STATE_FAILED || state == MMD_MODEM_STATE_INITIALIZING
+      || state == MMD_MODEM_STATE_UNKNOWN) {
     mmd_bearer_settings_free(settings);
     g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE,
                                           "Cannot connect: modem is %s",
@@ -312,18 +313,18 @@ handle_get_status(MdbusModemSimple *iface, GDBusMethodInvocation *invocation, Mm
                           mdbus_modem_get_signal_quality(self->iface_modem));
     g_variant_builder_add(&builder, "{sv}", "current-bands",
                           mdbus_modem_get_current_bands(self->iface_modem));
-    g_variant_builder_add(&builder, "{sv}", "access-technologies",
-                          g_variant_new_uint32(
-                              mdbus_modem_get_access_technologies(self->iface_modem)));
-    g_variant_builder_add(&builder, "{sv}", "m3gpp-registration-state",
-                          g_variant_new_uint32(
-                              mdbus_modem_modem3gpp_get_registration_state(self->iface_3gpp)));
-    g_variant_builder_add(&builder, "{sv}", "m3gpp-operator-code",
-                          g_variant_new_string(
-                              mdbus_modem_modem3gpp_get_operator_code(self->iface_3gpp)));
-    g_variant_builder_add(&builder, "{sv}", "m3gpp-operator-name",
-                          g_variant_new_string(
-                              mdbus_modem_modem3gpp_get_operator_name(self->iface_3gpp)));
+    g_variant_builder_add(
+        &builder, "{sv}", "access-technologies",
+        g_variant_new_uint32(mdbus_modem_get_access_technologies(self->iface_modem)));
+    g_variant_builder_add(
+        &builder, "{sv}", "m3gpp-registration-state",
+        g_variant_new_uint32(mdbus_modem_modem3gpp_get_registration_state(self->iface_3gpp)));
+    g_variant_builder_add(
+        &builder, "{sv}", "m3gpp-operator-code",
+        g_variant_new_string(mdbus_modem_modem3gpp_get_operator_code(self->iface_3gpp)));
+    g_variant_builder_add(
+        &builder, "{sv}", "m3gpp-operator-name",
+        g_variant_new_string(mdbus_modem_modem3gpp_get_operator_name(self->iface_3gpp)));
   }
   mdbus_modem_simple_complete_get_status(iface, invocation, g_variant_builder_end(&builder));
   return TRUE;

@@ -52,8 +52,8 @@ mmd_modem_state_transition_allowed(MmdModemState old_state, MmdModemState new_st
       /* A SIM can ask for its PIN again after a modem reset or a wrong PUK. */
       return old_state <= MMD_MODEM_STATE_DISABLED;
     case MMD_MODEM_STATE_DISABLED:
-      return old_state == MMD_MODEM_STATE_INITIALIZING || old_state == MMD_MODEM_STATE_LOCKED ||
-             old_state == MMD_MODEM_STATE_DISABLING || old_state == MMD_MODEM_STATE_ENABLING;
+      return old_state == MMD_MODEM_STATE_INITIALIZING || old_state == MMD_MODEM_STATE_LOCKED
+             || old_state == MMD_MODEM_STATE_DISABLING || old_state == MMD_MODEM_STATE_ENABLING;
     case MMD_MODEM_STATE_DISABLING:
       return old_state >= MMD_MODEM_STATE_ENABLED;
     case MMD_MODEM_STATE_ENABLING:

@@ -315,8 +315,8 @@ mmd_modem_set_state(MmdModem *self, MmdModemState new_state, MmdModemStateChange
   if (old_state == new_state)
     return;
   if (!mmd_modem_state_transition_allowed(old_state, new_state)) {
-    g_warning("%s: refusing state change %s -> %s", self->path, mmd_modem_state_to_string(old_state),
-              mmd_modem_state_to_string(new_state));
+    g_warning("%s: refusing state change %s -> %s", self->path,
+              mmd_modem_state_to_string(old_state), mmd_modem_state_to_string(new_state));
     return;
   }
   g_message("%s: state %s -> %s", self->path, mmd_modem_state_to_string(old_state),
@@ -346,22 +346,20 @@ update_enabled_state(MmdModem *self)
 {
   MmdModemState state = mmd_modem_get_state(self);
 
-  if (state != MMD_MODEM_STATE_ENABLED && state != MMD_MODEM_STATE_SEARCHING &&
-      state != MMD_MODEM_STATE_REGISTERED && state != MMD_MODEM_STATE_CONNECTED)
+  if (state != MMD_MODEM_STATE_ENABLED && state != MMD_MODEM_STATE_SEARCHING
+      && state != MMD_MODEM_STATE_REGISTERED && state != MMD_MODEM_STATE_CONNECTED)
     return;
-  mmd_modem_set_state(self,
-                      mmd_modem_state_for_registration(self->registration,
-                                                       count_connected_bearers(self)),
-                      MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
+  mmd_modem_set_state(
+      self, mmd_modem_state_for_registration(self->registration, count_connected_bearers(self)),
+      MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
 }
 
 void
 mmd_modem_recompute_state(MmdModem *self, MmdModemStateChangeReason reason)
 {
-  mmd_modem_set_state(self,
-                      mmd_modem_state_for_registration(self->registration,
-                                                       count_connected_bearers(self)),
-                      reason);
+  mmd_modem_set_state(
+      self, mmd_modem_state_for_registration(self->registration, count_connected_bearers(self)),
+      reason);
 }
 
 void
@@ -408,10 +406,10 @@ mmd_modem_set_identity(MmdModem *self, const char *manufacturer, const char *mod
   if (hardware_revision)
     mdbus_modem_set_hardware_revision(self->iface_modem, hardware_revision);
   if (manufacturer || model || revision) {
-    g_autofree char *key = g_strjoin("|", mdbus_modem_get_manufacturer(self->iface_modem),
-                                     mdbus_modem_get_model(self->iface_modem),
-                                     mdbus_modem_get_revision(self->iface_modem),
-                                     self->plugin->name, NULL);
+    g_autofree char *key
+        = g_strjoin("|", mdbus_modem_get_manufacturer(self->iface_modem),
+                    mdbus_modem_get_model(self->iface_modem),
+                    mdbus_modem_get_revision(self->iface_modem), self->plugin->name, NULL);
     g_autofree char *id = g_compute_checksum_for_string(G_CHECKSUM_SHA1, key, -1);
     mdbus_modem_set_device_identifier(self->iface_modem, id);
   }

@@ -59,8 +59,8 @@ void mmd_modem_set_current_bands(MmdModem *self, const guint *bands, gsize n_ban
 void mmd_modem_set_supported_ip_families(MmdModem *self, guint families);
 
 /* SIM and locks */
-void mmd_modem_set_sim(MmdModem *self, const char *iccid, const char *imsi,
-                       const char *operator_id, const char *operator_name);
+void mmd_modem_set_sim(MmdModem *self, const char *iccid, const char *imsi, const char *operator_id,
+                       const char *operator_name);
 void mmd_modem_set_sim_missing(MmdModem *self);
 void mmd_modem_set_unlock_required(MmdModem *self, MmdModemLock lock);
 void mmd_modem_set_unlock_retries(MmdModem *self, MmdModemLock lock, guint retries);
@@ -96,15 +96,15 @@ void mmd_modem_enable_async(MmdModem *self, gboolean enable, GAsyncReadyCallback
 /* puk NULL: send pin; else send puk with pin as the new PIN. */
 void mmd_modem_unlock_async(MmdModem *self, const char *pin, const char *puk,
                             GAsyncReadyCallback callback, gpointer user_data);
-void mmd_modem_connect_bearer_async(MmdModem *self, MmdBearer *bearer,
-                                    GAsyncReadyCallback callback, gpointer user_data);
+void mmd_modem_connect_bearer_async(MmdModem *self, MmdBearer *bearer, GAsyncReadyCallback callback,
+                                    gpointer user_data);
 void mmd_modem_disconnect_bearer_async(MmdModem *self, MmdBearer *bearer,
                                        GAsyncReadyCallback callback, gpointer user_data);
 /* Waits until the modem is REGISTERED (or beyond) or timeout_s passes. */
-void mmd_modem_wait_registered_async(MmdModem *self, guint timeout_s,
-                                     GAsyncReadyCallback callback, gpointer user_data);
-void mmd_modem_register_async(MmdModem *self, const char *operator_id,
-                              GAsyncReadyCallback callback, gpointer user_data);
+void mmd_modem_wait_registered_async(MmdModem *self, guint timeout_s, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+void mmd_modem_register_async(MmdModem *self, const char *operator_id, GAsyncReadyCallback callback,
+                              gpointer user_data);
 
 /* Bearers; settings are taken. */
 MmdBearer *mmd_modem_create_bearer(MmdModem *self, MmdBearerSettings *settings, GError **error);

@@ -15,8 +15,8 @@ typedef struct {
   MmdModemPortType type;
 } MmdPort;
 
-MmdPort *mmd_port_new(const char *name, const char *path, const char *subsystem,
-                      const char *driver, MmdModemPortType type);
+MmdPort *mmd_port_new(const char *name, const char *path, const char *subsystem, const char *driver,
+                      MmdModemPortType type);
 MmdPort *mmd_port_copy(const MmdPort *port);
 void mmd_port_free(MmdPort *port);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MmdPort, mmd_port_free)

@@ -12,7 +12,8 @@ check_name(GQuark domain, int code, const char *expected)
 static void
 test_names(void)
 {
-  check_name(MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE, "org.example.Modem1.Error.Core.WrongState");
+  check_name(MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE,
+             "org.example.Modem1.Error.Core.WrongState");
   check_name(MMD_CORE_ERROR, MMD_CORE_ERROR_UNAUTHORIZED,
              "org.example.Modem1.Error.Core.Unauthorized");
   check_name(MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,

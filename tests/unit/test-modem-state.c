@@ -4,11 +4,11 @@ static void
 test_transitions_normal_life(void)
 {
   static const MmdModemState life[] = {
-    MMD_MODEM_STATE_UNKNOWN,    MMD_MODEM_STATE_INITIALIZING, MMD_MODEM_STATE_LOCKED,
-    MMD_MODEM_STATE_DISABLED,   MMD_MODEM_STATE_ENABLING,     MMD_MODEM_STATE_ENABLED,
-    MMD_MODEM_STATE_SEARCHING,  MMD_MODEM_STATE_REGISTERED,   MMD_MODEM_STATE_CONNECTING,
-    MMD_MODEM_STATE_CONNECTED,  MMD_MODEM_STATE_DISCONNECTING, MMD_MODEM_STATE_REGISTERED,
-    MMD_MODEM_STATE_DISABLING,  MMD_MODEM_STATE_DISABLED,
+    MMD_MODEM_STATE_UNKNOWN,   MMD_MODEM_STATE_INITIALIZING,  MMD_MODEM_STATE_LOCKED,
+    MMD_MODEM_STATE_DISABLED,  MMD_MODEM_STATE_ENABLING,      MMD_MODEM_STATE_ENABLED,
+    MMD_MODEM_STATE_SEARCHING, MMD_MODEM_STATE_REGISTERED,    MMD_MODEM_STATE_CONNECTING,
+    MMD_MODEM_STATE_CONNECTED, MMD_MODEM_STATE_DISCONNECTING, MMD_MODEM_STATE_REGISTERED,
+    MMD_MODEM_STATE_DISABLING, MMD_MODEM_STATE_DISABLED,
   };
 
   for (guint i = 1; i < G_N_ELEMENTS(life); i++)
@@ -19,18 +19,18 @@ static void
 test_transitions_refused(void)
 {
   /* A locked modem cannot be enabled before it is unlocked. */
-  g_assert_false(mmd_modem_state_transition_allowed(MMD_MODEM_STATE_LOCKED,
-                                                    MMD_MODEM_STATE_ENABLING));
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_LOCKED, MMD_MODEM_STATE_ENABLING));
   /* Nothing leaves FAILED. */
-  g_assert_false(mmd_modem_state_transition_allowed(MMD_MODEM_STATE_FAILED,
-                                                    MMD_MODEM_STATE_DISABLED));
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_FAILED, MMD_MODEM_STATE_DISABLED));
   /* Connecting needs registration. */
-  g_assert_false(mmd_modem_state_transition_allowed(MMD_MODEM_STATE_ENABLED,
-                                                    MMD_MODEM_STATE_CONNECTING));
-  g_assert_false(mmd_modem_state_transition_allowed(MMD_MODEM_STATE_DISABLED,
-                                                    MMD_MODEM_STATE_CONNECTED));
-  g_assert_false(mmd_modem_state_transition_allowed(MMD_MODEM_STATE_REGISTERED,
-                                                    MMD_MODEM_STATE_UNKNOWN));
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_ENABLED, MMD_MODEM_STATE_CONNECTING));
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_DISABLED, MMD_MODEM_STATE_CONNECTED));
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_REGISTERED, MMD_MODEM_STATE_UNKNOWN));
   g_assert_false(mmd_modem_state_transition_allowed(MMD_MODEM_STATE_REGISTERED,
                                                     MMD_MODEM_STATE_DISCONNECTING));
 }
@@ -52,8 +52,8 @@ test_state_for_registration(void)
   g_assert_cmpint(mmd_modem_state_for_registration(MMD_MODEM_3GPP_REGISTRATION_STATE_SEARCHING, 0),
                   ==, MMD_MODEM_STATE_SEARCHING);
   /* A connected bearer does not make a denied modem "connected". */
-  g_assert_cmpint(mmd_modem_state_for_registration(MMD_MODEM_3GPP_REGISTRATION_STATE_DENIED, 1),
-                  ==, MMD_MODEM_STATE_ENABLED);
+  g_assert_cmpint(mmd_modem_state_for_registration(MMD_MODEM_3GPP_REGISTRATION_STATE_DENIED, 1), ==,
+                  MMD_MODEM_STATE_ENABLED);
   g_assert_cmpint(mmd_modem_state_for_registration(MMD_MODEM_3GPP_REGISTRATION_STATE_IDLE, 0), ==,
                   MMD_MODEM_STATE_ENABLED);
   g_assert_false(

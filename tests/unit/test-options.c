@@ -8,8 +8,8 @@ static void
 test_port_declaration(void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) ports = mmd_port_parse_declaration("qmi:/tmp/x/qmi0,net:wwan0,at:/dev/ttyUSB2",
-                                                          &error);
+  g_autoptr(GPtrArray) ports
+      = mmd_port_parse_declaration("qmi:/tmp/x/qmi0,net:wwan0,at:/dev/ttyUSB2", &error);
   const MmdPort *p;
 
   g_assert_no_error(error);
@@ -74,11 +74,8 @@ static void
 test_bearer_settings_refused(void)
 {
   static const char *bad[] = {
-    "{'apn': <'inter\"net'>}",
-    "{'apn': <uint32 3>}",
-    "{'apm': <'internet'>}",
-    "{'ip-type': <uint32 3>}",
-    "{'pin': <'1234'>}", /* only Simple.Connect takes a PIN */
+    "{'apn': <'inter\"net'>}", "{'apn': <uint32 3>}", "{'apm': <'internet'>}",
+    "{'ip-type': <uint32 3>}", "{'pin': <'1234'>}", /* only Simple.Connect takes a PIN */
     "{'password': <'a\\nb'>}",
   };
 

@@ -1,11 +1,11 @@
 #include "mmd-errors.h"
 #include "mmd-validate.h"
 
-#define ASSERT_INVALID(call)                                         \
-  do {                                                               \
-    g_autoptr(GError) e_ = NULL;                                     \
-    g_assert_false(call);                                            \
-    g_assert_error(e_, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS); \
+#define ASSERT_INVALID(call)                                                                       \
+  do {                                                                                             \
+    g_autoptr(GError) e_ = NULL;                                                                   \
+    g_assert_false(call);                                                                          \
+    g_assert_error(e_, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS);                               \
   } while (0)
 
 static void

@@ -249,8 +249,8 @@ register_long(Fixture *fx, guint timeout_s)
   /* the device borrows the fields */
   g_autoptr(GVariant) fields = g_variant_ref_sink(g_variant_new_parsed("{'ProviderId': <%s>}", id));
 
-  mbim_device_command(fx->device, MBIM_CID_REGISTER_STATE, MBIM_COMMAND_TYPE_SET, fields,
-                      timeout_s, NULL, got_result, fx);
+  mbim_device_command(fx->device, MBIM_CID_REGISTER_STATE, MBIM_COMMAND_TYPE_SET, fields, timeout_s,
+                      NULL, got_result, fx);
 }
 
 static void
