@@ -992,6 +992,63 @@ class IntegrationTestCase(unittest.TestCase):
         return message
 
 
+# Modem states and locks tests compare against (MMModemState / MMModemLock).
+LOCKED, DISABLED, ENABLING, ENABLED, SEARCHING, REGISTERED = 2, 3, 5, 6, 7, 8
+CONNECTING, CONNECTED = 10, 11
+LOCK_NONE, LOCK_SIM_PIN, LOCK_SIM_PUK = 1, 2, 4
+
+
+class ModemTestCase(IntegrationTestCase):
+    """An IntegrationTestCase about one modem: `self.modem` is its path once
+    wait_for_modem() found it; helpers read and wait on its properties."""
+
+    modem = None
+
+    def wait_for_modem(self, timeout=20):
+        box = []
+
+        def find():
+            objs = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
+                             'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
+            box[:] = sorted(p for p, ifaces in objs.items() if MODEM_IFACE in ifaces)
+            return bool(box)
+
+        wait_until(find, timeout, 'modem object on the bus')
+        self.modem = box[0]
+        return self.modem
+
+    def prop(self, name, iface=MODEM_IFACE, path=None):
+        return get_property(self.bus.conn, path or self.modem, iface, name)
+
+    def wait_prop(self, name, predicate, iface=MODEM_IFACE, path=None, timeout=20):
+        return wait_for_property(self.bus.conn, name, predicate, timeout=timeout,
+                                 path=path or self.modem, interface=iface)
+
+    def wait_state(self, state, timeout=20):
+        return self.wait_prop('State', lambda v: v == state, timeout=timeout)
+
+    def modemctl(self, *args, ok=True):
+        """Runs modemctl on the test bus; with ok, asserts it exits 0."""
+        rc, out, err = run_modemctl(list(args), bus=self.bus)
+        if ok:
+            self.assertEqual(rc, 0, f'modemctl {args}: stdout={out!r} stderr={err!r}')
+        return rc, out, err
+
+    def enable_registered(self):
+        self.wait_state(DISABLED)
+        self.call(self.modem, MODEM_IFACE, 'Enable', (True,), '(b)')
+        self.wait_state(REGISTERED)
+
+    def simple_connect(self, **props):
+        """Simple.Connect with apn 'internet' and props ('ip_type' -> 'ip-type')."""
+        args = {'apn': GLib.Variant('s', 'internet')}
+        for key, value in props.items():
+            key = key.replace('_', '-')
+            args[key] = GLib.Variant('u' if isinstance(value, int) else 's', value)
+        return self.call(self.modem, MODEM_SIMPLE_IFACE, 'Connect', (args,), '(a{sv})',
+                         reply_type='(o)', timeout=60)[0]
+
+
 def main():
     """Entry point for test files: skip without root, run unittest verbosely."""
     require_root()

@@ -31,7 +31,7 @@ LOCKED, DISABLED, ENABLED, SEARCHING, REGISTERED, CONNECTED = 2, 3, 6, 7, 8, 11
 LOCK_SIM_PIN = 2
 
 
-class MbimTest(h.IntegrationTestCase):
+class MbimTest(h.ModemTestCase):
 
     def setUp(self):
         super().setUp()
@@ -52,47 +52,6 @@ class MbimTest(h.IntegrationTestCase):
         self.start_daemon(f'--port=mbim:{self.link},net:wwan0')
         self.modem = self.wait_for_modem()
         return self.modem
-
-    def wait_for_modem(self, timeout=20):
-        box = []
-
-        def find():
-            objs = self.call(h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                             'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
-            for path, ifaces in objs.items():
-                if h.MODEM_IFACE in ifaces:
-                    box.append(path)
-                    return True
-            return False
-
-        h.wait_until(find, timeout, 'modem object on the bus')
-        return box[0]
-
-    def prop(self, name, iface=h.MODEM_IFACE, path=None):
-        return h.get_property(self.bus.conn, path or self.modem, iface, name)
-
-    def wait_prop(self, name, predicate, iface=h.MODEM_IFACE, path=None, timeout=20):
-        return h.wait_for_property(self.bus.conn, name, predicate, timeout=timeout,
-                                   path=path or self.modem, interface=iface)
-
-    def wait_state(self, state, timeout=20):
-        return self.wait_prop('State', lambda v: v == state, timeout=timeout)
-
-    def modemctl(self, *args, ok=True):
-        rc, out, err = h.run_modemctl(list(args), bus=self.bus)
-        if ok:
-            self.assertEqual(rc, 0, f'modemctl {args}: stdout={out!r} stderr={err!r}')
-        return rc, out, err
-
-    def enable_registered(self):
-        self.wait_state(DISABLED)
-        self.call(self.modem, h.MODEM_IFACE, 'Enable', (True,), '(b)')
-        self.wait_state(REGISTERED)
-
-    def simple_connect(self):
-        return self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Connect',
-                         ({'apn': GLib.Variant('s', 'internet')},), '(a{sv})',
-                         reply_type='(o)', timeout=60)[0]
 
     # -----------------------------------------------------------------------
 

@@ -28,11 +28,11 @@ DNS4 = ['198.51.100.53', '198.51.100.54']
 IP6 = ('2001:db8:7::7', 64)
 MTU = 1430
 
-LOCKED, DISABLED, REGISTERED, CONNECTED = 2, 3, 8, 11
-LOCK_NONE, LOCK_SIM_PIN, LOCK_SIM_PUK = 1, 2, 4
+from harness import (CONNECTED, DISABLED, LOCK_SIM_PIN, LOCK_SIM_PUK, LOCKED,  # noqa: E402
+                     REGISTERED)
 
 
-class QmiTest(h.IntegrationTestCase):
+class QmiTest(h.ModemTestCase):
 
     def setUp(self):
         super().setUp()
@@ -54,45 +54,6 @@ class QmiTest(h.IntegrationTestCase):
         self.start_daemon(f'--port=qmi:{self.link},net:wwan7')
         self.modem = self.wait_for_modem()
         return self.modem
-
-    def wait_for_modem(self, timeout=20):
-        found = []
-
-        def check():
-            objs = self.call(h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                             'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
-            found[:] = [p for p, ifaces in objs.items() if h.MODEM_IFACE in ifaces]
-            return bool(found)
-
-        h.wait_until(check, timeout, 'modem object on the bus')
-        return found[0]
-
-    def prop(self, name, iface=h.MODEM_IFACE, path=None):
-        return h.get_property(self.bus.conn, path or self.modem, iface, name)
-
-    def wait_prop(self, name, predicate, iface=h.MODEM_IFACE, path=None, timeout=20):
-        return h.wait_for_property(self.bus.conn, name, predicate, timeout=timeout,
-                                   path=path or self.modem, interface=iface)
-
-    def wait_state(self, state, timeout=20):
-        return self.wait_prop('State', lambda v: v == state, timeout=timeout)
-
-    def modemctl(self, *args):
-        rc, out, err = h.run_modemctl(list(args), bus=self.bus)
-        self.assertEqual(rc, 0, f'modemctl {args}: stdout={out!r} stderr={err!r}')
-        return out
-
-    def enable(self):
-        self.wait_state(DISABLED)
-        self.call(self.modem, h.MODEM_IFACE, 'Enable', (True,), '(b)')
-        self.wait_state(REGISTERED)
-
-    def connect(self, ip_type=None):
-        props = {'apn': GLib.Variant('s', 'internet')}
-        if ip_type:
-            props['ip-type'] = GLib.Variant('u', ip_type)
-        return self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Connect', (props,), '(a{sv})',
-                         reply_type='(o)', timeout=60)[0]
 
     # -----------------------------------------------------------------------
 
@@ -119,7 +80,7 @@ class QmiTest(h.IntegrationTestCase):
         self.assertEqual(self.prop('OperatorCode', h.MODEM_3GPP_IFACE), HOME[0])
         self.assertEqual(self.prop('OperatorName', h.MODEM_3GPP_IFACE), HOME[1])
 
-        bearer = self.connect()
+        bearer = self.simple_connect()
         self.wait_state(CONNECTED)
         self.assertEqual(self.prop('Interface', h.BEARER_IFACE, bearer), 'wwan7')
         ip4 = self.prop('Ip4Config', h.BEARER_IFACE, bearer)
@@ -154,7 +115,7 @@ class QmiTest(h.IntegrationTestCase):
 
     def test_ipv6_scan_signal_register(self):
         self.start(pin=False)
-        self.enable()
+        self.enable_registered()
         networks = self.call(self.modem, h.MODEM_3GPP_IFACE, 'Scan', reply_type='(aa{sv})',
                              timeout=120)[0]
         codes = {n['operator-code']: n for n in networks}
@@ -166,7 +127,7 @@ class QmiTest(h.IntegrationTestCase):
         self.assertLess(lte['rsrp'], 0)
         self.wait_prop('SignalQuality', lambda v: v[0] > 0)
 
-        bearer = self.connect(ip_type=2)  # IPv6
+        bearer = self.simple_connect(ip_type=2)  # IPv6
         self.wait_state(CONNECTED)
         ip6 = self.prop('Ip6Config', h.BEARER_IFACE, bearer)
         self.assertEqual(ip6['address'], IP6[0])
@@ -177,7 +138,7 @@ class QmiTest(h.IntegrationTestCase):
         # dual stack: one session per family, on two WDS clients. The modem
         # allows one bearer: the disconnected IPv6 one makes way.
         old_bearer = bearer
-        bearer = self.connect(ip_type=4)  # IPv4v6
+        bearer = self.simple_connect(ip_type=4)  # IPv4v6
         self.assertNotEqual(bearer, old_bearer)
         self.assertEqual(self.prop('Bearers'), [bearer])
         self.wait_state(CONNECTED)
@@ -192,8 +153,8 @@ class QmiTest(h.IntegrationTestCase):
 
     def test_network_disconnect_and_unplug(self):
         self.start(pin=False)
-        self.enable()
-        bearer = self.connect()
+        self.enable_registered()
+        bearer = self.simple_connect()
         self.wait_state(CONNECTED)
         self.sim.proc.send_signal(signal.SIGUSR1)
         self.wait_state(REGISTERED)
@@ -210,8 +171,8 @@ class QmiTest(h.IntegrationTestCase):
         """Stopping the daemon unexports its objects but leaves the data
         session on the modem as it is."""
         self.start(pin=False)
-        self.enable()
-        self.connect()
+        self.enable_registered()
+        self.simple_connect()
         self.wait_state(CONNECTED)
         mark = len(self.sim.lines)
         self.daemon.stop()  # SIGTERM; asserts exit status 0
