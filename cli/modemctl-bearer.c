@@ -122,22 +122,21 @@ modemctl_bearer_add_fields(Output *output, MdbusBearer *bearer)
   add_ip_config(output, mdbus_bearer_get_ip4_config(bearer), "IPv4 configuration", "ipv4-config");
   add_ip_config(output, mdbus_bearer_get_ip6_config(bearer), "IPv6 configuration", "ipv6-config");
 
-  output_add_take(output, "Statistics", "duration", "bearer.stats.duration",
-                  lookup_as_string(stats, "duration"));
-  output_add_take(output, "Statistics", "bytes rx", "bearer.stats.bytes-rx",
-                  lookup_as_string(stats, "rx-bytes"));
-  output_add_take(output, "Statistics", "bytes tx", "bearer.stats.bytes-tx",
-                  lookup_as_string(stats, "tx-bytes"));
-  output_add_take(output, "Statistics", "attempts", "bearer.stats.attempts",
-                  lookup_as_string(stats, "attempts"));
-  output_add_take(output, "Statistics", "attempts failed", "bearer.stats.failed-attempts",
-                  lookup_as_string(stats, "failed-attempts"));
-  output_add_take(output, "Statistics", "total-duration", "bearer.stats.total-duration",
-                  lookup_as_string(stats, "total-duration"));
-  output_add_take(output, "Statistics", "total-bytes rx", "bearer.stats.total-bytes-rx",
-                  lookup_as_string(stats, "total-rx-bytes"));
-  output_add_take(output, "Statistics", "total-bytes tx", "bearer.stats.total-bytes-tx",
-                  lookup_as_string(stats, "total-tx-bytes"));
+  static const struct {
+    const char *label, *key, *stat;
+  } stats_fields[] = {
+    { "duration", "bearer.stats.duration", "duration" },
+    { "bytes rx", "bearer.stats.bytes-rx", "rx-bytes" },
+    { "bytes tx", "bearer.stats.bytes-tx", "tx-bytes" },
+    { "attempts", "bearer.stats.attempts", "attempts" },
+    { "attempts failed", "bearer.stats.failed-attempts", "failed-attempts" },
+    { "total-duration", "bearer.stats.total-duration", "total-duration" },
+    { "total-bytes rx", "bearer.stats.total-bytes-rx", "total-rx-bytes" },
+    { "total-bytes tx", "bearer.stats.total-bytes-tx", "total-tx-bytes" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(stats_fields); i++)
+    output_add_take(output, "Statistics", stats_fields[i].label, stats_fields[i].key,
+                    lookup_as_string(stats, stats_fields[i].stat));
 }
 
 int

@@ -44,15 +44,21 @@ forget_sender(GDBusConnection *connection, const char *sender_name, const char *
   g_autofree char *prefix = NULL;
   GHashTableIter iter;
   gpointer key;
+  guint dropped = 0;
 
   g_variant_get(parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
   if (*new_owner || name[0] != ':' || !cache)
     return;
   prefix = g_strconcat(name, "\n", NULL);
   g_hash_table_iter_init(&iter, cache);
-  while (g_hash_table_iter_next(&iter, &key, NULL))
-    if (g_str_has_prefix(key, prefix))
+  while (g_hash_table_iter_next(&iter, &key, NULL)) {
+    if (g_str_has_prefix(key, prefix)) {
       g_hash_table_iter_remove(&iter);
+      dropped++;
+    }
+  }
+  if (dropped)
+    g_debug("Dropped cached authorizations of %s (%u), which left the bus", name, dropped);
 }
 
 static void
@@ -120,8 +126,8 @@ polkit_done(GObject *source, GAsyncResult *result, gpointer user_data)
   if (!reply) {
     g_autofree char *remote = g_dbus_error_get_remote_error(error);
     g_dbus_error_strip_remote_error(error);
-    why = g_strdup_printf("cannot check authorization with polkit (%s%s%s)",
-                          remote ? remote : "", remote ? ": " : "", error->message);
+    why = g_strdup_printf("cannot check authorization with polkit (%s%s%s)", remote ? remote : "",
+                          remote ? ": " : "", error->message);
     auth_finish(req, FALSE, why);
     return;
   }
@@ -145,11 +151,10 @@ check_with_polkit(AuthRequest *req)
                         g_variant_new_string(g_dbus_method_invocation_get_sender(req->invocation)));
   params = g_variant_new("((sa{sv})sa{ss}us)", "system-bus-name", &subject_details, req->action,
                          NULL, 1 /* AllowUserInteraction */, "");
-  g_dbus_connection_call(connection, "org.freedesktop.PolicyKit1",
-                         "/org/freedesktop/PolicyKit1/Authority",
-                         "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization", params,
-                         G_VARIANT_TYPE("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE, 30000, NULL,
-                         polkit_done, req);
+  g_dbus_connection_call(
+      connection, "org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
+      "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization", params,
+      G_VARIANT_TYPE("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE, 30000, NULL, polkit_done, req);
 }
 
 #else

@@ -80,19 +80,19 @@ parse_key(MmdBearerSettings *s, const char *key, GVariant *value, gboolean allow
   if (g_str_equal(key, "apn"))
     return take_string(key, value, &s->apn, error) && mmd_validate_apn(s->apn, error);
   if (g_str_equal(key, "user"))
-    return take_string(key, value, &s->user, error) &&
-           mmd_validate_credential(s->user, "user", error);
+    return take_string(key, value, &s->user, error)
+           && mmd_validate_credential(s->user, "user", error);
   if (g_str_equal(key, "password"))
-    return take_string(key, value, &s->password, error) &&
-           mmd_validate_credential(s->password, "password", error);
+    return take_string(key, value, &s->password, error)
+           && mmd_validate_credential(s->password, "password", error);
   if (g_str_equal(key, "ip-type")) {
     guint32 t;
     if (!g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
       return bad_type(key, value, "u", error);
     t = g_variant_get_uint32(value);
-    if (t != MMD_BEARER_IP_FAMILY_NONE && t != MMD_BEARER_IP_FAMILY_IPV4 &&
-        t != MMD_BEARER_IP_FAMILY_IPV6 && t != MMD_BEARER_IP_FAMILY_IPV4V6 &&
-        t != (guint32)MMD_BEARER_IP_FAMILY_ANY) {
+    if (t != MMD_BEARER_IP_FAMILY_NONE && t != MMD_BEARER_IP_FAMILY_IPV4
+        && t != MMD_BEARER_IP_FAMILY_IPV6 && t != MMD_BEARER_IP_FAMILY_IPV4V6
+        && t != (guint32)MMD_BEARER_IP_FAMILY_ANY) {
       g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS, "Invalid ip-type %u", t);
       return FALSE;
     }
@@ -116,15 +116,22 @@ parse_key(MmdBearerSettings *s, const char *key, GVariant *value, gboolean allow
     s->allow_roaming = g_variant_get_boolean(value);
     return TRUE;
   }
-  /* Keys NetworkManager may send that do not change a 3GPP data session. */
-  if (g_str_equal(key, "multiplex") || g_str_equal(key, "profile-id") ||
-      g_str_equal(key, "number"))
-    return TRUE;
+  /* Keys NetworkManager may send that do not change a 3GPP data session:
+   * ignored, but still checked like everything else from the bus. */
+  if (g_str_equal(key, "number")) {
+    if (!g_variant_is_of_type(value, G_VARIANT_TYPE_STRING))
+      return bad_type(key, value, "s", error);
+    return mmd_validate_number(g_variant_get_string(value, NULL), error);
+  }
+  if (g_str_equal(key, "multiplex"))
+    return g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32) || bad_type(key, value, "u", error);
+  if (g_str_equal(key, "profile-id"))
+    return g_variant_is_of_type(value, G_VARIANT_TYPE_INT32) || bad_type(key, value, "i", error);
   if (allow_simple_keys && g_str_equal(key, "pin"))
     return take_string(key, value, &s->pin, error) && mmd_validate_pin(s->pin, "PIN", error);
   if (allow_simple_keys && g_str_equal(key, "operator-id"))
-    return take_string(key, value, &s->operator_id, error) &&
-           mmd_validate_operator_id(s->operator_id, TRUE, error);
+    return take_string(key, value, &s->operator_id, error)
+           && mmd_validate_operator_id(s->operator_id, TRUE, error);
   g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS, "Unknown bearer property '%s'",
               key);
   return FALSE;
@@ -168,9 +175,9 @@ mmd_bearer_settings_to_variant(const MmdBearerSettings *s)
 gboolean
 mmd_bearer_settings_equal(const MmdBearerSettings *a, const MmdBearerSettings *b)
 {
-  return g_strcmp0(a->apn ? a->apn : "", b->apn ? b->apn : "") == 0 && a->ip_type == b->ip_type &&
-         a->allowed_auth == b->allowed_auth && g_strcmp0(a->user, b->user) == 0 &&
-         g_strcmp0(a->password, b->password) == 0 && a->allow_roaming == b->allow_roaming;
+  return g_strcmp0(a->apn ? a->apn : "", b->apn ? b->apn : "") == 0 && a->ip_type == b->ip_type
+         && a->allowed_auth == b->allowed_auth && g_strcmp0(a->user, b->user) == 0
+         && g_strcmp0(a->password, b->password) == 0 && a->allow_roaming == b->allow_roaming;
 }
 
 /* Object */
@@ -234,9 +241,8 @@ set_connection_error(MmdBearer *self, const GError *error)
   g_autoptr(GError) normalized = error ? mmd_error_normalize(error) : NULL;
   g_autofree char *name = normalized ? g_dbus_error_encode_gerror(normalized) : NULL;
 
-  mdbus_bearer_set_connection_error(self->iface,
-                                    g_variant_new("(ss)", name ? name : "",
-                                                  normalized ? normalized->message : ""));
+  mdbus_bearer_set_connection_error(
+      self->iface, g_variant_new("(ss)", name ? name : "", normalized ? normalized->message : ""));
 }
 
 static void
@@ -279,7 +285,8 @@ do_disconnect(GObject *target, GDBusMethodInvocation *invocation)
 
   if (!check_modem(self, invocation))
     return;
-  mmd_modem_disconnect_bearer_async(self->modem, self, mmd_dbus_complete_bool, g_object_ref(invocation));
+  mmd_modem_disconnect_bearer_async(self->modem, self, mmd_dbus_complete_bool,
+                                    g_object_ref(invocation));
 }
 
 static gboolean

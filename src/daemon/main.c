@@ -82,7 +82,9 @@ main(int argc, char **argv)
       "repeat for more modems",
       "PORTS" },
     { "log-personal-info", 0, 0, G_OPTION_ARG_NONE, &personal_info,
-      "Show SIM identities and secrets in logs (for debugging only)", NULL },
+      "Show SIM identities (IMSI, ICCID) in full in logs; PINs, PUKs and passwords are "
+      "never logged",
+      NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };

@@ -55,8 +55,7 @@ do_enable(GObject *target, GDBusMethodInvocation *invocation)
 }
 
 static gboolean
-handle_enable(MdbusModem *iface, GDBusMethodInvocation *invocation, gboolean enable,
-              MmdModem *self)
+handle_enable(MdbusModem *iface, GDBusMethodInvocation *invocation, gboolean enable, MmdModem *self)
 {
   return authorize(self, invocation, MMD_AUTH_DEVICE_CONTROL, do_enable);
 }
@@ -210,8 +209,8 @@ do_set_power_state(GObject *target, GDBusMethodInvocation *invocation)
   if (!check_not_gone(self, invocation))
     return;
   g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(u)", &state);
-  if (state != MMD_MODEM_POWER_STATE_LOW && state != MMD_MODEM_POWER_STATE_ON &&
-      state != MMD_MODEM_POWER_STATE_OFF) {
+  if (state != MMD_MODEM_POWER_STATE_LOW && state != MMD_MODEM_POWER_STATE_ON
+      && state != MMD_MODEM_POWER_STATE_OFF) {
     g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
                                           "Invalid power state %u", state);
     return;
@@ -225,8 +224,8 @@ do_set_power_state(GObject *target, GDBusMethodInvocation *invocation)
     return_unsupported(invocation, "Setting the power state");
     return;
   }
-  BACKEND_CLASS(self)->set_power_state(self->backend, state, self->cancellable, mmd_dbus_complete_bool,
-                                       g_object_ref(invocation));
+  BACKEND_CLASS(self)->set_power_state(self->backend, state, self->cancellable,
+                                       mmd_dbus_complete_bool, g_object_ref(invocation));
 }
 
 static gboolean
@@ -294,8 +293,8 @@ band_supported(MmdModem *self, guint band)
 {
   GVariant *supported = mdbus_modem_get_supported_bands(self->iface_modem);
   gsize n = 0;
-  const guint32 *values = supported ? g_variant_get_fixed_array(supported, &n, sizeof(guint32))
-                                    : NULL;
+  const guint32 *values
+      = supported ? g_variant_get_fixed_array(supported, &n, sizeof(guint32)) : NULL;
 
   for (gsize i = 0; i < n; i++)
     if (values[i] == band)
@@ -324,8 +323,7 @@ do_set_current_bands(GObject *target, GDBusMethodInvocation *invocation)
   copy = g_new0(guint, n);
   for (gsize i = 0; i < n; i++) {
     if (!(n == 1 && bands[i] == MMD_MODEM_BAND_ANY) && !band_supported(self, bands[i])) {
-      g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR,
-                                            MMD_CORE_ERROR_UNSUPPORTED,
+      g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
                                             "Band %u is not in SupportedBands", bands[i]);
       return;
     }
@@ -373,8 +371,7 @@ do_command(GObject *target, GDBusMethodInvocation *invocation)
   g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&su)", &cmd, &timeout);
   for (const char *c = cmd; *c; c++) {
     if ((guchar)*c < 0x20 || (guchar)*c > 0x7e) {
-      g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR,
-                                            MMD_CORE_ERROR_INVALID_ARGS,
+      g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
                                             "Command may not hold control characters");
       return;
     }
@@ -393,8 +390,8 @@ do_command(GObject *target, GDBusMethodInvocation *invocation)
 }
 
 static gboolean
-handle_command(MdbusModem *iface, GDBusMethodInvocation *invocation, const char *cmd,
-               guint timeout, MmdModem *self)
+handle_command(MdbusModem *iface, GDBusMethodInvocation *invocation, const char *cmd, guint timeout,
+               MmdModem *self)
 {
   return authorize(self, invocation, MMD_AUTH_COMMAND, do_command);
 }
@@ -435,8 +432,7 @@ scan_done(GObject *source, GAsyncResult *result, gpointer user_data)
   if (!results)
     mmd_dbus_return_error(invocation, error);
   else
-    g_dbus_method_invocation_return_value(invocation,
-                                          g_variant_new_tuple(&results, 1));
+    g_dbus_method_invocation_return_value(invocation, g_variant_new_tuple(&results, 1));
 }
 
 static void
@@ -519,8 +515,8 @@ refresh_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean(G_TASK(result), &error) &&
-      !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_task_propagate_boolean(G_TASK(result), &error)
+      && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug("signal refresh failed: %s", error->message);
 }
 

@@ -145,10 +145,9 @@ do_change_pin(GObject *target, GDBusMethodInvocation *invocation)
 
   if (!check_modem(self, invocation))
     return;
-  g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s&s)", &old_pin,
-                &new_pin);
-  if (!mmd_validate_pin(old_pin, "old PIN", &error) ||
-      !mmd_validate_pin(new_pin, "new PIN", &error)) {
+  g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s&s)", &old_pin, &new_pin);
+  if (!mmd_validate_pin(old_pin, "old PIN", &error)
+      || !mmd_validate_pin(new_pin, "new PIN", &error)) {
     mmd_dbus_return_error(invocation, error);
     return;
   }

@@ -991,6 +991,11 @@ class IntegrationTestCase(unittest.TestCase):
         self.assertEqual(name, expected_name, f'{method}: got {name}: {message}')
         return message
 
+    def managed_objects(self):
+        """The manager's GetManagedObjects() answer: {path: {iface: props}}."""
+        return self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
+                         'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
+
 
 # Modem states and locks tests compare against (MMModemState / MMModemLock).
 LOCKED, DISABLED, ENABLING, ENABLED, SEARCHING, REGISTERED = 2, 3, 5, 6, 7, 8
@@ -1008,8 +1013,7 @@ class ModemTestCase(IntegrationTestCase):
         box = []
 
         def find():
-            objs = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                             'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
+            objs = self.managed_objects()
             box[:] = sorted(p for p, ifaces in objs.items() if MODEM_IFACE in ifaces)
             return bool(box)
 
@@ -1047,6 +1051,39 @@ class ModemTestCase(IntegrationTestCase):
             args[key] = GLib.Variant('u' if isinstance(value, int) else 's', value)
         return self.call(self.modem, MODEM_SIMPLE_IFACE, 'Connect', (args,), '(a{sv})',
                          reply_type='(o)', timeout=60)[0]
+
+    def start_modem(self, sim_args, port):
+        """Starts the simulator with sim_args and the daemon with --port=port;
+        returns the modem's path (also self.modem) once it is on the bus."""
+        self.sim = self.start_sim(*sim_args)
+        self.start_daemon(f'--port={port}')
+        return self.wait_for_modem()
+
+    def wait_modem_removed(self, timeout=20, trigger=None):
+        """Waits for InterfacesRemoved of the modem (running trigger first, if
+        given, once subscribed); returns the modem's path."""
+        modem = self.modem
+        wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.ObjectManager',
+                        'InterfacesRemoved', path=MANAGER_PATH,
+                        predicate=lambda params: params[0] == modem, timeout=timeout,
+                        trigger=trigger)
+        return modem
+
+    def scan_by_code(self):
+        """Modem.Modem3gpp.Scan(); the networks found, by operator code."""
+        networks = self.call(self.modem, MODEM_3GPP_IFACE, 'Scan', reply_type='(aa{sv})',
+                             timeout=120)[0]
+        return {n['operator-code']: n for n in networks}
+
+    def wait_bearer_disconnected(self, bearer, trigger):
+        """Runs trigger (the network ends the session) and waits for the
+        bearer's Connected to turn false."""
+        def changed(params):
+            return params[0] == BEARER_IFACE and 'Connected' in params[1] and \
+                not params[1]['Connected']
+
+        wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.Properties', 'PropertiesChanged',
+                        path=bearer, predicate=changed, trigger=trigger)
 
 
 def main():

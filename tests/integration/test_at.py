@@ -54,10 +54,7 @@ class AtTest(h.ModemTestCase):
         args += [f'--dns4={d}' for d in DNS4]
         if pin:
             args += [f'--sim-pin={PIN}', '--pin-retries=3']
-        self.sim = self.start_sim(*args, *extra)
-        self.start_daemon(f'--port={ports or "at:" + self.link}')
-        self.modem = self.wait_for_modem()
-        return self.modem
+        return self.start_modem([*args, *extra], ports or 'at:' + self.link)
 
     def sim_count(self, pattern):
         rx = re.compile(pattern)
@@ -163,9 +160,7 @@ class AtTest(h.ModemTestCase):
     def test_scan_and_signal(self):
         self.start(pin=False)
         self.enable_registered()
-        networks = self.call(self.modem, h.MODEM_3GPP_IFACE, 'Scan', reply_type='(aa{sv})',
-                             timeout=120)[0]
-        by_code = {n['operator-code']: n for n in networks}
+        by_code = self.scan_by_code()
         self.assertIn(HOME[0], by_code)
         self.assertIn(OTHER[0], by_code)
         self.assertEqual(by_code[HOME[0]]['operator-long'], HOME[1])
@@ -209,15 +204,8 @@ class AtTest(h.ModemTestCase):
         self.enable_registered()
         bearer = self.simple_connect()
         self.wait_state(CONNECTED)
-
-        def changed(params):
-            return params[0] == h.BEARER_IFACE and 'Connected' in params[1] and \
-                not params[1]['Connected']
-
         # the simulator answers NO CARRIER on the data line
-        h.wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.Properties', 'PropertiesChanged',
-                          path=bearer, predicate=changed,
-                          trigger=lambda: self.sim.proc.send_signal(signal.SIGUSR1))
+        self.wait_bearer_disconnected(bearer, lambda: self.sim.proc.send_signal(signal.SIGUSR1))
         self.wait_state(REGISTERED)
         self.assertFalse(self.prop('Connected', h.BEARER_IFACE, bearer))
         self.daemon.wait_for_log(r"<-- \(urc\) 'NO CARRIER'")
@@ -302,32 +290,16 @@ class AtTest(h.ModemTestCase):
     def test_silent_modem_removed(self):
         # a modem that stops answering is given up after a few timeouts
         self.start(pin=False, extra=('--fault=silent-after=4',))
-        modem = self.modem
         self.sim.wait_for_line(r'^sim: fault: silent')
-
-        def removed(params):
-            return params[0] == modem
-
-        h.wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.ObjectManager',
-                          'InterfacesRemoved', path=h.MANAGER_PATH, predicate=removed,
-                          timeout=60)
+        self.wait_modem_removed(timeout=60)
         self.daemon.wait_for_log(r'stopped answering')
         self.assertTrue(self.daemon.running())
 
     def test_simulator_gone_removes_modem(self):
         self.start(pin=False)
         self.wait_state(DISABLED)
-        modem = self.modem
-
-        def removed(params):
-            return params[0] == modem
-
-        h.wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.ObjectManager',
-                          'InterfacesRemoved', path=h.MANAGER_PATH, predicate=removed,
-                          timeout=20, trigger=lambda: self.sim.proc.kill())
-        objs = self.call(h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                         'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
-        self.assertNotIn(modem, objs)
+        modem = self.wait_modem_removed(trigger=lambda: self.sim.proc.kill())
+        self.assertNotIn(modem, self.managed_objects())
         self.assertTrue(self.daemon.running())
 
 

@@ -43,9 +43,7 @@ class CoreTest(h.IntegrationTestCase):
 
     def test_no_managed_objects_without_ports(self):
         self.start_daemon()
-        objects = self.call(h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                            'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
-        self.assertEqual(objects, {})
+        self.assertEqual(self.managed_objects(), {})
 
     def test_modemctl_list_empty(self):
         h.modemctl_path(required=False) or self.skipTest('modemctl not built')

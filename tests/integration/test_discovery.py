@@ -385,10 +385,6 @@ class DiscoveryTestCase(h.IntegrationTestCase):
             self.serve(hw, f'/dev/{tty}', 'at')
         return qmi
 
-    def managed_objects(self):
-        return self.call(h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                         'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
-
     def modems(self):
         return {path: ifaces[h.MODEM_IFACE] for path, ifaces in self.managed_objects().items()
                 if h.MODEM_IFACE in ifaces}

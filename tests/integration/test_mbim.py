@@ -48,10 +48,7 @@ class MbimTest(h.ModemTestCase):
         args += [f'--dns4={d}' for d in DNS4]
         if pin:
             args += [f'--sim-pin={PIN}', '--pin-retries=3']
-        self.sim = self.start_sim(*args, *extra)
-        self.start_daemon(f'--port=mbim:{self.link},net:wwan0')
-        self.modem = self.wait_for_modem()
-        return self.modem
+        return self.start_modem([*args, *extra], f'mbim:{self.link},net:wwan0')
 
     # -----------------------------------------------------------------------
 
@@ -141,9 +138,7 @@ class MbimTest(h.ModemTestCase):
     def test_scan_and_signal(self):
         self.start(pin=False)
         self.enable_registered()
-        networks = self.call(self.modem, h.MODEM_3GPP_IFACE, 'Scan', reply_type='(aa{sv})',
-                             timeout=120)[0]
-        by_code = {n['operator-code']: n for n in networks}
+        by_code = self.scan_by_code()
         self.assertIn(HOME[0], by_code)
         self.assertIn(OTHER[0], by_code)
         self.assertEqual(by_code[HOME[0]]['operator-long'], HOME[1])
@@ -173,14 +168,7 @@ class MbimTest(h.ModemTestCase):
         self.enable_registered()
         bearer = self.simple_connect()
         self.wait_state(CONNECTED)
-
-        def changed(params):
-            return params[0] == h.BEARER_IFACE and 'Connected' in params[1] and \
-                not params[1]['Connected']
-
-        h.wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.Properties', 'PropertiesChanged',
-                          path=bearer, predicate=changed,
-                          trigger=lambda: self.sim.proc.send_signal(signal.SIGUSR1))
+        self.wait_bearer_disconnected(bearer, lambda: self.sim.proc.send_signal(signal.SIGUSR1))
         self.wait_state(REGISTERED)
         self.assertFalse(self.prop('Connected', h.BEARER_IFACE, bearer))
         # and connects again afterwards, this time through modemctl
@@ -203,17 +191,8 @@ class MbimTest(h.ModemTestCase):
     def test_simulator_gone_removes_modem(self):
         self.start(pin=False)
         self.wait_state(DISABLED)
-        modem = self.modem
-
-        def removed(params):
-            return params[0] == modem
-
-        h.wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.ObjectManager',
-                          'InterfacesRemoved', path=h.MANAGER_PATH, predicate=removed,
-                          timeout=20, trigger=lambda: self.sim.proc.kill())
-        objs = self.call(h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                         'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
-        self.assertNotIn(modem, objs)
+        modem = self.wait_modem_removed(trigger=lambda: self.sim.proc.kill())
+        self.assertNotIn(modem, self.managed_objects())
         self.assertTrue(self.daemon.running())
 
 

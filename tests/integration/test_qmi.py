@@ -50,10 +50,7 @@ class QmiTest(h.ModemTestCase):
         args += [f'--dns4={d}' for d in DNS4]
         if pin:
             args += [f'--sim-pin={PIN}', f'--sim-puk={PUK}']
-        self.sim = self.start_sim(*args, *extra)
-        self.start_daemon(f'--port=qmi:{self.link},net:wwan7')
-        self.modem = self.wait_for_modem()
-        return self.modem
+        return self.start_modem([*args, *extra], f'qmi:{self.link},net:wwan7')
 
     # -----------------------------------------------------------------------
 
@@ -116,9 +113,7 @@ class QmiTest(h.ModemTestCase):
     def test_ipv6_scan_signal_register(self):
         self.start(pin=False)
         self.enable_registered()
-        networks = self.call(self.modem, h.MODEM_3GPP_IFACE, 'Scan', reply_type='(aa{sv})',
-                             timeout=120)[0]
-        codes = {n['operator-code']: n for n in networks}
+        codes = self.scan_by_code()
         self.assertEqual(codes[HOME[0]]['status'], 2)
         self.assertEqual(codes[OTHER[0]]['operator-long'], OTHER[1])
 
@@ -160,11 +155,7 @@ class QmiTest(h.ModemTestCase):
         self.wait_state(REGISTERED)
         self.assertFalse(self.prop('Connected', h.BEARER_IFACE, bearer))
 
-        modem = self.modem
-        h.wait_for_signal(self.bus.conn, 'org.freedesktop.DBus.ObjectManager',
-                          'InterfacesRemoved', path=h.MANAGER_PATH,
-                          predicate=lambda p: p[0] == modem, timeout=20,
-                          trigger=lambda: self.sim.proc.kill())
+        self.wait_modem_removed(trigger=lambda: self.sim.proc.kill())
         self.assertTrue(self.daemon.running())
 
     def test_sigterm_leaves_session_up(self):

@@ -31,7 +31,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness as h  # noqa: E402
-from harness import GLib, Gio  # noqa: E402
+from harness import GLib  # noqa: E402
 
 UNAUTHORIZED = h.ERROR_PREFIX + 'Core.Unauthorized'
 INVALID_ARGS = h.ERROR_PREFIX + 'Core.InvalidArgs'
@@ -90,7 +90,7 @@ def gvariant_text(value):
     return value.print_(True) if isinstance(value, GLib.Variant) else str(value)
 
 
-class ModemTestCase(h.IntegrationTestCase):
+class ModemTestCase(h.ModemTestCase):
     """One simulated modem of `protocol` and the daemon driving it."""
 
     protocol = 'at'
@@ -105,42 +105,15 @@ class ModemTestCase(h.IntegrationTestCase):
     def start(self, pin=True, sim_extra=(), daemon_args=()):
         self.sim = self.start_sim(*sim_args(self.protocol, self.link, pin, sim_extra))
         self.start_daemon(f'--port={ports(self.protocol, self.link)}', *daemon_args)
-        self.modem = self.wait_for_modem()
-        return self.modem
-
-    def wait_for_modem(self, timeout=20):
-        box = []
-
-        def find():
-            objs = self.call(h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                             'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
-            box[:] = [p for p, ifaces in objs.items() if h.MODEM_IFACE in ifaces]
-            return bool(box)
-
-        h.wait_until(find, timeout, 'modem object on the bus')
-        return box[0]
-
-    def prop(self, name, iface=h.MODEM_IFACE, path=None):
-        return h.get_property(self.bus.conn, path or self.modem, iface, name)
-
-    def wait_prop(self, name, predicate, iface=h.MODEM_IFACE, path=None, timeout=30):
-        return h.wait_for_property(self.bus.conn, name, predicate, timeout=timeout,
-                                   path=path or self.modem, interface=iface)
-
-    def wait_state(self, state, timeout=30):
-        return self.wait_prop('State', lambda v: v == state, timeout=timeout)
+        return self.wait_for_modem()
 
     def unlock(self, pin=PIN):
         self.wait_state(LOCKED)
         self.call(self.prop('Sim'), h.SIM_IFACE, 'SendPin', (pin,), '(s)')
         self.wait_state(DISABLED)
 
-    def enable(self):
-        self.wait_state(DISABLED)
-        self.call(self.modem, h.MODEM_IFACE, 'Enable', (True,), '(b)')
-        self.wait_state(REGISTERED)
-
     def simple_connect(self, **extra):
+        """Simple.Connect with apn 'internet' and `extra` (GLib.Variant values)."""
         props = {'apn': GLib.Variant('s', APN)}
         props.update(extra)
         return self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Connect', (props,), '(a{sv})',
@@ -154,18 +127,6 @@ class ModemTestCase(h.IntegrationTestCase):
         """Requests the simulator received since `mark`, without the periodic ones."""
         return [line for line in list(self.sim.lines)[mark:]
                 if line.startswith('sim: rx ') and not PERIODIC.search(line)]
-
-    def sync_with_sim(self):
-        """A harmless read that goes to the modem, so that anything the daemon
-        sent before it has been logged by the simulator: returns nothing, fails
-        if the probe itself is not seen.  (Every protocol answers Signal refresh
-        requests; properties are read from the daemon's cache and reach nothing.)"""
-        # The daemon serialises requests per port: once the simulator has logged
-        # the periodic request we trigger, everything sent before it is logged too.
-        # The state is not changed by it.
-        mark = self.snapshot()
-        self.call(self.modem, h.MODEM_SIGNAL_IFACE, 'Setup', (0,), '(u)')
-        return mark
 
     def assert_no_requests(self, mark, what):
         extra = self.requests_since(mark)
@@ -210,6 +171,24 @@ def unprivileged_calls(modem, sim, bearer):
          ["{'action': <'add'>, 'name': <'ttyUSB9'>, 'subsystem': <'tty'>}"]),
         ('InhibitDevice', h.MANAGER_PATH, h.MANAGER_IFACE + '.InhibitDevice',
          ["'/sys/devices/whatever'", 'true']),
+        # not implemented by any plugin yet, but authorized first all the same
+        ('FactoryReset', modem, h.MODEM_IFACE + '.FactoryReset', ["'000000'"]),
+        ('SetCurrentCapabilities', modem, h.MODEM_IFACE + '.SetCurrentCapabilities',
+         ['uint32 8']),
+        ('SetPrimarySimSlot', modem, h.MODEM_IFACE + '.SetPrimarySimSlot', ['uint32 2']),
+        ('SetInitialEpsBearerSettings', modem,
+         h.MODEM_3GPP_IFACE + '.SetInitialEpsBearerSettings',
+         [gvariant_text(v('a{sv}', props))]),
+        ('SetEpsUeModeOperation', modem, h.MODEM_3GPP_IFACE + '.SetEpsUeModeOperation',
+         ['uint32 1']),
+        ('DisableFacilityLock', modem, h.MODEM_3GPP_IFACE + '.DisableFacilityLock',
+         ["(uint32 8, '12345678')"]),
+        ('SetPacketServiceState', modem, h.MODEM_3GPP_IFACE + '.SetPacketServiceState',
+         ['uint32 1']),
+        ('Signal.SetupThresholds', modem, h.MODEM_SIGNAL_IFACE + '.SetupThresholds',
+         ["{'rssi-threshold': <uint32 5>}"]),
+        ('SetPreferredNetworks', sim, h.SIM_IFACE + '.SetPreferredNetworks',
+         ["[('26202', uint32 8)]"]),
     ]
 
 
@@ -240,10 +219,10 @@ class PolkitTest(ModemTestCase):
 
     def test_unprivileged_refused_root_allowed(self):
         self.start()
-        sim = self.prop('Sim')
+        sim = self.wait_prop('Sim', lambda v: v != '/')
         # root is allowed: unlock, enable, connect (each asked polkitd)
         self.unlock()
-        self.enable()
+        self.enable_registered()
         bearer = self.simple_connect()
         self.wait_state(CONNECTED)
         before = self.modem_snapshot(sim)
@@ -267,16 +246,19 @@ class PolkitTest(ModemTestCase):
         self.assertEqual(len(re.findall(r'Refused ', log_text)) - refusals, n)
         self.assertEqual(len(re.findall(r'Refused .*: polkit denied', log_text)), n)
 
-        # nothing reached the modem and nothing changed
-        self.assert_no_requests(mark, 'unprivileged calls')
-        self.assertFalse([line for line in self.sim.lines if 'CFUN=0' in line])
+        # nothing changed
         self.assertEqual(self.modem_snapshot(sim), before)
         self.assertTrue(self.prop('Connected', h.BEARER_IFACE, bearer))
 
-        # root, still allowed: disconnect reaches the modem
+        # root, still allowed: disconnect reaches the modem.  It also serves as a
+        # barrier: the AT channel sends in order, so anything a refused call had
+        # queued would show up before the disconnect's escape sequence.
         self.call(self.modem, h.MODEM_SIMPLE_IFACE, 'Disconnect', ('/',), '(o)')
         self.wait_state(REGISTERED)
         self.sim.wait_for_line(r'^sim: rx at ATH$', start=mark)
+        requests = self.requests_since(mark)
+        self.assertEqual(requests[0], 'sim: rx at +++', 'unprivileged calls reached the modem')
+        self.assertFalse([line for line in self.sim.lines if 'CFUN=0' in line])
 
     def test_unprivileged_pin_refused_while_locked(self):
         # The locked modem: a refused SendPin must neither reach the SIM nor
@@ -297,7 +279,7 @@ class PolkitTest(ModemTestCase):
 
     def test_reading_needs_no_authorization(self):
         self.start(pin=False)
-        self.enable()
+        self.enable_registered()
         bearer = self.simple_connect()
         self.wait_state(CONNECTED)
         sim = self.prop('Sim')
@@ -326,6 +308,22 @@ class PolkitTest(ModemTestCase):
                            h.BEARER_IFACE, 'Properties', user=h.TEST_USER, timeout=10)
         self.assertNotIn('password', res.stdout)
         self.assertEqual(self.daemon.read_log().count('Refused '), polkit_checks)
+
+        # reading is open, writing through Properties.Set is not a back door:
+        # no property is writable
+        mark = self.snapshot()
+        for path, iface, name, value in (
+                (self.modem, h.MODEM_IFACE, 'PowerState', '<uint32 1>'),
+                (self.modem, h.MODEM_IFACE, 'State', '<int32 3>'),
+                (self.modem, h.MODEM_SIGNAL_IFACE, 'Rate', '<uint32 1>'),
+                (bearer, h.BEARER_IFACE, 'Connected', '<false>')):
+            res = h.gdbus_call(self.bus, h.BUS_NAME, path, 'org.freedesktop.DBus.Properties.Set',
+                               iface, name, value, user=h.TEST_USER, timeout=10)
+            self.assertNotEqual(res.returncode, 0, f'Set {name}: {res.stdout}')
+        self.assertEqual(self.prop('State'), CONNECTED)
+        self.assertEqual(self.prop('Rate', h.MODEM_SIGNAL_IFACE), 0)
+        self.assertTrue(self.prop('Connected', h.BEARER_IFACE, bearer))
+        self.assert_no_requests(mark, 'Properties.Set')
 
 
 def ensure_group_member():
@@ -366,7 +364,7 @@ class PolkitRuleTest(ModemTestCase):
 
     def test_group_member_may_connect(self):
         self.start(pin=False)
-        self.enable()
+        self.enable_registered()
         connect = (h.MODEM_SIMPLE_IFACE + '.Connect',
                    gvariant_text(GLib.Variant('a{sv}', {'apn': GLib.Variant('s', APN)})))
 
@@ -388,10 +386,15 @@ class PolkitRuleTest(ModemTestCase):
         self.sim.wait_for_line(r'rx qmi WDS StartNetwork .*apn=internet', start=mark)
         self.assertTrue(self.prop('Connected', h.BEARER_IFACE, bearer))
 
-        # the rule is for Device.Control only: admin actions stay refused
+        # the rule is for Device.Control only: admin actions and raw commands stay refused
+        mark = self.snapshot()
         res = h.gdbus_call(self.bus, h.BUS_NAME, h.MANAGER_PATH,
                            h.MANAGER_IFACE + '.ScanDevices', user=RULE_MEMBER, timeout=20)
         self.assertIn(UNAUTHORIZED, res.stderr)
+        res = h.gdbus_call(self.bus, h.BUS_NAME, self.modem, h.MODEM_IFACE + '.Command',
+                           "'AT+CFUN=0'", 'uint32 5', user=RULE_MEMBER, timeout=20)
+        self.assertIn(UNAUTHORIZED, res.stderr)
+        self.assert_no_requests(mark, 'admin/Command calls by the member')
 
         # and the non-member still cannot disconnect
         mark = self.snapshot()
@@ -437,8 +440,10 @@ class AuthCacheTest(h.IntegrationTestCase):
 
         self.polkit.stop()                  # waits until polkitd left the bus
         # the same connection: answered from the cache (the cache lives 5 s)
-        self.scan_devices(first)
-        self.assertLess(time.monotonic() - started, 5, 'too slow to test the 5 s cache')
+        error = self.scan_devices_error(first)
+        if error is not None and time.monotonic() - started >= 5:
+            self.skipTest('stopping polkitd took longer than the 5 s cache lifetime')
+        self.assertIsNone(error, 'the cached authorization was not used')
         # a new connection (same uid) has no entry: the daemon asks polkitd, which is gone
         second = self.bus.connect()
         self.addCleanup(lambda: second.is_closed() or second.close_sync(None))
@@ -478,12 +483,15 @@ conn = Gio.DBusConnection.new_for_address_sync(
     address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
     Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
 out = {}
-def attempt(label, dest, path, iface, method, params=None):
-    try:
-        conn.call_sync(dest, path, iface, method, params, None, 0, 10000, None)
+def attempt(label, dest, path, iface, method):
+    # a message of our own: call_sync cannot send one without an interface field
+    msg = Gio.DBusMessage.new_method_call(dest, path, iface, method)
+    reply, _ = conn.send_message_with_reply_sync(msg, Gio.DBusSendMessageFlags.NONE, 10000,
+                                                 None)
+    if reply.get_message_type() == Gio.DBusMessageType.ERROR:
+        out[label] = reply.get_error_name()
+    else:
         out[label] = 'ok'
-    except GLib.Error as e:
-        out[label] = Gio.DBusError.get_remote_error(e) or e.message
 # a method call without an interface field: no allow rule matches it
 attempt('no-interface', 'org.example.Modem1', '/org/example/Modem1', None, 'ScanDevices')
 attempt('foreign-interface', 'org.example.Modem1', '/org/example/Modem1',
@@ -558,6 +566,9 @@ def bad_bearer_properties():
         ('allowed-auth unknown bit', dict(apn, **{'allowed-auth': v('u', 0x40)})),
         ('allowed-auth all bits', dict(apn, **{'allowed-auth': v('u', 0xffffffff)})),
         ('unknown key', dict(apn, **{'apn-type': v('s', 'AT+CFUN=0')})),
+        ('number with command', dict(apn, number=v('s', '*99#"\r\nAT+CFUN=0'))),
+        ('number with letters', dict(apn, number=v('s', '*99#ATH'))),
+        ('number of the wrong type', dict(apn, number=v('u', 99))),
         ('apn of the wrong type', {'apn': v('u', 1)}),
     ]
 
@@ -573,11 +584,23 @@ def bad_simple_properties():
     ]
 
 
-class ValidationBase(ModemTestCase):
+class ValidationMixin:
+    """With ModemTestCase, for each protocol below."""
 
-    def refused(self, path, iface, method, args, sig, label):
+    def refused(self, path, iface, method, args, sig):
+        """InvalidArgs, and the message does not echo the injected text."""
         msg = self.assertDBusError(INVALID_ARGS, path, iface, method, args, sig)
+        self.assertNotIn('CFUN', msg)
+        self.assertNotIn('\r', msg)
         return msg
+
+    def assert_nothing_injected(self, mark, what):
+        """No request at all since mark (the refused calls are answered by the
+        daemon before it queues anything, so there is nothing in flight to wait
+        for), nothing injected ever, and no injected text in the daemon's log."""
+        self.assert_no_requests(mark, what)
+        self.assertFalse([line for line in self.sim.lines if 'CFUN=0' in line])
+        self.assertNotIn('CFUN=0', self.daemon.read_log())
 
     def test_injection(self):
         self.start()
@@ -601,31 +624,29 @@ class ValidationBase(ModemTestCase):
                 ('ChangePin', (PIN, '1' * 40), '(ss)'),
                 ('ChangePin', ('12;4', PIN), '(ss)')):
             with self.subTest(method=method, args=args):
-                self.refused(sim, h.SIM_IFACE, method, args, sig, method)
-        self.sync_with_sim_locked(mark, 'bad PINs/PUKs')
+                self.refused(sim, h.SIM_IFACE, method, args, sig)
+        self.assert_nothing_injected(mark, 'bad PINs/PUKs')
         self.assertEqual(self.prop('State'), LOCKED)
         self.assertEqual(dict(self.prop('UnlockRetries')), retries)
 
         self.unlock()
-        self.enable()
+        self.enable_registered()
         bearers = self.prop('Bearers')
         mark = self.snapshot()
         for label, props in bad_simple_properties():
             with self.subTest(call='Simple.Connect', case=label):
-                self.refused(self.modem, h.MODEM_SIMPLE_IFACE, 'Connect', (props,), '(a{sv})',
-                             label)
+                self.refused(self.modem, h.MODEM_SIMPLE_IFACE, 'Connect', (props,), '(a{sv})')
         for label, props in bad_bearer_properties():
             with self.subTest(call='CreateBearer', case=label):
-                self.refused(self.modem, h.MODEM_IFACE, 'CreateBearer', (props,), '(a{sv})',
-                             label)
+                self.refused(self.modem, h.MODEM_IFACE, 'CreateBearer', (props,), '(a{sv})')
         for op in ('12345;+CFUN=0', '2620', '26201"', '2620\r\n'):
             with self.subTest(call='Register', op=op):
-                self.refused(self.modem, h.MODEM_3GPP_IFACE, 'Register', (op,), '(s)', op)
+                self.refused(self.modem, h.MODEM_3GPP_IFACE, 'Register', (op,), '(s)')
         for cmd in ('AT\r\nAT+CFUN=0', 'AT+CGMI\rAT+CFUN=0', 'AT\x1a+CFUN=0', '',
                     'A' * 513):
             with self.subTest(call='Command', cmd=cmd[:20]):
-                self.refused(self.modem, h.MODEM_IFACE, 'Command', (cmd, 5), '(su)', cmd)
-        self.sync_with_sim_and_check(mark, 'injection attempts')
+                self.refused(self.modem, h.MODEM_IFACE, 'Command', (cmd, 5), '(su)')
+        self.assert_nothing_injected(mark, 'injection attempts')
         self.assertEqual(self.prop('State'), REGISTERED)
         self.assertEqual(self.prop('Bearers'), bearers)
 
@@ -640,27 +661,16 @@ class ValidationBase(ModemTestCase):
         self.assertTrue(self.prop('Connected', h.BEARER_IFACE, bearer))
         self.assertFalse([line for line in self.sim.lines if 'CFUN=0' in line])
 
-    def sync_with_sim_locked(self, mark, what):
-        # Locked: Signal.Setup is refused for a modem that is not enabled on some
-        # plugins, so only compare (the calls were answered synchronously by the
-        # daemon before any request could have been queued).
-        self.assert_no_requests(mark, what)
-        self.assertFalse([line for line in self.sim.lines if 'CFUN=0' in line])
 
-    def sync_with_sim_and_check(self, mark, what):
-        self.assert_no_requests(mark, what)
-        self.assertFalse([line for line in self.sim.lines if 'CFUN=0' in line])
-
-
-class ValidationQmiTest(ValidationBase):
+class ValidationQmiTest(ValidationMixin, ModemTestCase):
     protocol = 'qmi'
 
 
-class ValidationMbimTest(ValidationBase):
+class ValidationMbimTest(ValidationMixin, ModemTestCase):
     protocol = 'mbim'
 
 
-class ValidationAtTest(ValidationBase):
+class ValidationAtTest(ValidationMixin, ModemTestCase):
     protocol = 'at'
 
 
@@ -684,7 +694,7 @@ def hex_forms(text):
     return forms
 
 
-class SecretsBase(ModemTestCase):
+class SecretsMixin:
     """PIN, wrong PIN, PUK, new PIN and password go through the daemon with
     --debug; none of them may be in its log in any form.  IMSI/ICCID: masked
     past the first six digits unless --log-personal-info."""
@@ -701,8 +711,11 @@ class SecretsBase(ModemTestCase):
         self.call(sim, h.SIM_IFACE, 'SendPuk', (PUK, PIN), '(ss)')
         self.wait_state(DISABLED)
         self.wait_prop('Imsi', lambda v: v == IMSI, iface=h.SIM_IFACE, path=sim)
-        self.call(sim, h.SIM_IFACE, 'ChangePin', (PIN, NEW_PIN), '(ss)')
-        self.enable()
+        try:
+            self.call(sim, h.SIM_IFACE, 'ChangePin', (PIN, NEW_PIN), '(ss)')
+        except GLib.Error as e:     # MBIM: not implemented (yet); nothing was sent
+            self.assertEqual(h.dbus_error_name(e), h.ERROR_PREFIX + 'Core.Unsupported')
+        self.enable_registered()
         mark = self.snapshot()
         bearer = self.simple_connect(user=GLib.Variant('s', USER),
                                      password=GLib.Variant('s', PASSWORD),
@@ -740,15 +753,15 @@ class SecretsBase(ModemTestCase):
             self.assert_absent(text, value, what)
 
 
-class SecretsQmiTest(SecretsBase):
+class SecretsQmiTest(SecretsMixin, ModemTestCase):
     protocol = 'qmi'
 
 
-class SecretsMbimTest(SecretsBase):
+class SecretsMbimTest(SecretsMixin, ModemTestCase):
     protocol = 'mbim'
 
 
-class SecretsAtTest(SecretsBase):
+class SecretsAtTest(SecretsMixin, ModemTestCase):
     protocol = 'at'
 
 

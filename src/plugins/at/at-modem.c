@@ -11,6 +11,7 @@
 #include "log.h"
 #include "mmd-errors.h"
 #include "modem.h"
+#include "plugin-util.h"
 #include "plugin.h"
 #include "port.h"
 
@@ -130,9 +131,9 @@ seq_free(Seq *seq)
   g_free(seq);
 }
 
-static void
-seq_add(Seq *seq, const char *cmd, guint timeout_ms, MmdAtCommandFlags flags, gboolean optional,
-        StepHandler handler)
+static Step *
+step_new(const char *cmd, guint timeout_ms, MmdAtCommandFlags flags, gboolean optional,
+         StepHandler handler)
 {
   Step *step = g_new0(Step, 1);
 
@@ -141,7 +142,14 @@ seq_add(Seq *seq, const char *cmd, guint timeout_ms, MmdAtCommandFlags flags, gb
   step->flags = flags;
   step->optional = optional;
   step->handler = handler;
-  g_queue_push_tail(&seq->steps, step);
+  return step;
+}
+
+static void
+seq_add(Seq *seq, const char *cmd, guint timeout_ms, MmdAtCommandFlags flags, gboolean optional,
+        StepHandler handler)
+{
+  g_queue_push_tail(&seq->steps, step_new(cmd, timeout_ms, flags, optional, handler));
 }
 
 /* Inserts a step to run right after the current one. */
@@ -149,14 +157,7 @@ static void
 seq_add_next(Seq *seq, const char *cmd, guint timeout_ms, MmdAtCommandFlags flags,
              gboolean optional, StepHandler handler)
 {
-  Step *step = g_new0(Step, 1);
-
-  step->cmd = g_strdup(cmd);
-  step->timeout_ms = timeout_ms ? timeout_ms : DEFAULT_TIMEOUT_MS;
-  step->flags = flags;
-  step->optional = optional;
-  step->handler = handler;
-  g_queue_push_head(&seq->steps, step);
+  g_queue_push_head(&seq->steps, step_new(cmd, timeout_ms, flags, optional, handler));
 }
 
 static void
@@ -553,58 +554,50 @@ open_port(MmdAtModem *self, GError **error)
 /* ------------------------------------------------------------------------- */
 /* Initialization */
 
+/* An identity answer into *field; on an error the other spelling alt is
+ * tried once (answered by handler again), and the field is left alone. */
+static gboolean
+store_identity(Seq *seq, const char *response, const GError *cmd_error, char **field,
+               char *(*parse)(const char *response, GError **error), const char *alt,
+               StepHandler handler)
+{
+  if (cmd_error) {
+    if (seq->counter++ == 0)
+      seq_add_next(seq, alt, 0, 0, TRUE, handler);
+    return TRUE;
+  }
+  g_free(*field);
+  *field = parse(response, NULL);
+  return TRUE;
+}
+
 static gboolean
 h_manufacturer(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error,
                GError **error)
 {
-  if (cmd_error) {
-    if (seq->counter++ == 0)
-      seq_add_next(seq, "AT+GMI", 0, 0, TRUE, h_manufacturer);
-    return TRUE;
-  }
-  g_free(self->manufacturer);
-  self->manufacturer = mmd_at_parse_info(response, NULL);
-  return TRUE;
+  return store_identity(seq, response, cmd_error, &self->manufacturer, mmd_at_parse_info, "AT+GMI",
+                        h_manufacturer);
 }
 
 static gboolean
 h_model(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error, GError **error)
 {
-  if (cmd_error) {
-    if (seq->counter++ == 0)
-      seq_add_next(seq, "AT+GMM", 0, 0, TRUE, h_model);
-    return TRUE;
-  }
-  g_free(self->model);
-  self->model = mmd_at_parse_info(response, NULL);
-  return TRUE;
+  return store_identity(seq, response, cmd_error, &self->model, mmd_at_parse_info, "AT+GMM",
+                        h_model);
 }
 
 static gboolean
 h_revision(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error,
            GError **error)
 {
-  if (cmd_error) {
-    if (seq->counter++ == 0)
-      seq_add_next(seq, "AT+GMR", 0, 0, TRUE, h_revision);
-    return TRUE;
-  }
-  g_free(self->revision);
-  self->revision = mmd_at_parse_info(response, NULL);
-  return TRUE;
+  return store_identity(seq, response, cmd_error, &self->revision, mmd_at_parse_info, "AT+GMR",
+                        h_revision);
 }
 
 static gboolean
 h_imei(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error, GError **error)
 {
-  if (cmd_error) {
-    if (seq->counter++ == 0)
-      seq_add_next(seq, "AT+GSN", 0, 0, TRUE, h_imei);
-    return TRUE;
-  }
-  g_free(self->imei);
-  self->imei = mmd_at_parse_imei(response, NULL);
-  return TRUE;
+  return store_identity(seq, response, cmd_error, &self->imei, mmd_at_parse_imei, "AT+GSN", h_imei);
 }
 
 static const char *const iccid_commands[] = { "AT+CCID", "AT+ICCID", "AT^ICCID", "AT+QCCID" };
@@ -1254,14 +1247,8 @@ h_scan(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error
   for (guint i = 0; i < ops->len; i++) {
     MmdAtOperator *op = g_ptr_array_index(ops, i);
 
-    g_variant_builder_open(&b, G_VARIANT_TYPE("a{sv}"));
-    g_variant_builder_add(&b, "{sv}", "status", g_variant_new_uint32(op->status));
-    g_variant_builder_add(&b, "{sv}", "operator-long", g_variant_new_string(op->long_name));
-    g_variant_builder_add(&b, "{sv}", "operator-short", g_variant_new_string(op->short_name));
-    g_variant_builder_add(&b, "{sv}", "operator-code", g_variant_new_string(op->code));
-    g_variant_builder_add(&b, "{sv}", "access-technology",
-                          g_variant_new_uint32(mmd_at_act_to_access_technology(op->act)));
-    g_variant_builder_close(&b);
+    mmd_scan_result_add(&b, op->status, op->long_name, op->short_name, op->code,
+                        mmd_at_act_to_access_technology(op->act));
   }
   seq->data = g_variant_ref_sink(g_variant_builder_end(&b));
   seq->data_free = (GDestroyNotify)g_variant_unref;
@@ -1297,7 +1284,7 @@ h_csq(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error,
 
   if (!require_ok(cmd_error, error) || !mmd_at_parse_csq(response, &rssi, &ber, error))
     return FALSE;
-  mmd_modem_set_signal_quality(modem_of(self), mmd_at_csq_to_percent(rssi));
+  mmd_modem_set_signal_quality(modem_of(self), mmd_signal_percent_from_csq(rssi));
   if (rssi != 99) {
     GVariantDict d;
     g_variant_dict_init(&d, NULL);

@@ -707,14 +707,6 @@ mmd_at_parse_csq(const char *response, int *rssi, int *ber, GError **error)
   return TRUE;
 }
 
-guint
-mmd_at_csq_to_percent(int rssi)
-{
-  if (rssi < 0 || rssi > 31)
-    return 0;
-  return (guint)(rssi * 100 / 31);
-}
-
 gboolean
 mmd_at_parse_cesq(const char *response, MmdAtSignal *sig, GError **error)
 {

@@ -84,10 +84,8 @@ GPtrArray *mmd_at_parse_cops_test(const char *response, GError **error);
 /* A name as modems send it: UCS2 hex ("00540065") decoded, else copied. */
 char *mmd_at_decode_name(const char *name);
 
-/* +CSQ: rssi 0-31 or 99, ber. */
+/* +CSQ: rssi 0-31 or 99, ber (rssi to 0-100 %: mmd_signal_percent_from_csq()). */
 gboolean mmd_at_parse_csq(const char *response, int *rssi, int *ber, GError **error);
-/* 0-100 %, or 0 for "unknown" (99). */
-guint mmd_at_csq_to_percent(int rssi);
 
 typedef struct {
   /* NAN when the modem does not know */

@@ -7,6 +7,7 @@
 #include "mbim-device.h"
 #include "mmd-errors.h"
 #include "modem.h"
+#include "plugin-util.h"
 #include "plugin.h"
 
 #define OPEN_TIMEOUT_S 5
@@ -127,8 +128,19 @@ to_mmd_error(const GError *e)
 static void
 return_error(GTask *task, const GError *e)
 {
-  g_task_return_error(task, to_mmd_error(e));
-  g_object_unref(task);
+  mmd_task_fail(task, to_mmd_error(e));
+}
+
+/* The fields of a command's answer; NULL once task has failed with its error. */
+static GVariant *
+finish_or_fail(GTask *task, GObject *source, GAsyncResult *res)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (!f)
+    return_error(task, error);
+  return f;
 }
 
 /* Runs a BASIC_CONNECT command for task, continuing in next. */
@@ -219,11 +231,9 @@ report_signal(MmdMbimBackend *self, GVariant *f)
   const char *tech = "gsm";
   GVariantDict d;
 
-  if (rssi > 31) {
-    mmd_modem_set_signal_quality(modem_of(self), 0);
+  mmd_modem_set_signal_quality(modem_of(self), mmd_signal_percent_from_csq((int)MIN(rssi, 99u)));
+  if (rssi > 31)
     return;
-  }
-  mmd_modem_set_signal_quality(modem_of(self), rssi * 100 / 31);
   if (self->access_tech & MMD_MODEM_ACCESS_TECHNOLOGY_5GNR)
     tech = "nr5g";
   else if (self->access_tech & MMD_MODEM_ACCESS_TECHNOLOGY_LTE)
@@ -265,8 +275,7 @@ home_provider_done(GObject *source, GAsyncResult *res, gpointer user_data)
   if (p && *str_field(p, "ProviderId"))
     mmd_modem_set_sim(modem_of(self), self->iccid, self->imsi, str_field(p, "ProviderId"),
                       str_field(p, "ProviderName"));
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -337,14 +346,11 @@ init_pin_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
   MmdModemLock lock = MMD_MODEM_LOCK_NONE;
 
-  if (!f) {
-    return_error(task, error);
+  if (!f)
     return;
-  }
   if (u32_field(f, "PinState") == PIN_STATE_LOCKED) {
     switch (u32_field(f, "PinType")) {
       case PIN_TYPE_PIN1:
@@ -361,8 +367,7 @@ init_pin_done(GObject *source, GAsyncResult *res, gpointer user_data)
   mmd_modem_set_unlock_required(modem_of(self), lock);
   if (lock == MMD_MODEM_LOCK_SIM_PIN || lock == MMD_MODEM_LOCK_SIM_PUK) {
     mmd_modem_set_unlock_retries(modem_of(self), lock, u32_field(f, "RemainingAttempts"));
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   query_home_provider(task);
@@ -381,8 +386,7 @@ init_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
   if (!f && g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_SIM_NOT_INSERTED)) {
     mmd_modem_set_sim_missing(modem_of(self));
     mmd_modem_report_failed(modem_of(self), MMD_MODEM_STATE_FAILED_REASON_SIM_MISSING);
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   if (!f) {
@@ -405,8 +409,7 @@ init_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
       command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S, init_pin_done);
       return;
   }
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -415,15 +418,12 @@ init_caps_done(GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
   MmdModem *modem = modem_of(self);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
   guint32 dc, sessions;
   guint caps = 0;
 
-  if (!f) {
-    return_error(task, error);
+  if (!f)
     return;
-  }
   dc = u32_field(f, "DataClass");
   if (u32_field(f, "CellularClass") & 0x1)
     caps |= MMD_MODEM_CAPABILITY_GSM_UMTS;
@@ -587,8 +587,7 @@ radio_register_state_done(GObject *source, GAsyncResult *res, gpointer user_data
   /* From here on, registration follows the REGISTER_STATE indications. */
   if (f)
     report_registration(self, f);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -597,18 +596,14 @@ radio_set_done(GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
   gboolean on = GPOINTER_TO_INT(g_task_get_task_data(task));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
 
-  if (!f) {
-    return_error(task, error);
+  if (!f)
     return;
-  }
   self->radio_on = on;
   if (!on) {
     mmd_modem_set_power_state(modem_of(self), MMD_MODEM_POWER_STATE_LOW);
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   mmd_modem_set_power_state(modem_of(self), MMD_MODEM_POWER_STATE_ON);
@@ -633,16 +628,12 @@ register_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
 
-  if (!f) {
-    return_error(task, error);
+  if (!f)
     return;
-  }
   report_registration(self, f);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -662,17 +653,14 @@ static void
 scan_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
   g_autoptr(GVariant) list = NULL;
   GVariantBuilder b;
   GVariantIter it;
   GVariant *p;
 
-  if (!f) {
-    return_error(task, error);
+  if (!f)
     return;
-  }
   g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
   list = g_variant_lookup_value(f, "Providers", G_VARIANT_TYPE("aa{sv}"));
   if (list) {
@@ -685,18 +673,9 @@ scan_done(GObject *source, GAsyncResult *res, gpointer user_data)
         avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_CURRENT;
       else if (state & PROVIDER_STATE_FORBIDDEN)
         avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_FORBIDDEN;
-      g_variant_builder_open(&b, G_VARIANT_TYPE("a{sv}"));
-      g_variant_builder_add(&b, "{sv}", "status", g_variant_new_uint32(avail));
-      g_variant_builder_add(&b, "{sv}", "operator-long",
-                            g_variant_new_string(str_field(p, "ProviderName")));
-      g_variant_builder_add(&b, "{sv}", "operator-short",
-                            g_variant_new_string(str_field(p, "ProviderName")));
-      g_variant_builder_add(&b, "{sv}", "operator-code",
-                            g_variant_new_string(str_field(p, "ProviderId")));
       /* A visible provider names only its cellular class, not the technology. */
-      g_variant_builder_add(&b, "{sv}", "access-technology",
-                            g_variant_new_uint32(MMD_MODEM_ACCESS_TECHNOLOGY_UNKNOWN));
-      g_variant_builder_close(&b);
+      mmd_scan_result_add(&b, avail, str_field(p, "ProviderName"), str_field(p, "ProviderName"),
+                          str_field(p, "ProviderId"), MMD_MODEM_ACCESS_TECHNOLOGY_UNKNOWN);
       g_variant_unref(p);
     }
   }
@@ -720,16 +699,12 @@ signal_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
 
-  if (!f) {
-    return_error(task, error);
+  if (!f)
     return;
-  }
   report_signal(self, f);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -787,16 +762,13 @@ ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
   ConnectCtx *ctx = g_task_get_task_data(task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
   MmdIpConfig ip4, ip6;
   char *dns4[3] = { NULL }, *dns6[3] = { NULL };
   gboolean have4, have6;
 
-  if (!f) {
-    return_error(task, error);
+  if (!f)
     return;
-  }
   have4 = u32_field(f, "IPv4AddressCount") > 0;
   have6 = u32_field(f, "IPv6AddressCount") > 0;
   if (have4)
@@ -817,8 +789,7 @@ ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
     g_free(dns4[i]);
     g_free(dns6[i]);
   }
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -826,13 +797,10 @@ connect_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   ConnectCtx *ctx = g_task_get_task_data(task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
 
-  if (!f) {
-    return_error(task, error);
+  if (!f)
     return;
-  }
   if (u32_field(f, "ActivationState") != ACTIVATION_ACTIVATED) {
     g_task_return_new_error(task, MMD_CONNECTION_ERROR, MMD_CONNECTION_ERROR_NO_CARRIER,
                             "Session %u not activated (state %u, network error %u)", ctx->session,
@@ -928,8 +896,7 @@ disconnect_done(GObject *source, GAsyncResult *res, gpointer user_data)
     return_error(task, error);
     return;
   }
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -944,8 +911,7 @@ mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellabl
     ;
   if (sid == MAX_SESSIONS) {
     /* not ours (any more): the network already ended it */
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   g_object_remove_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[sid]);

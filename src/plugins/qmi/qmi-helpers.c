@@ -129,11 +129,3 @@ qmi_net_build_operator_code(guint16 mcc, guint16 mnc, gboolean pcs_digit)
   return pcs_digit || mnc > 99 ? g_strdup_printf("%03u%03u", mcc, mnc)
                                : g_strdup_printf("%03u%02u", mcc, mnc);
 }
-
-guint
-qmi_net_signal_percent_from_rssi(int rssi_dbm)
-{
-  /* -113 dBm (or below) is 0 %, -51 dBm (or above) is 100 % */
-  int clamped = CLAMP(rssi_dbm, -113, -51);
-  return (guint)((clamped + 113) * 100 / 62);
-}

@@ -15,7 +15,5 @@ guint qmi_sim_decode_mnc_length(const guint8 *data, gsize len);
 char *qmi_sim_decode_spn(const guint8 *data, gsize len);
 /* "00101" from MCC 1, MNC 1 (3-digit MNC when pcs_digit or mnc > 99). */
 char *qmi_net_build_operator_code(guint16 mcc, guint16 mnc, gboolean pcs_digit);
-/* RSSI in dBm to a 0-100 quality. */
-guint qmi_net_signal_percent_from_rssi(int rssi_dbm);
 
 G_END_DECLS

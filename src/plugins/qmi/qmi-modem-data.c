@@ -228,8 +228,7 @@ connect_finish(GTask *task)
   ConnectContext *ctx = g_task_get_task_data(task);
 
   if (!ctx->v4.up && !ctx->v6.up) {
-    g_task_return_error(task, g_steal_pointer(&ctx->v4_error));
-    g_object_unref(task);
+    mmd_task_fail(task, g_steal_pointer(&ctx->v4_error));
     return;
   }
   if (g_task_return_error_if_cancelled(task)) {
@@ -253,8 +252,7 @@ connect_finish(GTask *task)
   const MmdPort *net = modem ? mmd_modem_find_port(modem, MMD_MODEM_PORT_TYPE_NET) : NULL;
   const char *iface = net && net->name ? net->name : self->net_iface;
   mmd_bearer_set_connected(ctx->bearer, iface, ctx->v4.up ? &ip4 : NULL, ctx->v6.up ? &ip6 : NULL);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void start_session(GTask *task);
@@ -446,13 +444,11 @@ disconnect_step_done(GTask *task, GError *error)
     /* still up as far as we know: follow it again */
     if (!self->bearer && mmd_bearer_get_backend_data(ctx->bearer))
       remember_bearer(self, ctx->bearer);
-    g_task_return_error(task, g_steal_pointer(&ctx->error));
-    g_object_unref(task);
+    mmd_task_fail(task, g_steal_pointer(&ctx->error));
     return;
   }
   mmd_bearer_set_backend_data(ctx->bearer, NULL, NULL);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 typedef struct {

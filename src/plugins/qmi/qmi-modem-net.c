@@ -66,6 +66,17 @@ access_tech_from_radio(gint8 ri, const guint8 *caps, guint n_caps)
   }
 }
 
+/* A request the modem answered with "no effect" (it was so already) succeeded. */
+static gboolean
+ok_unless_no_effect(gboolean ok, const QmiOutputBase *base, GError **error)
+{
+  if (!ok && base->has_result && base->error == QMI_PROTOCOL_ERROR_NO_EFFECT) {
+    g_clear_error(error);
+    return TRUE;
+  }
+  return ok;
+}
+
 /* Serving system (response or indication share the fields we use). */
 typedef struct {
   gboolean has_serving_system;
@@ -82,6 +93,27 @@ typedef struct {
   const char *description;
   gboolean pcs_digit;
 } ServingSystem;
+
+/* A Get Serving System response and a Serving System indication carry the
+ * same TLVs in two generated types. */
+#define SERVING_SYSTEM_FROM(o)                                                                     \
+  ((ServingSystem){                                                                                \
+      .has_serving_system = (o).has_serving_system,                                                \
+      .registration_state = (o).serving_system.registration_state,                                 \
+      .ps_attach_state = (o).serving_system.ps_attach_state,                                       \
+      .n_radio_interfaces = (o).serving_system.n_radio_interfaces,                                 \
+      .radio_interfaces = (o).serving_system.radio_interfaces,                                     \
+      .has_roaming_indicator = (o).has_roaming_indicator,                                          \
+      .roaming_indicator = (o).roaming_indicator,                                                  \
+      .n_data_caps = (o).has_data_service_capability ? (o).n_data_service_capability : 0,          \
+      .data_caps = (o).data_service_capability,                                                    \
+      .has_current_plmn = (o).has_current_plmn,                                                    \
+      .mcc = (o).current_plmn.mcc,                                                                 \
+      .mnc = (o).current_plmn.mnc,                                                                 \
+      .description = (o).current_plmn.description,                                                 \
+      .pcs_digit = (o).has_mnc_pcs_digit_include_status                                            \
+                   && (o).mnc_pcs_digit_include_status.includes_pcs_digit,                         \
+  })
 
 static void
 report_serving_system(MmdQmiBackend *self, const ServingSystem *ss)
@@ -129,23 +161,7 @@ on_serving_system_indication(QmiClient *client, QmiMessage *msg, gpointer user_d
   MmdQmiBackend *self = user_data;
   QmiNasServingSystemIndication ind;
   if (qmi_nas_serving_system_indication_parse(msg, &ind, NULL)) {
-    ServingSystem ss = {
-      .has_serving_system = ind.has_serving_system,
-      .registration_state = ind.serving_system.registration_state,
-      .ps_attach_state = ind.serving_system.ps_attach_state,
-      .n_radio_interfaces = ind.serving_system.n_radio_interfaces,
-      .radio_interfaces = ind.serving_system.radio_interfaces,
-      .has_roaming_indicator = ind.has_roaming_indicator,
-      .roaming_indicator = ind.roaming_indicator,
-      .n_data_caps = ind.has_data_service_capability ? ind.n_data_service_capability : 0,
-      .data_caps = ind.data_service_capability,
-      .has_current_plmn = ind.has_current_plmn,
-      .mcc = ind.current_plmn.mcc,
-      .mnc = ind.current_plmn.mnc,
-      .description = ind.current_plmn.description,
-      .pcs_digit
-      = ind.has_mnc_pcs_digit_include_status && ind.mnc_pcs_digit_include_status.includes_pcs_digit,
-    };
+    ServingSystem ss = SERVING_SYSTEM_FROM(ind);
     report_serving_system(self, &ss);
   }
   qmi_output_base_clear(&ind.base);
@@ -160,31 +176,14 @@ serving_system_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   QmiNasGetServingSystemOutput out;
 
   if (qmi_client_nas_get_serving_system_finish(self->nas, res, &out, &error)) {
-    ServingSystem ss = {
-      .has_serving_system = out.has_serving_system,
-      .registration_state = out.serving_system.registration_state,
-      .ps_attach_state = out.serving_system.ps_attach_state,
-      .n_radio_interfaces = out.serving_system.n_radio_interfaces,
-      .radio_interfaces = out.serving_system.radio_interfaces,
-      .has_roaming_indicator = out.has_roaming_indicator,
-      .roaming_indicator = out.roaming_indicator,
-      .n_data_caps = out.has_data_service_capability ? out.n_data_service_capability : 0,
-      .data_caps = out.data_service_capability,
-      .has_current_plmn = out.has_current_plmn,
-      .mcc = out.current_plmn.mcc,
-      .mnc = out.current_plmn.mnc,
-      .description = out.current_plmn.description,
-      .pcs_digit
-      = out.has_mnc_pcs_digit_include_status && out.mnc_pcs_digit_include_status.includes_pcs_digit,
-    };
+    ServingSystem ss = SERVING_SYSTEM_FROM(out);
     report_serving_system(self, &ss);
   } else {
     g_debug("Serving system: %s", error->message);
   }
   qmi_output_base_clear(&out.base);
   /* the registration follows from indications; this was only the first look */
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -308,16 +307,14 @@ selection_preference_ready(GObject *source, GAsyncResult *res, gpointer user_dat
     g_debug("System selection preference: %s", error->message);
   }
   qmi_output_base_clear(&out.base);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 void
 qmi_net_load_modes(MmdQmiBackend *self, GTask *task)
 {
   if (!self->nas) {
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   qmi_client_nas_get_system_selection_preference(
@@ -329,6 +326,17 @@ typedef struct {
   guint preferred;
 } ModesContext;
 
+/* Set System Selection Preference (modes or bands) answered. */
+static gboolean
+set_selection_preference_finish(MmdQmiBackend *self, GAsyncResult *res, GError **error)
+{
+  QmiNasSetSystemSelectionPreferenceOutput out;
+  gboolean ok = qmi_client_nas_set_system_selection_preference_finish(self->nas, res, &out, error);
+  ok = ok_unless_no_effect(ok, &out.base, error);
+  qmi_output_base_clear(&out.base);
+  return ok;
+}
+
 static void
 set_modes_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -336,22 +344,14 @@ set_modes_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   MmdQmiBackend *self = g_task_get_source_object(task);
   ModesContext *ctx = g_task_get_task_data(task);
   GError *error = NULL;
-  QmiNasSetSystemSelectionPreferenceOutput out;
 
-  gboolean ok = qmi_client_nas_set_system_selection_preference_finish(self->nas, res, &out, &error);
-  if (!ok && out.base.has_result && out.base.error == QMI_PROTOCOL_ERROR_NO_EFFECT) {
-    g_clear_error(&error);
-    ok = TRUE;
+  if (!set_selection_preference_finish(self, res, &error)) {
+    mmd_task_fail(task, error);
+    return;
   }
-  qmi_output_base_clear(&out.base);
-  if (!ok) {
-    g_task_return_error(task, error);
-  } else {
-    self->preferred_mode = ctx->preferred;
-    mmd_modem_set_current_modes(qmi_backend_modem(self), ctx->allowed, ctx->preferred);
-    g_task_return_boolean(task, TRUE);
-  }
-  g_object_unref(task);
+  self->preferred_mode = ctx->preferred;
+  mmd_modem_set_current_modes(qmi_backend_modem(self), ctx->allowed, ctx->preferred);
+  mmd_task_succeed(task);
 }
 
 void
@@ -409,21 +409,13 @@ set_bands_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   MmdQmiBackend *self = g_task_get_source_object(task);
   guint64 *mask = g_task_get_task_data(task);
   GError *error = NULL;
-  QmiNasSetSystemSelectionPreferenceOutput out;
 
-  gboolean ok = qmi_client_nas_set_system_selection_preference_finish(self->nas, res, &out, &error);
-  if (!ok && out.base.has_result && out.base.error == QMI_PROTOCOL_ERROR_NO_EFFECT) {
-    g_clear_error(&error);
-    ok = TRUE;
+  if (!set_selection_preference_finish(self, res, &error)) {
+    mmd_task_fail(task, error);
+    return;
   }
-  qmi_output_base_clear(&out.base);
-  if (!ok) {
-    g_task_return_error(task, error);
-  } else {
-    report_lte_bands(self, *mask, FALSE);
-    g_task_return_boolean(task, TRUE);
-  }
-  g_object_unref(task);
+  report_lte_bands(self, *mask, FALSE);
+  mmd_task_succeed(task);
 }
 
 void
@@ -499,27 +491,21 @@ operating_mode_set_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   QmiDmsSetOperatingModeOutput out;
 
   gboolean ok = qmi_client_dms_set_operating_mode_finish(self->dms, res, &out, &error);
-  if (!ok && out.base.has_result && out.base.error == QMI_PROTOCOL_ERROR_NO_EFFECT) {
-    g_clear_error(&error);
-    ok = TRUE;
-  }
+  ok = ok_unless_no_effect(ok, &out.base, &error);
   qmi_output_base_clear(&out.base);
   if (!ok) {
-    g_task_return_error(task, error);
-    g_object_unref(task);
+    mmd_task_fail(task, error);
     return;
   }
   MmdModem *modem = qmi_backend_modem(self);
   mmd_modem_set_power_state(modem, ctx->on ? MMD_MODEM_POWER_STATE_ON : MMD_MODEM_POWER_STATE_LOW);
   if (ctx->only_power || !self->nas) {
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   if (!ctx->on) {
     mmd_modem_set_registration(modem, MMD_MODEM_3GPP_REGISTRATION_STATE_IDLE, NULL, NULL, 0);
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   QmiNasRegisterIndicationsInput in = {
@@ -578,10 +564,9 @@ reset_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   gboolean ok = qmi_client_dms_set_operating_mode_finish(self->dms, res, &out, &error);
   qmi_output_base_clear(&out.base);
   if (ok)
-    g_task_return_boolean(task, TRUE);
+    mmd_task_succeed(task);
   else
-    g_task_return_error(task, error);
-  g_object_unref(task);
+    mmd_task_fail(task, error);
 }
 
 void
@@ -607,14 +592,10 @@ network_register_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   QmiNasInitiateNetworkRegisterOutput out;
 
   gboolean ok = qmi_client_nas_initiate_network_register_finish(self->nas, res, &out, &error);
-  if (!ok && out.base.has_result && out.base.error == QMI_PROTOCOL_ERROR_NO_EFFECT) {
-    g_clear_error(&error);
-    ok = TRUE;
-  }
+  ok = ok_unless_no_effect(ok, &out.base, &error);
   qmi_output_base_clear(&out.base);
   if (!ok) {
-    g_task_return_error(task, error);
-    g_object_unref(task);
+    mmd_task_fail(task, error);
     return;
   }
   query_serving_system(self, task);
@@ -664,8 +645,7 @@ scan_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (!qmi_client_nas_network_scan_finish(self->nas, res, &out, &error)) {
     qmi_output_base_clear(&out.base);
-    g_task_return_error(task, error);
-    g_object_unref(task);
+    mmd_task_fail(task, error);
     return;
   }
   GVariantBuilder list;
@@ -693,18 +673,11 @@ scan_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     else if (net->network_status & NET_STATUS_AVAILABLE)
       status = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_AVAILABLE;
     g_autofree char *code = qmi_net_build_operator_code(net->mcc, net->mnc, pcs);
-    GVariantBuilder dict;
-    g_variant_builder_init(&dict, G_VARIANT_TYPE("a{sv}"));
-    g_variant_builder_add(&dict, "{sv}", "status", g_variant_new_uint32(status));
-    if (net->description && *net->description && g_utf8_validate(net->description, -1, NULL)) {
-      g_variant_builder_add(&dict, "{sv}", "operator-long", g_variant_new_string(net->description));
-      g_variant_builder_add(&dict, "{sv}", "operator-short",
-                            g_variant_new_string(net->description));
-    }
-    if (code)
-      g_variant_builder_add(&dict, "{sv}", "operator-code", g_variant_new_string(code));
-    g_variant_builder_add(&dict, "{sv}", "access-technology", g_variant_new_uint32(techs));
-    g_variant_builder_add_value(&list, g_variant_builder_end(&dict));
+    const char *name
+        = net->description && *net->description && g_utf8_validate(net->description, -1, NULL)
+              ? net->description
+              : NULL;
+    mmd_scan_result_add(&list, status, name, name, code, techs);
   }
   qmi_output_base_clear(&out.base);
   GVariant *result = g_variant_ref_sink(g_variant_builder_end(&list));
@@ -750,16 +723,14 @@ signal_strength_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (!qmi_client_nas_get_signal_strength_finish(self->nas, res, &out, &error)) {
     qmi_output_base_clear(&out.base);
-    g_task_return_error(task, error);
-    g_object_unref(task);
+    mmd_task_fail(task, error);
     return;
   }
   if (out.has_signal_strength)
     mmd_modem_set_signal_quality(qmi_backend_modem(self),
-                                 qmi_net_signal_percent_from_rssi(out.signal_strength.strength));
+                                 mmd_signal_percent_from_dbm(out.signal_strength.strength));
   qmi_output_base_clear(&out.base);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static void
@@ -775,8 +746,7 @@ signal_info_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     qmi_output_base_clear(&out.base);
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
         || g_error_matches(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_NOT_OPEN)) {
-      g_task_return_error(task, g_steal_pointer(&error));
-      g_object_unref(task);
+      mmd_task_fail(task, g_steal_pointer(&error));
       return;
     }
     /* older firmware: fall back to Get Signal Strength */
@@ -820,13 +790,12 @@ signal_info_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   }
   guint percent = 0;
   if (best_rssi != G_MININT)
-    percent = qmi_net_signal_percent_from_rssi(best_rssi);
+    percent = mmd_signal_percent_from_dbm(best_rssi);
   else if (out.has_nr5g) /* -140 dBm .. -44 dBm RSRP */
     percent = (guint)((CLAMP(out.nr5g.rsrp, -140, -44) + 140) * 100 / 96);
   mmd_modem_set_signal_quality(modem, percent);
   qmi_output_base_clear(&out.base);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 void

@@ -58,8 +58,7 @@ identity_report(GTask *task)
     operator_id = g_strndup(self->imsi, 3 + (ctx->mnc_length ? ctx->mnc_length : 2));
   if (modem)
     mmd_modem_set_sim(modem, self->iccid, self->imsi, operator_id, ctx->spn);
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 /* Reads a file of the USIM/SIM application (under MF/ADF). */
@@ -226,8 +225,7 @@ static void
 identity_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 /* The provisioning application the modem uses, or NULL. */
@@ -274,8 +272,7 @@ card_status_ready(GObject *source, GAsyncResult *res, gpointer user_data)
       g_timeout_add_seconds(1, retry_card_status, task);
       return;
     }
-    g_task_return_error(task, error);
-    g_object_unref(task);
+    mmd_task_fail(task, error);
     return;
   }
 
@@ -286,15 +283,13 @@ card_status_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     mmd_modem_set_sim_missing(modem);
     mmd_modem_set_unlock_required(modem, MMD_MODEM_LOCK_NONE);
     mmd_modem_report_failed(modem, MMD_MODEM_STATE_FAILED_REASON_SIM_MISSING);
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   if (card->card_state == CARD_STATE_ERROR || !app) {
     qmi_output_base_clear(&out.base);
     mmd_modem_report_failed(modem, MMD_MODEM_STATE_FAILED_REASON_SIM_ERROR);
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   /* still initializing: ask again in a moment */
@@ -333,8 +328,7 @@ card_status_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   qmi_output_base_clear(&out.base);
   if (failed) {
     mmd_modem_report_failed(modem, MMD_MODEM_STATE_FAILED_REASON_SIM_ERROR);
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   read_identity(self, lock == MMD_MODEM_LOCK_NONE, 3,
@@ -360,8 +354,7 @@ qmi_sim_load(MmdQmiBackend *self, GTask *task)
   if (!self->uim) {
     /* no UIM service: assume an unlocked SIM we know nothing about */
     mmd_modem_set_unlock_required(qmi_backend_modem(self), MMD_MODEM_LOCK_NONE);
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    mmd_task_succeed(task);
     return;
   }
   CardContext *ctx = g_new0(CardContext, 1);
@@ -393,6 +386,18 @@ update_retries(MmdQmiBackend *self, gboolean has, guint8 verify_left, guint8 unb
     mmd_modem_set_unlock_required(modem, MMD_MODEM_LOCK_SIM_PUK);
 }
 
+/* Finishes a PIN request of one of the four generated output types into ok
+ * and error, reporting the retries its answer carries (and, when
+ * check_blocked, a PUK lock once a failure used the last PIN try). */
+#define PIN_OP_FINISH(Output, finish, check_blocked)                                               \
+  do {                                                                                             \
+    Output out;                                                                                    \
+    ok = finish(self->uim, res, &out, &error);                                                     \
+    update_retries(self, out.has_retries_remaining, out.retries_remaining.verify_retries_left,     \
+                   out.retries_remaining.unblock_retries_left, (check_blocked) && !ok);            \
+    qmi_output_base_clear(&out.base);                                                              \
+  } while (0)
+
 static void
 pin_op_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -404,42 +409,22 @@ pin_op_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 
   /* the four outputs share the layout of their retries TLV */
   switch (ctx->op) {
-    case PIN_OP_VERIFY: {
-      QmiUimVerifyPinOutput out;
-      ok = qmi_client_uim_verify_pin_finish(self->uim, res, &out, &error);
-      update_retries(self, out.has_retries_remaining, out.retries_remaining.verify_retries_left,
-                     out.retries_remaining.unblock_retries_left, !ok);
-      qmi_output_base_clear(&out.base);
+    case PIN_OP_VERIFY:
+      PIN_OP_FINISH(QmiUimVerifyPinOutput, qmi_client_uim_verify_pin_finish, TRUE);
       break;
-    }
-    case PIN_OP_UNBLOCK: {
-      QmiUimUnblockPinOutput out;
-      ok = qmi_client_uim_unblock_pin_finish(self->uim, res, &out, &error);
-      update_retries(self, out.has_retries_remaining, out.retries_remaining.verify_retries_left,
-                     out.retries_remaining.unblock_retries_left, FALSE);
-      qmi_output_base_clear(&out.base);
+    case PIN_OP_UNBLOCK:
+      PIN_OP_FINISH(QmiUimUnblockPinOutput, qmi_client_uim_unblock_pin_finish, FALSE);
       break;
-    }
-    case PIN_OP_PROTECT: {
-      QmiUimSetPinProtectionOutput out;
-      ok = qmi_client_uim_set_pin_protection_finish(self->uim, res, &out, &error);
-      update_retries(self, out.has_retries_remaining, out.retries_remaining.verify_retries_left,
-                     out.retries_remaining.unblock_retries_left, !ok);
-      qmi_output_base_clear(&out.base);
+    case PIN_OP_PROTECT:
+      PIN_OP_FINISH(QmiUimSetPinProtectionOutput, qmi_client_uim_set_pin_protection_finish, TRUE);
       break;
-    }
-    case PIN_OP_CHANGE: {
-      QmiUimChangePinOutput out;
-      ok = qmi_client_uim_change_pin_finish(self->uim, res, &out, &error);
-      update_retries(self, out.has_retries_remaining, out.retries_remaining.verify_retries_left,
-                     out.retries_remaining.unblock_retries_left, !ok);
-      qmi_output_base_clear(&out.base);
+    case PIN_OP_CHANGE:
+      PIN_OP_FINISH(QmiUimChangePinOutput, qmi_client_uim_change_pin_finish, TRUE);
       break;
-    }
   }
+#undef PIN_OP_FINISH
   if (!ok) {
-    g_task_return_error(task, error);
-    g_object_unref(task);
+    mmd_task_fail(task, error);
     return;
   }
   MmdModem *modem = qmi_backend_modem(self);
@@ -448,8 +433,7 @@ pin_op_ready(GObject *source, GAsyncResult *res, gpointer user_data)
                                                     : MMD_MODEM_3GPP_FACILITY_NONE);
   if (ctx->op == PIN_OP_VERIFY || ctx->op == PIN_OP_UNBLOCK)
     qmi_sim_read_identity(self, 5); /* the IMSI is readable now */
-  g_task_return_boolean(task, TRUE);
-  g_object_unref(task);
+  mmd_task_succeed(task);
 }
 
 static GTask *

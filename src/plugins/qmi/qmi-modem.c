@@ -96,8 +96,7 @@ open_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   if (!qmi_device_open_finish(self->device, res, &error)) {
     g_prefix_error(&error, "Opening %s: ", self->control_path);
-    g_task_return_error(task, error);
-    g_object_unref(task);
+    mmd_task_fail(task, error);
     return;
   }
   init_next(task);
@@ -133,8 +132,7 @@ alloc_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   }
   if (!client) {
     if (ctx->step == INIT_ALLOC_DMS || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      g_task_return_error(task, error);
-      g_object_unref(task);
+      mmd_task_fail(task, error);
       return;
     }
     g_message("[%s] %s", self->control_path, error->message);
@@ -336,8 +334,7 @@ sub_step_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = user_data;
   GError *error = NULL;
   if (!g_task_propagate_boolean(G_TASK(res), &error)) {
-    g_task_return_error(task, error);
-    g_object_unref(task);
+    mmd_task_fail(task, error);
     return;
   }
   init_next(task);
@@ -408,8 +405,7 @@ init_step(GTask *task)
       return;
     case INIT_DONE:
     default:
-      g_task_return_boolean(task, TRUE);
-      g_object_unref(task);
+      mmd_task_succeed(task);
       return;
   }
 }

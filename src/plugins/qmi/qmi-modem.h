@@ -4,6 +4,7 @@
 #include "backend.h"
 #include "bearer.h"
 #include "modem.h"
+#include "plugin-util.h"
 #include "plugin.h"
 #include "qmi-device.h"
 #include "qmi-error.h"

@@ -325,9 +325,6 @@ test_signal(void)
   g_assert_true(mmd_at_parse_csq("+CSQ: 21,99", &rssi, &ber, NULL));
   g_assert_cmpint(rssi, ==, 21);
   g_assert_cmpint(ber, ==, 99);
-  g_assert_cmpuint(mmd_at_csq_to_percent(21), ==, 67);
-  g_assert_cmpuint(mmd_at_csq_to_percent(31), ==, 100);
-  g_assert_cmpuint(mmd_at_csq_to_percent(99), ==, 0);
   g_assert_true(mmd_at_parse_csq("+CSQ:99,99", &rssi, &ber, NULL));
   g_assert_true(mmd_at_parse_csq("+CSQ: 15", &rssi, &ber, NULL));
   g_assert_false(mmd_at_parse_csq("+CSQ: 40,99", &rssi, &ber, NULL));

@@ -439,10 +439,6 @@ test_helpers(void)
   g_autofree char *c3 = qmi_net_build_operator_code(310, 410, FALSE);
   g_assert_cmpstr(c3, ==, "310410");
   g_assert_null(qmi_net_build_operator_code(0, 1, FALSE));
-
-  g_assert_cmpuint(qmi_net_signal_percent_from_rssi(-120), ==, 0);
-  g_assert_cmpuint(qmi_net_signal_percent_from_rssi(-51), ==, 100);
-  g_assert_cmpuint(qmi_net_signal_percent_from_rssi(-65), ==, 77);
 }
 
 int
