@@ -1389,6 +1389,14 @@ wds_get_current_settings(SimQmi *q, const QmiReq *r, GByteArray *out)
   return ERR_NONE;
 }
 
+/* Accepted (ModemManager asks for it before every connect); the simulator
+ * sends no periodic WDS event reports. */
+static guint16
+wds_set_event_report(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  return ERR_NONE;
+}
+
 static guint16
 wds_set_ip_family(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
@@ -1740,6 +1748,7 @@ static const QmiMsgDef messages[] = {
   { SVC_NAS, 0x004D, "GetSystemInfo", nas_get_system_info, NULL },
   { SVC_NAS, 0x004F, "GetSignalInfo", nas_get_signal_info, NULL },
 
+  { SVC_WDS, 0x0001, "SetEventReport", wds_set_event_report, NULL },
   { SVC_WDS, 0x0020, "StartNetwork", wds_start_network, describe_wds_start_network },
   { SVC_WDS, 0x0021, "StopNetwork", wds_stop_network, describe_u32_01 },
   { SVC_WDS, 0x0022, "GetPacketServiceStatus", wds_get_packet_service_status, NULL },
