@@ -79,6 +79,10 @@ What it takes to run ModemManager 1.20.4 (Debian 12) on this testbed
     bench/qmi_relay.py between the node and modem-sim (for both daemons) and
     answers that request itself, as it had to before the fix.
 
+The emulated modems, the ModemManager process and the proxy clean-up live in
+tests/sim/mmtestbed.py, shared with tests/sim/test-mm-peer.py (the peer test
+that checks modem-sim's values through ModemManager's D-Bus API).
+
 Needs root; re-executes itself under umockdev-wrapper. Binaries from MODEMD /
 MODEM_SIM (else build-bench/, build/).
 
@@ -87,10 +91,7 @@ MODEM_SIM (else build-bench/, build/).
 """
 
 import argparse
-import glob
 import os
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -98,27 +99,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(HERE)
-
-MM_BIN = '/usr/sbin/ModemManager'
-# Debian 12 installs it under /etc; newer packages under /usr/share
-MM_BUS_CONF = next((p for p in ('/etc/dbus-1/system.d/org.freedesktop.ModemManager1.conf',
-                                '/usr/share/dbus-1/system.d/org.freedesktop.ModemManager1.conf')
-                    if os.path.exists(p)), None)
-MM_NAME = 'org.freedesktop.ModemManager1'
-MM_PATH = '/org/freedesktop/ModemManager1'
-MM_MODEM_IFACE = 'org.freedesktop.ModemManager1.Modem'
-MM_SIMPLE_IFACE = 'org.freedesktop.ModemManager1.Modem.Simple'
+sys.path.insert(0, os.path.join(SRCDIR, 'tests', 'sim'))
+import mmtestbed as mt  # noqa: E402  (shared with tests/sim/test-mm-peer.py)
 
 REGISTERED, CONNECTED = 8, 11
-
-
-def _reexec_under_umockdev():
-    if 'umockdev-preload' in os.environ.get('LD_PRELOAD', ''):
-        return
-    wrapper = shutil.which('umockdev-wrapper')
-    if wrapper is None:
-        sys.exit('umockdev-wrapper not found (package umockdev)')
-    os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
 
 
 def parse_args():
@@ -141,7 +125,7 @@ def parse_args():
 args = parse_args()
 if os.geteuid() != 0:
     sys.exit('needs root (private system bus, bus names, polkitd actions)')
-_reexec_under_umockdev()
+mt.reexec_under_umockdev(__file__)
 
 for build in ('build-bench', 'build'):
     d = os.path.join(SRCDIR, build)
@@ -152,10 +136,11 @@ for build in ('build-bench', 'build'):
 if args.keep:
     os.environ['MODEMD_TEST_KEEP'] = '1'
 
-sys.path.insert(0, os.path.join(SRCDIR, 'tests', 'integration'))
-import harness as h  # noqa: E402
+import harness as h  # noqa: E402  (tests/integration, put on the path by mmtestbed)
 import test_discovery as td  # noqa: E402
 from harness import GLib, Gio  # noqa: E402
+from mmtestbed import (HARDWARE, MM_BIN, MM_BUS_CONF, MM_MODEM_IFACE, MM_NAME,  # noqa: E402
+                       MM_PATH, MM_SIMPLE_IFACE, ModemManager, kill_proxies, proxies)
 
 UMockdev = td.UMockdev
 if UMockdev is None:
@@ -163,91 +148,7 @@ if UMockdev is None:
 
 
 # ---------------------------------------------------------------------------
-# Emulated hardware (same records for both daemons)
-
-CANDIDATE = [('ID_MM_CANDIDATE', '1')]
-
-
-def usb_qmi_modem():
-    """test_discovery's Quectel-like USB modem without its AT ports: interface 4
-    on qmi_wwan with usbmisc/cdc-wdm0 and net/wwan0, but with a Qualcomm
-    vendor id (05c6:9215), so that ModemManager takes its generic plugin: with
-    Quectel's 2c7c and no AT port, ModemManager 1.20.4 aborts during init (see
-    the notes above)."""
-    hw = td.usb_qmi_modem(ttys=(), port_props=CANDIDATE)
-    hw.records[0] = (hw.records[0].replace('2c7c/0125', '5c6/9215')
-                     .replace('idVendor=2c7c', 'idVendor=05c6')
-                     .replace('idProduct=0125', 'idProduct=9215'))
-    # No qmi/raw_ip knob on wwan0 (nor "device" links, which umockdev 0.17 does
-    # not make and through which libqmi finds it): when ModemManager finds the
-    # knob it switches to raw-ip, which needs the real wwan0 brought down over
-    # netlink, and there is no such interface here (Connect then fails with
-    # "no valid interface index found for wwan0"). Without it both sides stay
-    # in 802.3, modem-sim's WDA data format.
-    return hw
-
-
-def usb_mbim_modem(n=1, wdm='cdc-wdm0', net='wwan0'):
-    """A USB MBIM modem: interface 0 (class 02/0e/00) on cdc_mbim with
-    usbmisc/cdc-wdm0 and net/wwan0; Qualcomm vendor id (generic plugin)."""
-    dev = f'{td.USB_ROOT}/1-{n}'
-    hw = td.Hardware(dev)
-    td.usb_device(hw, dev, '05c6', '90d5')
-    iface = f'{dev}/1-{n}:1.0'
-    td.usb_interface(hw, iface, 0, 'cdc_mbim', '02', '0e', '00')
-    hw.add(f'{iface}/usbmisc/{wdm}', 'usbmisc',
-           [('DEVNAME', f'/dev/{wdm}'), ('MAJOR', '180'), ('MINOR', str(td._minor()))]
-           + CANDIDATE, [('dev', f'180:{td._minor.n}')], node=wdm, port=wdm)
-    td.net_port(hw, f'{iface}/net/{net}', net, CANDIDATE)
-    return hw
-
-
-HARDWARE = {'qmi': usb_qmi_modem, 'mbim': usb_mbim_modem}
-
-
-# ---------------------------------------------------------------------------
-# Processes
-
-
-def proc_env(pid):
-    try:
-        with open(f'/proc/{pid}/environ', 'rb') as f:
-            return f.read().split(b'\0')
-    except OSError:
-        return []
-
-
-def proc_cmdline(pid):
-    try:
-        with open(f'/proc/{pid}/cmdline', 'rb') as f:
-            return f.read().replace(b'\0', b' ').decode(errors='replace').strip()
-    except OSError:
-        return ''
-
-
-def proxies(umockdev_dir=None):
-    """PIDs of qmi-proxy / mbim-proxy (of this testbed, if given)."""
-    out = {}
-    for d in glob.glob('/proc/[0-9]*'):
-        pid = int(d[6:])
-        cmd = proc_cmdline(pid)
-        name = os.path.basename(cmd.split(' ')[0]) if cmd else ''
-        if name not in ('qmi-proxy', 'mbim-proxy'):
-            continue
-        if umockdev_dir is not None and \
-                f'UMOCKDEV_DIR={umockdev_dir}'.encode() not in proc_env(pid):
-            continue
-        out[pid] = name
-    return out
-
-
-def kill_proxies(umockdev_dir):
-    for pid, name in proxies(umockdev_dir).items():
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    h.wait_until(lambda: not proxies(umockdev_dir), 10, 'proxies gone')
+# Processes (ModemManager, proxies: mmtestbed)
 
 
 def memory(pid):
@@ -268,47 +169,6 @@ def memory(pid):
     except OSError:
         pass
     return rss, pss, uss
-
-
-class ModemManager:
-    """The real ModemManager on the private bus (like harness.Daemon)."""
-
-    def __init__(self, bus, env, debug, name='ModemManager'):
-        self.bus = bus
-        self.env = env
-        self.debug = debug
-        self.name = name
-        self.proc = None
-
-    def start(self, timeout=30):
-        self.log_path = os.path.join(self.bus.tmpdir, f'{self.name}.log')
-        argv = [MM_BIN, f'--log-file={self.log_path}', '--log-timestamps',
-                '--test-no-suspend-resume']
-        argv.insert(1, '--debug' if self.debug else '--log-level=INFO')
-        self.argv = argv
-        h.log(f'starting {" ".join(argv)}')
-        with open(self.log_path + '.stderr', 'w') as errf:
-            self.proc = h._spawn(argv, env=self.env, stdin=subprocess.DEVNULL,
-                                 stdout=errf, stderr=subprocess.STDOUT)
-        return self
-
-    def wait_name(self, timeout=30):
-        self.bus.wait_for_name(MM_NAME, timeout, proc=self.proc, what='ModemManager')
-
-    def read_log(self):
-        text = ''
-        for p in (self.log_path, self.log_path + '.stderr'):
-            try:
-                with open(p, errors='replace') as f:
-                    text += f.read()
-            except OSError:
-                pass
-        return text
-
-    def stop(self):
-        proc, self.proc = self.proc, None
-        if proc is not None:
-            return h.stop_process(proc, self.name, 15)
 
 
 class Modemd(h.Daemon):

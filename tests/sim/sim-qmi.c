@@ -1130,6 +1130,78 @@ describe_nas_register(const QmiReq *r, GString *s)
   }
 }
 
+/* NAS Get PLMN Name (0x0044): the network name of a PLMN, as ModemManager asks
+ * for the operator it is registered on.  Request TLV 0x01: MCC, MNC (u16 each).
+ * Response TLV 0x10 (3GPP EONS PLMN Name): service provider name (encoding,
+ * u8-length-prefixed bytes), then the short and the long name, each as
+ * encoding, country initials, spare bits, u8-length-prefixed bytes.  Encodings
+ * (network description encoding): 0 unspecified, 1 ASCII 7-bit, 4 UCS-2 (LE),
+ * 9 GSM.  A plain ASCII name goes out as ASCII, anything else as UCS-2LE. */
+static void
+put_plmn_name(GByteArray *b, const char *name)
+{
+  gboolean ascii = TRUE;
+
+  name = name ? name : "";
+  for (const char *p = name; *p; p++)
+    if ((guchar)*p >= 0x80)
+      ascii = FALSE;
+  put_u8(b, ascii ? 0x01 : 0x04); /* encoding */
+  put_u8(b, 0x00);                /* country initials: do not add */
+  put_u8(b, 0x00);                /* spare bits: unknown */
+  if (ascii) {
+    put_str8(b, name);
+  } else {
+    glong n = 0;
+    g_autofree gunichar2 *u = g_utf8_to_utf16(name, -1, NULL, &n, NULL);
+
+    n = u ? MIN(n, 127) : 0;
+    put_u8(b, n * 2);
+    for (glong i = 0; i < n; i++)
+      put_u16(b, u[i]);
+  }
+}
+
+static guint16
+nas_get_plmn_name(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  const SimOperator *op;
+  guint16 mcc, mnc;
+  gsize t;
+  Cur c;
+
+  if (!cur_init(&c, r, 0x01))
+    return ERR_MISSING_ARGUMENT;
+  mcc = cur_u16(&c);
+  mnc = cur_u16(&c);
+  if (!c.ok)
+    return ERR_MALFORMED_MESSAGE;
+  op = find_operator(q, mcc, mnc);
+  if (!op)
+    return ERR_INFORMATION_UNAVAILABLE;
+  t = tlv_open(out, 0x10);
+  put_u8(out, 0x00); /* service provider name: encoding, empty */
+  put_u8(out, 0);
+  put_plmn_name(out, op->name); /* short name */
+  put_plmn_name(out, op->name); /* long name */
+  tlv_close(out, t);
+  return ERR_NONE;
+}
+
+static void
+describe_nas_plmn(const QmiReq *r, GString *s)
+{
+  Cur c;
+
+  if (cur_init(&c, r, 0x01)) {
+    guint16 mcc = cur_u16(&c);
+    guint16 mnc = cur_u16(&c);
+
+    if (c.ok)
+      g_string_append_printf(s, " mcc=%03u mnc=%02u", mcc, mnc);
+  }
+}
+
 static guint16
 nas_get_serving_system(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
@@ -1745,6 +1817,7 @@ static const QmiMsgDef messages[] = {
   { SVC_NAS, 0x0033, "SetSystemSelectionPreference", nas_set_system_selection_preference,
     describe_nas_ssp },
   { SVC_NAS, 0x0034, "GetSystemSelectionPreference", nas_get_system_selection_preference, NULL },
+  { SVC_NAS, 0x0044, "GetPLMNName", nas_get_plmn_name, describe_nas_plmn },
   { SVC_NAS, 0x004D, "GetSystemInfo", nas_get_system_info, NULL },
   { SVC_NAS, 0x004F, "GetSignalInfo", nas_get_signal_info, NULL },
 
