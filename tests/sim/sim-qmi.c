@@ -286,38 +286,21 @@ cur_str8(Cur *c)
   return s;
 }
 
-static gboolean
-get_u8(const QmiReq *r, guint8 type, guint8 *v)
-{
-  Cur c;
+/* get_u8/u16/u32: a TLV holding a single integer */
+#define DEFINE_GET_INT(bits)                                                                       \
+  static gboolean get_u##bits(const QmiReq *r, guint8 type, guint##bits *v)                        \
+  {                                                                                                \
+    Cur c;                                                                                         \
+                                                                                                   \
+    if (!cur_init(&c, r, type))                                                                    \
+      return FALSE;                                                                                \
+    *v = cur_u##bits(&c);                                                                          \
+    return c.ok;                                                                                   \
+  }
 
-  if (!cur_init(&c, r, type))
-    return FALSE;
-  *v = cur_u8(&c);
-  return c.ok;
-}
-
-static gboolean
-get_u16(const QmiReq *r, guint8 type, guint16 *v)
-{
-  Cur c;
-
-  if (!cur_init(&c, r, type))
-    return FALSE;
-  *v = cur_u16(&c);
-  return c.ok;
-}
-
-static gboolean
-get_u32(const QmiReq *r, guint8 type, guint32 *v)
-{
-  Cur c;
-
-  if (!cur_init(&c, r, type))
-    return FALSE;
-  *v = cur_u32(&c);
-  return c.ok;
-}
+DEFINE_GET_INT(8)
+DEFINE_GET_INT(16)
+DEFINE_GET_INT(32)
 
 /* whole-TLV string */
 static char *

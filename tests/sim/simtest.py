@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Helpers shared by the modem-sim tests: run the simulator, watch its log."""
 
+import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -112,3 +115,32 @@ def ok(what, cond):
     if not cond:
         raise Failure(what)
     print("ok: " + what, flush=True)
+
+
+def check_stopped(sim, link=None):
+    """Stop modem-sim with SIGTERM: it must exit 0 and remove its link."""
+    rc = sim.stop()
+    if rc != 0:
+        raise Failure("modem-sim exited with %r after SIGTERM" % rc)
+    if link is not None and os.path.lexists(link):
+        raise Failure("link %s left behind" % link)
+    print("ok: modem-sim exited 0" + (" and removed its link" if link else ""))
+
+
+def test_main(doc, run, tool=None):
+    """Entry point of a simulator test: run(modem_sim_path, tmpdir); exit 77
+    when the peer tool is not installed."""
+    if len(sys.argv) != 2:
+        print(doc)
+        return 2
+    if tool is not None and shutil.which(tool) is None:
+        print("%s not installed: skipping" % tool)
+        return 77
+    with tempfile.TemporaryDirectory(prefix="modem-sim-") as tmp:
+        try:
+            run(os.path.abspath(sys.argv[1]), tmp)
+        except Failure as e:
+            print("FAIL: %s" % e, flush=True)
+            return 1
+    print("PASS")
+    return 0

@@ -8,14 +8,12 @@ Exit 77 (skip) when qmicli is not installed.
 
 import os
 import re
-import shutil
 import signal
 import sys
-import tempfile
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simtest import Failure, Sim, check, field, run_tool  # noqa: E402
+from simtest import Failure, Sim, check, check_stopped, field, run_tool, test_main  # noqa: E402
 
 SIM_ARGS = {
     "manufacturer": "Modemd Test Works",
@@ -159,31 +157,12 @@ def run(binary, tmp):
         out = qmicli(link, "--dms-get-time", expect_ok=False)
         if "InvalidQmiCommand" not in out:
             raise Failure("unknown message did not get InvalidQmiCommand")
-    finally:
-        rc = sim.stop()
-    if rc != 0:
-        raise Failure("modem-sim exited with %r after SIGTERM" % rc)
-    if os.path.lexists(link):
-        raise Failure("link %s left behind" % link)
-    print("ok: modem-sim exited 0 and removed its link")
+    except BaseException:
+        sim.stop()
+        raise
+    check_stopped(sim, link)
 
-
-def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    if shutil.which("qmicli") is None:
-        print("qmicli not installed: skipping")
-        return 77
-    with tempfile.TemporaryDirectory(prefix="modem-sim-") as tmp:
-        try:
-            run(os.path.abspath(sys.argv[1]), tmp)
-        except Failure as e:
-            print("FAIL: %s" % e, flush=True)
-            return 1
-    print("PASS")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(test_main(__doc__, run, "qmicli"))

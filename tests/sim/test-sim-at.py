@@ -9,12 +9,11 @@ import os
 import select
 import signal
 import sys
-import tempfile
 import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simtest import Failure, Sim, check, ok  # noqa: E402
+from simtest import Failure, Sim, check, check_stopped, ok, test_main  # noqa: E402
 
 TIMEOUT = 5
 FINAL = ("OK", "ERROR", "+CME ERROR:", "NO CARRIER", "CONNECT")
@@ -182,26 +181,12 @@ def run(binary, tmp):
         check("dial without registration", (t.expect_ok("AT+CFUN=4"), t.cmd("ATD*99***1#")[1])[1],
               "NO CARRIER")
         t.close()
-    finally:
-        rc = sim.stop()
-    if rc != 0:
-        raise Failure("modem-sim exited with %r after SIGTERM" % rc)
-    print("ok: modem-sim exited 0")
+    except BaseException:
+        sim.stop()
+        raise
+    check_stopped(sim)
 
-
-def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    with tempfile.TemporaryDirectory(prefix="modem-sim-") as tmp:
-        try:
-            run(os.path.abspath(sys.argv[1]), tmp)
-        except Failure as e:
-            print("FAIL: %s" % e, flush=True)
-            return 1
-    print("PASS")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(test_main(__doc__, run))
