@@ -140,9 +140,9 @@ def tty_port(hw, path, name, props=()):
            [('dev', f'188:{_minor.n}')], node=name, port=name)
 
 
-def net_port(hw, path, name, props=()):
+def net_port(hw, path, name, props=(), attrs=()):
     hw.add(path, 'net', [('INTERFACE', name), ('IFINDEX', str(10 + _minor()))] + list(props),
-           [('ifindex', str(10 + _minor.n)), ('type', '1')], port=name)
+           [('ifindex', str(10 + _minor.n)), ('type', '1')] + list(attrs), port=name)
 
 
 def usb_qmi_modem(n=1, wdm='cdc-wdm0', net='wwan0', ttys=('ttyUSB2', 'ttyUSB3'),
@@ -160,7 +160,8 @@ def usb_qmi_modem(n=1, wdm='cdc-wdm0', net='wwan0', ttys=('ttyUSB2', 'ttyUSB3'),
     hw.add(f'{iface}/usbmisc/{wdm}', 'usbmisc',
            [('DEVNAME', f'/dev/{wdm}'), ('MAJOR', '180'), ('MINOR', str(_minor()))]
            + list(port_props), [('dev', f'180:{_minor.n}')], node=wdm, port=wdm)
-    net_port(hw, f'{iface}/net/{net}', net, port_props)
+    # qmi_wwan's framing switch, 802.3 until told otherwise
+    net_port(hw, f'{iface}/net/{net}', net, port_props, [('qmi/raw_ip', 'N')])
     return hw
 
 
@@ -460,6 +461,11 @@ class DiscoveryTest(DiscoveryTestCase):
         bearer = self.connect(path)
         self.assertEqual(self.prop(bearer, 'Interface', h.BEARER_IFACE), 'wwan0')
         self.sims[0].wait_for_line(r'rx qmi WDS StartNetwork .*apn=internet')
+        # the modem was asked for raw IP, and the driver told
+        self.sims[0].wait_for_line(r'rx qmi WDA SetDataFormat .*link-layer=raw-ip')
+        raw_ip = self.testbed.get_root_dir() + hw.port_paths['wwan0'] + '/qmi/raw_ip'
+        with open(raw_ip) as f:
+            self.assertEqual(f.read().strip(), 'Y')
 
     # 2
     def test_pcie_mbim_modem(self):

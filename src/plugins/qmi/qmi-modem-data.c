@@ -215,6 +215,17 @@ connect_context_free(ConnectContext *ctx)
   g_free(ctx);
 }
 
+/* Looked up at connect time: the net port may have shown up after the modem
+ * was created. */
+static const char *
+net_interface(MmdQmiBackend *self)
+{
+  MmdModem *modem = qmi_backend_modem(self);
+  const MmdPort *net = modem ? mmd_modem_find_port(modem, MMD_MODEM_PORT_TYPE_NET) : NULL;
+
+  return net && net->name ? net->name : self->net_iface;
+}
+
 static SessionResult *
 current_result(ConnectContext *ctx)
 {
@@ -247,11 +258,8 @@ connect_finish(GTask *task)
   MmdIpConfig ip4, ip6;
   session_result_to_config(&ctx->v4, &ip4);
   session_result_to_config(&ctx->v6, &ip6);
-  /* the net port may have shown up after the modem was created */
-  MmdModem *modem = qmi_backend_modem(self);
-  const MmdPort *net = modem ? mmd_modem_find_port(modem, MMD_MODEM_PORT_TYPE_NET) : NULL;
-  const char *iface = net && net->name ? net->name : self->net_iface;
-  mmd_bearer_set_connected(ctx->bearer, iface, ctx->v4.up ? &ip4 : NULL, ctx->v6.up ? &ip6 : NULL);
+  mmd_bearer_set_connected(ctx->bearer, net_interface(self), ctx->v4.up ? &ip4 : NULL,
+                           ctx->v6.up ? &ip6 : NULL);
   mmd_task_succeed(task);
 }
 
@@ -385,6 +393,19 @@ start_session(GTask *task)
                                set_ip_family_ready, task);
 }
 
+static void
+data_format_ready(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+    mmd_task_fail(task, error);
+    return;
+  }
+  start_session(task);
+}
+
 void
 qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                     GAsyncReadyCallback callback, gpointer user_data)
@@ -408,7 +429,8 @@ qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancel
   if (ip_type == MMD_BEARER_IP_FAMILY_IPV4V6 && !self->wds6)
     g_message("No second WDS client: connecting IPv4 only");
   g_task_set_task_data(task, ctx, (GDestroyNotify)connect_context_free);
-  start_session(task);
+  qmi_data_format_setup(self, net_interface(self),
+                        g_task_new(self, cancellable, data_format_ready, task));
 }
 
 /* ---- disconnect ---------------------------------------------------------- */

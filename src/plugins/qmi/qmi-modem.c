@@ -447,7 +447,7 @@ qmi_backend_shutdown(MmdBackend *backend)
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
   }
-  self->dms = self->nas = self->wds = self->wds6 = self->uim = NULL;
+  self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = NULL;
 }
 
 static void

@@ -31,6 +31,8 @@ struct _MmdQmiBackend {
   GCancellable *cancellable; /* background work; cancelled on shutdown */
   QmiClient *dms, *nas, *wds, *uim;
   QmiClient *wds6; /* second WDS client: the IPv6 session of a dual-stack bearer */
+  QmiClient *wda;  /* data format; allocated on the first connect that needs it */
+  gboolean data_format_done;
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
 
   /* what we learned */
@@ -107,5 +109,11 @@ void qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *c
                          GAsyncReadyCallback callback, gpointer user_data);
 void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
+
+/* qmi-modem-wda.c: before the first connect, agree with the modem and the
+ * qmi_wwan driver on the net port's framing (raw IP where both support it).
+ * Completes task with TRUE unless cancelled: a modem without WDA keeps the
+ * driver's 802.3 framing. */
+void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
 
 G_END_DECLS
