@@ -26,8 +26,15 @@ unsupported(const char *what)
 static GError *
 wrong_state(MmdModem *self, const char *what)
 {
+  MmdModemState state = mmd_modem_get_state(self);
+
+  if (state == MMD_MODEM_STATE_FAILED)
+    return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE, "Cannot %s: modem failed (%s)",
+                       what,
+                       mmd_modem_state_failed_reason_to_string(
+                           mdbus_modem_get_state_failed_reason(self->iface_modem)));
   return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE, "Cannot %s: modem is %s", what,
-                     mmd_modem_state_to_string(mmd_modem_get_state(self)));
+                     mmd_modem_state_to_string(state));
 }
 
 /* Initialization */
