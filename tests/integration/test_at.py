@@ -91,6 +91,9 @@ class AtTest(h.ModemTestCase):
         self.assertEqual(self.prop('UnlockRequired'), LOCK_NONE)
         self.assertEqual(
             self.wait_prop('Imsi', lambda v: v == IMSI, iface=h.SIM_IFACE, path=sim_path), IMSI)
+        # the SIM's operator, from the IMSI and EF_AD's MNC length, and EF_SPN
+        self.assertEqual(self.prop('OperatorIdentifier', h.SIM_IFACE, sim_path), HOME[0])
+        self.assertEqual(self.prop('OperatorName', h.SIM_IFACE, sim_path), HOME[1])
         # neither the PIN nor the full IMSI/ICCID reach the daemon's (debug) wire log
         text = self.daemon.read_log()
         self.assertIn('AT+CPIN=\\"****\\"', text)

@@ -6,6 +6,7 @@
 
 #include "at-channel.h"
 #include "at-parse.h"
+#include "sim-files.h"
 #include "backend.h"
 #include "bearer.h"
 #include "log.h"
@@ -38,6 +39,8 @@ struct _MmdAtModem {
   /* learned at initialization */
   char *manufacturer, *model, *revision, *imei, *iccid, *imsi;
   char **numbers;
+  guint mnc_length; /* from EF_AD; 0 = unknown */
+  char *spn;        /* service provider name from EF_SPN */
   guint families;
   gboolean has_cgcontrdp;
   GArray *ws46; /* +WS46 values offered (int), NULL: modes not settable */
@@ -637,6 +640,39 @@ h_imsi(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error
 }
 
 static gboolean
+h_ef_ad(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error, GError **error)
+{
+  g_autoptr(GBytes) ad = cmd_error ? NULL : mmd_at_parse_crsm(response, NULL);
+  gsize len = 0;
+  const guint8 *data = ad ? g_bytes_get_data(ad, &len) : NULL;
+
+  self->mnc_length = data ? mmd_sim_decode_mnc_length(data, len) : 0;
+  return TRUE;
+}
+
+static gboolean
+h_ef_spn(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error, GError **error)
+{
+  g_autoptr(GBytes) spn = cmd_error ? NULL : mmd_at_parse_crsm(response, NULL);
+  gsize len = 0;
+  const guint8 *data = spn ? g_bytes_get_data(spn, &len) : NULL;
+
+  g_free(self->spn);
+  self->spn = data ? mmd_sim_decode_spn(data, len) : NULL;
+  return TRUE;
+}
+
+/* The IMSI, and the SIM files that say which operator issued it. */
+static void
+add_imsi_steps(Seq *seq)
+{
+  seq_add(seq, "AT+CIMI", 0, MMD_AT_COMMAND_PERSONAL, TRUE, h_imsi);
+  /* READ BINARY of EF_AD (MNC length) and EF_SPN */
+  seq_add(seq, "AT+CRSM=176,28589,0,0,4", 0, 0, TRUE, h_ef_ad);
+  seq_add(seq, "AT+CRSM=176,28486,0,0,17", 0, 0, TRUE, h_ef_spn);
+}
+
+static gboolean
 h_cnum(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error, GError **error)
 {
   if (!cmd_error) {
@@ -667,8 +703,14 @@ h_retries(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_er
 static void
 publish_sim(MmdAtModem *self)
 {
-  if (self->iccid || self->imsi)
-    mmd_modem_set_sim(modem_of(self), self->iccid, self->imsi, NULL, NULL);
+  g_autofree char *operator_id = NULL;
+
+  if (!self->iccid && !self->imsi)
+    return;
+  /* MCC and MNC are the IMSI's first digits; EF_AD says how many the MNC has */
+  if (self->imsi && self->mnc_length && strlen(self->imsi) >= 3 + self->mnc_length)
+    operator_id = g_strndup(self->imsi, 3 + self->mnc_length);
+  mmd_modem_set_sim(modem_of(self), self->iccid, self->imsi, operator_id, self->spn);
 }
 
 static gboolean
@@ -692,7 +734,7 @@ h_cpin(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error
   seq_add(seq, "AT+CPINR", 0, 0, TRUE, h_retries);
   add_iccid_steps(seq);
   if (lock == MMD_MODEM_LOCK_NONE) {
-    seq_add(seq, "AT+CIMI", 0, MMD_AT_COMMAND_PERSONAL, TRUE, h_imsi);
+    add_imsi_steps(seq);
     seq_add(seq, "AT+CNUM", 0, MMD_AT_COMMAND_PERSONAL, TRUE, h_cnum);
   }
   return TRUE;
@@ -882,7 +924,7 @@ h_wait_ready(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd
     return TRUE;
   }
   add_iccid_steps(seq);
-  seq_add(seq, "AT+CIMI", 0, MMD_AT_COMMAND_PERSONAL, TRUE, h_imsi);
+  add_imsi_steps(seq);
   return TRUE;
 }
 
@@ -1686,6 +1728,7 @@ mmd_at_modem_finalize(GObject *object)
   g_free(self->imei);
   g_free(self->iccid);
   g_free(self->imsi);
+  g_free(self->spn);
   g_strfreev(self->numbers);
   g_free(self->op_code);
   g_free(self->op_name);

@@ -1055,6 +1055,37 @@ mmd_at_parse_cfun(const char *response, int *fun, GError **error)
   return TRUE;
 }
 
+GBytes *
+mmd_at_parse_crsm(const char *response, GError **error)
+{
+  g_autoptr(GPtrArray) f = first_fields(response, "+CRSM:");
+  g_autoptr(GByteArray) bytes = g_byte_array_new();
+  const char *hex;
+  int sw1 = 0, sw2 = 0;
+  gsize len;
+
+  if (!f || f->len < 3 || !parse_int_field(f, 0, &sw1) || !parse_int_field(f, 1, &sw2))
+    goto bad;
+  hex = field(f, 2);
+  len = strlen(hex);
+  /* 0x90 0x00 is success; 0x91 XX is success with a proactive command pending */
+  if ((sw1 != 0x90 && sw1 != 0x91) || len == 0 || len % 2 != 0)
+    goto bad;
+  for (gsize i = 0; i < len; i += 2) {
+    int hi = g_ascii_xdigit_value(hex[i]), lo = g_ascii_xdigit_value(hex[i + 1]);
+    guint8 b;
+
+    if (hi < 0 || lo < 0)
+      goto bad;
+    b = (guint8)(hi << 4 | lo);
+    g_byte_array_append(bytes, &b, 1);
+  }
+  return g_byte_array_free_to_bytes(g_steal_pointer(&bytes));
+bad:
+  fail(error, "+CRSM", response);
+  return NULL;
+}
+
 char **
 mmd_at_parse_cnum(const char *response, GError **error)
 {

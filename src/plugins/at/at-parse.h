@@ -133,6 +133,9 @@ GPtrArray *mmd_at_parse_cgcontrdp(const char *response, GError **error);
 
 /* +CFUN?: fun. */
 gboolean mmd_at_parse_cfun(const char *response, int *fun, GError **error);
+/* +CRSM: the file contents of a successful READ BINARY (status 0x90/0x91),
+ * as bytes; an error for any other status or bad hex. */
+GBytes *mmd_at_parse_crsm(const char *response, GError **error);
 /* +CNUM: own numbers, NULL-terminated (possibly empty). */
 char **mmd_at_parse_cnum(const char *response, GError **error);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mmd-errors.h"
+#include "sim-files.h"
 
 /* UIM values */
 enum { CARD_STATE_ABSENT = 0, CARD_STATE_PRESENT = 1, CARD_STATE_ERROR = 2 };
@@ -85,7 +86,7 @@ spn_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   IdentityContext *ctx = g_task_get_task_data(task);
   QmiUimReadTransparentOutput out;
   if (qmi_client_uim_read_transparent_finish(self->uim, res, &out, NULL) && out.has_read_result)
-    ctx->spn = qmi_sim_decode_spn(out.read_result, out.n_read_result);
+    ctx->spn = mmd_sim_decode_spn(out.read_result, out.n_read_result);
   qmi_output_base_clear(&out.base);
   identity_report(task);
 }
@@ -98,7 +99,7 @@ ad_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   IdentityContext *ctx = g_task_get_task_data(task);
   QmiUimReadTransparentOutput out;
   if (qmi_client_uim_read_transparent_finish(self->uim, res, &out, NULL) && out.has_read_result)
-    ctx->mnc_length = qmi_sim_decode_mnc_length(out.read_result, out.n_read_result);
+    ctx->mnc_length = mmd_sim_decode_mnc_length(out.read_result, out.n_read_result);
   qmi_output_base_clear(&out.base);
   if (!self->uim || !qmi_device_is_open(self->device)) {
     identity_report(task);
@@ -125,7 +126,7 @@ imsi_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (qmi_client_uim_read_transparent_finish(self->uim, res, &out, &error) && out.has_read_result) {
     g_free(self->imsi);
-    self->imsi = qmi_sim_decode_imsi(out.read_result, out.n_read_result);
+    self->imsi = mmd_sim_decode_imsi(out.read_result, out.n_read_result);
   }
   qmi_output_base_clear(&out.base);
   if (!self->imsi && ctx->attempts > 1 && self->uim
@@ -165,7 +166,7 @@ iccid_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (qmi_client_uim_read_transparent_finish(self->uim, res, &out, &error) && out.has_read_result) {
     g_free(self->iccid);
-    self->iccid = qmi_sim_decode_iccid(out.read_result, out.n_read_result);
+    self->iccid = mmd_sim_decode_iccid(out.read_result, out.n_read_result);
   } else if (error) {
     g_debug("Reading the ICCID: %s", error->message);
   }

@@ -642,6 +642,7 @@ feed_all(const char *s)
     g_free(p2);
   }
   mmd_at_parse_cfun(s, &i1, NULL);
+  g_bytes_unref(mmd_at_parse_crsm(s, NULL));
   g_strfreev(mmd_at_parse_cnum(s, NULL));
   {
     GError *e = mmd_at_parse_cme_error(s);
@@ -702,6 +703,31 @@ test_random(void)
   }
 }
 
+static void
+test_crsm(void)
+{
+  /* EF_AD of a card with a 3-digit MNC, as Quectel and SIMCom print it */
+  g_autoptr(GBytes) ad = mmd_at_parse_crsm("+CRSM: 144,0,\"00000003\"", NULL);
+  g_autoptr(GBytes) quoted_less = mmd_at_parse_crsm("+CRSM: 144,0,0000FF02", NULL);
+  g_autoptr(GBytes) pending = mmd_at_parse_crsm("+CRSM: 145,16,\"01\"", NULL);
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data(ad, &len);
+
+  g_assert_cmpuint(len, ==, 4);
+  g_assert_cmpuint(data[3], ==, 3);
+  g_assert_nonnull(quoted_less);
+  g_assert_cmpuint(g_bytes_get_size(quoted_less), ==, 4);
+  g_assert_nonnull(pending);
+  /* file not found, security status, odd or bad hex */
+  g_assert_null(mmd_at_parse_crsm("+CRSM: 106,130,\"\"", &error));
+  g_assert_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED);
+  g_assert_null(mmd_at_parse_crsm("+CRSM: 105,130,\"\"", NULL));
+  g_assert_null(mmd_at_parse_crsm("+CRSM: 144,0,\"000\"", NULL));
+  g_assert_null(mmd_at_parse_crsm("+CRSM: 144,0,\"0G\"", NULL));
+  g_assert_null(mmd_at_parse_crsm("+CRSM: 144", NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -719,6 +745,7 @@ main(int argc, char **argv)
   g_test_add_func("/at/parse/misc", test_misc);
   g_test_add_func("/at/parse/cme", test_cme);
   g_test_add_func("/at/parse/ws46", test_ws46);
+  g_test_add_func("/at/parse/crsm", test_crsm);
   g_test_add_func("/at/parse/truncations", test_truncations);
   g_test_add_func("/at/parse/random", test_random);
   return g_test_run();
