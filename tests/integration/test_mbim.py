@@ -196,5 +196,18 @@ class MbimTest(h.ModemTestCase):
         self.assertTrue(self.daemon.running())
 
 
+    def test_change_and_disable_pin(self):
+        self.start()
+        self.wait_state(LOCKED)
+        sim = self.prop('Sim')
+        self.call(sim, h.SIM_IFACE, 'SendPin', (PIN,), '(s)')
+        self.wait_state(DISABLED)
+        self.assertDBusError(h.ERROR_PREFIX + 'MobileEquipment.IncorrectPassword',
+                             sim, h.SIM_IFACE, 'ChangePin', ('0000', '1357'), '(ss)')
+        self.call(sim, h.SIM_IFACE, 'ChangePin', (PIN, '1357'), '(ss)')
+        self.sim.wait_for_line(r'rx mbim .*Pin set .*operation=3')
+        self.call(sim, h.SIM_IFACE, 'EnablePin', ('1357', False), '(sb)')
+        self.sim.wait_for_line(r'rx mbim .*Pin set .*operation=2')
+
 if __name__ == '__main__':
     h.main()

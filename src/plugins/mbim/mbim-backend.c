@@ -26,7 +26,7 @@ enum {
   READY_DEVICE_LOCKED = 6
 };
 enum { PIN_TYPE_NONE = 0, PIN_TYPE_PIN1 = 2, PIN_TYPE_PUK1 = 11 };
-enum { PIN_OP_ENTER = 0 };
+enum { PIN_OP_ENTER = 0, PIN_OP_ENABLE = 1, PIN_OP_DISABLE = 2, PIN_OP_CHANGE = 3 };
 enum { PIN_STATE_UNLOCKED = 0, PIN_STATE_LOCKED = 1 };
 enum { ACTIVATION_ACTIVATED = 1, ACTIVATION_DEACTIVATED = 3 };
 enum { PROVIDER_STATE_FORBIDDEN = 0x2, PROVIDER_STATE_REGISTERED = 0x10 };
@@ -514,26 +514,34 @@ unlocked_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
   query_home_provider(task);
 }
 
+/* A PIN command failed: a wrong code is a generic failure whose buffer holds
+ * the PIN state (retries, PUK needed). */
+static void
+pin_command_failed(GTask *task, GError *error, GVariant *err_fields)
+{
+  if (g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_FAILURE)
+      || g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_PIN_REQUIRED)) {
+    if (err_fields && u32_field(err_fields, "PinType") != PIN_TYPE_NONE)
+      fail_incorrect_pin(task, err_fields);
+    else
+      command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
+              pin_state_after_failure_done);
+  } else {
+    return_error(task, error);
+  }
+  g_error_free(error);
+}
+
 static void
 pin_set_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   g_autoptr(GVariant) err_fields = NULL;
   g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, &err_fields, &error);
 
   if (!f) {
-    /* A wrong code is a generic failure whose buffer holds the PIN state. */
-    if (g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_FAILURE)
-        || g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_PIN_REQUIRED)) {
-      if (err_fields && u32_field(err_fields, "PinType") != PIN_TYPE_NONE)
-        fail_incorrect_pin(task, err_fields);
-      else
-        command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
-                pin_state_after_failure_done);
-      return;
-    }
-    return_error(task, error);
+    pin_command_failed(task, error, err_fields);
     return;
   }
   /* Unlocked: the IMSI is readable now. */
@@ -541,14 +549,30 @@ pin_set_done(GObject *source, GAsyncResult *res, gpointer user_data)
           unlocked_ready_done);
 }
 
+/* Change or enable/disable the PIN: nothing to read afterwards. */
+static void
+pin_op_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  g_autoptr(GVariant) err_fields = NULL;
+  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, &err_fields, &error);
+
+  if (!f) {
+    pin_command_failed(task, error, err_fields);
+    return;
+  }
+  mmd_task_succeed(task);
+}
+
 static GVariant *
-pin_fields(guint32 type, const char *pin, const char *new_pin)
+pin_fields(guint32 type, guint32 operation, const char *pin, const char *new_pin)
 {
   GVariantDict d;
 
   g_variant_dict_init(&d, NULL);
   g_variant_dict_insert(&d, "PinType", "u", type);
-  g_variant_dict_insert(&d, "PinOperation", "u", (guint32)PIN_OP_ENTER);
+  g_variant_dict_insert(&d, "PinOperation", "u", operation);
   g_variant_dict_insert(&d, "Pin", "s", pin);
   if (new_pin)
     g_variant_dict_insert(&d, "NewPin", "s", new_pin);
@@ -561,8 +585,8 @@ mbim_send_pin(MmdBackend *backend, const char *pin, GCancellable *cancellable,
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
 
-  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET, pin_fields(PIN_TYPE_PIN1, pin, NULL),
-          CMD_TIMEOUT_S, pin_set_done);
+  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
+          pin_fields(PIN_TYPE_PIN1, PIN_OP_ENTER, pin, NULL), CMD_TIMEOUT_S, pin_set_done);
 }
 
 static void
@@ -571,8 +595,29 @@ mbim_send_puk(MmdBackend *backend, const char *puk, const char *new_pin, GCancel
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
 
-  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET, pin_fields(PIN_TYPE_PUK1, puk, new_pin),
-          CMD_TIMEOUT_S, pin_set_done);
+  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
+          pin_fields(PIN_TYPE_PUK1, PIN_OP_ENTER, puk, new_pin), CMD_TIMEOUT_S, pin_set_done);
+}
+
+static void
+mbim_enable_pin(MmdBackend *backend, const char *pin, gboolean enabled, GCancellable *cancellable,
+                GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+
+  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
+          pin_fields(PIN_TYPE_PIN1, enabled ? PIN_OP_ENABLE : PIN_OP_DISABLE, pin, NULL),
+          CMD_TIMEOUT_S, pin_op_done);
+}
+
+static void
+mbim_change_pin(MmdBackend *backend, const char *old_pin, const char *new_pin,
+                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+
+  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
+          pin_fields(PIN_TYPE_PIN1, PIN_OP_CHANGE, old_pin, new_pin), CMD_TIMEOUT_S, pin_op_done);
 }
 
 /* ---- radio and registration ---- */
@@ -966,6 +1011,8 @@ mmd_mbim_backend_class_init(MmdMbimBackendClass *klass)
   bc->initialize = mbim_initialize;
   bc->send_pin = mbim_send_pin;
   bc->send_puk = mbim_send_puk;
+  bc->enable_pin = mbim_enable_pin;
+  bc->change_pin = mbim_change_pin;
   bc->set_radio = mbim_set_radio;
   bc->register_network = mbim_register_network;
   bc->scan = mbim_scan;
