@@ -188,15 +188,21 @@ empty_dict(void)
   return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
 }
 
+void
+mmd_bearer_detach(MmdBearer *self)
+{
+  if (!self->modem)
+    return;
+  g_object_remove_weak_pointer(G_OBJECT(self->modem), (gpointer *)&self->modem);
+  self->modem = NULL;
+}
+
 static void
 mmd_bearer_dispose(GObject *object)
 {
   MmdBearer *self = MMD_BEARER(object);
 
-  if (self->modem) {
-    g_object_remove_weak_pointer(G_OBJECT(self->modem), (gpointer *)&self->modem);
-    self->modem = NULL;
-  }
+  mmd_bearer_detach(self);
   mmd_bearer_set_backend_data(self, NULL, NULL);
   g_clear_object(&self->iface);
   g_clear_object(&self->object);

@@ -64,6 +64,9 @@ void mmd_bearer_report_disconnected(MmdBearer *self, const GError *error);
 void mmd_bearer_set_backend_data(MmdBearer *self, gpointer data, GDestroyNotify destroy);
 gpointer mmd_bearer_get_backend_data(MmdBearer *self);
 
+/* Core: the modem is going away; calls on the bearer fail from now on. */
+void mmd_bearer_detach(MmdBearer *self);
+
 /* Core: ran on a successful disconnect. */
 void mmd_bearer_set_disconnected(MmdBearer *self);
 

@@ -133,6 +133,12 @@ do_delete_bearer(GObject *target, GDBusMethodInvocation *invocation)
                                           "No bearer %s on this modem", path);
     return;
   }
+  /* The bearer being connected is not "connected" yet: keep it. */
+  if (mmd_modem_get_state(self) == MMD_MODEM_STATE_CONNECTING) {
+    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
+                                          "A connection attempt is in progress");
+    return;
+  }
   mmd_modem_disconnect_bearer_async(self, bearer, delete_disconnected, g_object_ref(invocation));
 }
 

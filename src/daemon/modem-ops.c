@@ -182,6 +182,12 @@ disable_bearer_disconnected(GObject *source, GAsyncResult *result, gpointer user
   /* A bearer that fails to disconnect is dropped anyway: the radio goes off. */
   if (!backend_finish(result, &error))
     g_message("%s: disconnect while disabling failed: %s", self->path, error->message);
+  if (self->gone) {
+    self->operation_in_progress = FALSE;
+    g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away");
+    g_object_unref(task);
+    return;
+  }
   disconnect_all_then_radio_off(task);
 }
 
@@ -215,7 +221,8 @@ mmd_modem_enable_async(MmdModem *self, gboolean enable, GAsyncReadyCallback call
   MmdModemState state = mmd_modem_get_state(self);
 
   if (self->operation_in_progress || state == MMD_MODEM_STATE_ENABLING
-      || state == MMD_MODEM_STATE_DISABLING) {
+      || state == MMD_MODEM_STATE_DISABLING || state == MMD_MODEM_STATE_CONNECTING
+      || state == MMD_MODEM_STATE_DISCONNECTING) {
     g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
                             "Another operation is in progress");
   } else if (!BACKEND_CLASS(self)->set_radio) {

@@ -68,11 +68,40 @@ make_room_for_bearer(MmdModem *self)
   }
 }
 
+/* A connected bearer with these settings: connecting again is a no-op. */
+static MmdBearer *
+find_connected_bearer(MmdModem *self, const MmdBearerSettings *settings)
+{
+  for (guint i = 0; i < self->bearers->len; i++) {
+    MmdBearer *bearer = g_ptr_array_index(self->bearers, i);
+    if (mmd_bearer_is_connected(bearer)
+        && mmd_bearer_settings_equal(mmd_bearer_get_settings(bearer), settings))
+      return bearer;
+  }
+  return NULL;
+}
+
 static void
 step_bearer(ConnectContext *ctx)
 {
   g_autoptr(GError) error = NULL;
-  MmdBearer *bearer = mmd_modem_find_reusable_bearer(ctx->modem, ctx->settings);
+  MmdModemState state = mmd_modem_get_state(ctx->modem);
+  MmdBearer *bearer = find_connected_bearer(ctx->modem, ctx->settings);
+
+  if (bearer) {
+    g_dbus_method_invocation_return_value(ctx->invocation,
+                                          g_variant_new("(o)", mmd_bearer_get_path(bearer)));
+    connect_context_free(ctx);
+    return;
+  }
+  /* Another connection change is under way; its bearer must not make room. */
+  if (state == MMD_MODEM_STATE_CONNECTING || state == MMD_MODEM_STATE_DISCONNECTING) {
+    error = g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
+                        "Another connection attempt is in progress");
+    connect_fail(ctx, error);
+    return;
+  }
+  bearer = mmd_modem_find_reusable_bearer(ctx->modem, ctx->settings);
 
   if (!bearer) {
     make_room_for_bearer(ctx->modem);
@@ -270,6 +299,11 @@ do_disconnect(GObject *target, GDBusMethodInvocation *invocation)
   DisconnectContext *ctx;
   const char *path;
 
+  if (self->gone) {
+    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED,
+                                          "The modem is going away");
+    return;
+  }
   g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&o)", &path);
   ctx = g_new0(DisconnectContext, 1);
   ctx->invocation = g_object_ref(invocation);

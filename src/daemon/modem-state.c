@@ -62,7 +62,7 @@ mmd_modem_state_transition_allowed(MmdModemState old_state, MmdModemState new_st
     case MMD_MODEM_STATE_SEARCHING:
     case MMD_MODEM_STATE_REGISTERED:
       /* from DISABLING too: a failed disable leaves the modem enabled */
-      return old_state >= MMD_MODEM_STATE_ENABLING;
+      return old_state >= MMD_MODEM_STATE_DISABLING;
     case MMD_MODEM_STATE_CONNECTING:
       return old_state >= MMD_MODEM_STATE_REGISTERED && old_state != MMD_MODEM_STATE_DISCONNECTING;
     case MMD_MODEM_STATE_DISCONNECTING:

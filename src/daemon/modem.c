@@ -387,6 +387,8 @@ mmd_modem_shutdown(MmdModem *self)
   g_clear_handle_id(&self->quality_refresh_id, g_source_remove);
   if (self->sim)
     mmd_sim_detach(self->sim);
+  for (guint i = 0; i < self->bearers->len; i++)
+    mmd_bearer_detach(g_ptr_array_index(self->bearers, i));
   if (self->backend && MMD_BACKEND_GET_CLASS(self->backend)->shutdown)
     MMD_BACKEND_GET_CLASS(self->backend)->shutdown(self->backend);
 }

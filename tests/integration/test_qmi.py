@@ -79,6 +79,8 @@ class QmiTest(h.ModemTestCase):
 
         bearer = self.simple_connect()
         self.wait_state(CONNECTED)
+        # connecting again with the same settings gives the same bearer
+        self.assertEqual(self.simple_connect(), bearer)
         self.assertEqual(self.prop('Interface', h.BEARER_IFACE, bearer), 'wwan7')
         ip4 = self.prop('Ip4Config', h.BEARER_IFACE, bearer)
         self.assertEqual(ip4['method'], 2)

@@ -13,6 +13,9 @@ test_transitions_normal_life(void)
 
   for (guint i = 1; i < G_N_ELEMENTS(life); i++)
     g_assert_true(mmd_modem_state_transition_allowed(life[i - 1], life[i]));
+  /* a disable that fails leaves the modem enabled */
+  g_assert_true(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_DISABLING, MMD_MODEM_STATE_REGISTERED));
 }
 
 static void
@@ -33,6 +36,11 @@ test_transitions_refused(void)
       mmd_modem_state_transition_allowed(MMD_MODEM_STATE_REGISTERED, MMD_MODEM_STATE_UNKNOWN));
   g_assert_false(mmd_modem_state_transition_allowed(MMD_MODEM_STATE_REGISTERED,
                                                     MMD_MODEM_STATE_DISCONNECTING));
+  /* enabling goes through ENABLING */
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_DISABLED, MMD_MODEM_STATE_ENABLED));
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_DISABLING, MMD_MODEM_STATE_CONNECTED));
 }
 
 static void
