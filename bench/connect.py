@@ -23,12 +23,6 @@ CONNECTED = 11
 REGISTERED = 8
 
 
-def modems(conn):
-    objects = h.call(conn, h.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                     'GetManagedObjects')[0]
-    return [p for p, ifaces in objects.items() if h.MODEM_IFACE in ifaces]
-
-
 def one_run(bus, protocol):
     link = os.path.join(bus.tmpdir, f'{protocol}-port')
     extra = ',net:wwan0' if protocol != 'at' else ''
@@ -36,7 +30,7 @@ def one_run(bus, protocol):
         t0 = time.monotonic()
         daemon = h.Daemon(bus, [f'--port={protocol}:{link}{extra}'], debug=False)
         daemon.start()
-        path = h.wait_until(lambda: (modems(bus.conn) or [None])[0], 20, 'modem')
+        path = h.wait_until(lambda: (h.modem_paths(bus.conn) or [None])[0], 20, 'modem')
         t_exported = time.monotonic()
         h.wait_for_property(bus.conn, 'State', lambda s: s == 3, 20, path=path,
                             interface=h.MODEM_IFACE)

@@ -27,12 +27,6 @@ SHOW = [
 ]
 
 
-def modems(conn):
-    objects = harness.call(conn, harness.MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                           'GetManagedObjects')[0]
-    return sorted(p for p, ifaces in objects.items() if harness.MODEM_IFACE in ifaces)
-
-
 def main():
     with harness.Bus() as bus, harness.Polkit(bus):
         qmi, mbim, at = (os.path.join(bus.tmpdir, name) for name in ('cdc-wdm0', 'wwan1mbim0',
@@ -45,7 +39,7 @@ def main():
                             name='at-sim'), \
                 harness.Daemon(bus, [f'--port=qmi:{qmi},net:wwan0', f'--port=mbim:{mbim},net:wwan1',
                                      f'--port=at:{at}'], debug=False):
-            harness.wait_until(lambda: len(modems(bus.conn)) == 3, 20, 'three modems')
+            harness.wait_until(lambda: len(harness.modem_paths(bus.conn)) == 3, 20, 'three modems')
             for args in SHOW:
                 if args == ['WAIT-REGISTERED']:
                     path = harness.MANAGER_PATH + '/Modem/0'

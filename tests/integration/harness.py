@@ -314,6 +314,13 @@ def wait_for_property(proxy_or_conn, name, predicate, timeout=10, path=None, int
     return box[0]
 
 
+def modem_paths(conn):
+    """Object paths of the modems on the bus, sorted."""
+    objects = call(conn, MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
+                   'GetManagedObjects', reply_type='(a{oa{sa{sv}}})')[0]
+    return sorted(p for p, ifaces in objects.items() if MODEM_IFACE in ifaces)
+
+
 def dbus_error_name(error):
     """The D-Bus error name of a GLib.Error from a call (or None)."""
     return Gio.DBusError.get_remote_error(error)
