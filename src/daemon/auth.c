@@ -2,35 +2,48 @@
 
 #include "auth.h"
 
+#include <unistd.h>
+
 #include "config.h"
-#include "mmd-errors.h"
 
 /* Long enough that a client polling every few seconds hits the cache, short
  * enough that a revoked authorization takes effect quickly. */
 #define CACHE_TTL_US (5 * G_USEC_PER_SEC)
+/* Well below the bus's limit of pending replies per connection (128 on the
+ * system bus), which other calls of the daemon share. */
+#define MAX_IN_FLIGHT 32
 
 typedef struct {
-  GDBusMethodInvocation *invocation;
-  GObject *target;
-  MmdAuthorizedFunc func;
+  MmdAuthDone done;
+  gpointer user_data;
+} Waiter;
+
+/* One check of one caller for one action, shared by every call waiting for it. */
+typedef struct {
+  char *key; /* "sender\naction" */
+  char *sender;
   char *action;
-} AuthRequest;
+  GDBusConnection *connection;
+  GArray *waiters; /* Waiter */
+} Check;
 
-/* key "sender\naction" -> expiry (gint64, monotonic us) */
+static MmdAuthMode mode = WITH_POLKIT ? MMD_AUTH_MODE_POLKIT : MMD_AUTH_MODE_ROOT_ONLY;
+/* key -> expiry (gint64, monotonic us) */
 static GHashTable *cache;
-static guint name_watch_id;
+/* key -> Check, queued or in flight */
+static GHashTable *checks;
+static GQueue queued = G_QUEUE_INIT;
+static guint in_flight;
+static GDBusConnection *watched_connection;
 
-static void
-auth_request_free(AuthRequest *req)
+void
+mmd_auth_set_mode(MmdAuthMode new_mode)
 {
-  g_object_unref(req->invocation);
-  g_object_unref(req->target);
-  g_free(req->action);
-  g_free(req);
+  mode = new_mode;
 }
 
 static char *
-cache_key(const char *sender, const char *action)
+make_key(const char *sender, const char *action)
 {
   return g_strconcat(sender, "\n", action, NULL);
 }
@@ -47,7 +60,7 @@ forget_sender(GDBusConnection *connection, const char *sender_name, const char *
   guint dropped = 0;
 
   g_variant_get(parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
-  if (*new_owner || name[0] != ':' || !cache)
+  if (*new_owner || name[0] != ':')
     return;
   prefix = g_strconcat(name, "\n", NULL);
   g_hash_table_iter_init(&iter, cache);
@@ -62,20 +75,23 @@ forget_sender(GDBusConnection *connection, const char *sender_name, const char *
 }
 
 static void
-ensure_cache(GDBusConnection *connection)
+ensure_state(GDBusConnection *connection)
 {
-  if (cache)
+  if (!cache) {
+    cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    checks = g_hash_table_new(g_str_hash, g_str_equal);
+  }
+  if (watched_connection == connection)
     return;
-  cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  name_watch_id = g_dbus_connection_signal_subscribe(
-      connection, "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
-      "/org/freedesktop/DBus", NULL, G_DBUS_SIGNAL_FLAGS_NONE, forget_sender, NULL, NULL);
+  watched_connection = connection;
+  g_dbus_connection_signal_subscribe(connection, "org.freedesktop.DBus", "org.freedesktop.DBus",
+                                     "NameOwnerChanged", "/org/freedesktop/DBus", NULL,
+                                     G_DBUS_SIGNAL_FLAGS_NONE, forget_sender, NULL, NULL);
 }
 
 static gboolean
-cache_lookup(const char *sender, const char *action)
+cache_lookup(const char *key)
 {
-  g_autofree char *key = cache_key(sender, action);
   gint64 *expiry = g_hash_table_lookup(cache, key);
 
   if (!expiry)
@@ -87,128 +103,158 @@ cache_lookup(const char *sender, const char *action)
 }
 
 static void
-cache_store(const char *sender, const char *action)
+cache_store(const char *key)
 {
   gint64 *expiry = g_new(gint64, 1);
 
   *expiry = g_get_monotonic_time() + CACHE_TTL_US;
-  g_hash_table_insert(cache, cache_key(sender, action), expiry);
+  g_hash_table_insert(cache, g_strdup(key), expiry);
 }
+
+static void send_next(void);
 
 static void
-auth_finish(AuthRequest *req, gboolean authorized, const char *why)
+check_finish(Check *check, gboolean allowed, const char *why)
 {
-  if (authorized) {
-    req->func(req->target, req->invocation);
-  } else {
-    g_message("Refused %s.%s from %s: %s",
-              g_dbus_method_invocation_get_interface_name(req->invocation),
-              g_dbus_method_invocation_get_method_name(req->invocation),
-              g_dbus_method_invocation_get_sender(req->invocation), why);
-    g_dbus_method_invocation_return_error(req->invocation, MMD_CORE_ERROR,
-                                          MMD_CORE_ERROR_UNAUTHORIZED, "Not authorized: %s", why);
+  g_hash_table_remove(checks, check->key);
+  if (allowed)
+    cache_store(check->key);
+  for (guint i = 0; i < check->waiters->len; i++) {
+    Waiter *w = &g_array_index(check->waiters, Waiter, i);
+    w->done(allowed, why, w->user_data);
   }
-  auth_request_free(req);
+  g_array_unref(check->waiters);
+  g_object_unref(check->connection);
+  g_free(check->key);
+  g_free(check->sender);
+  g_free(check->action);
+  g_free(check);
+  in_flight--;
+  send_next();
 }
 
-#if WITH_POLKIT
+static char *
+call_error_reason(const char *what, GError *error)
+{
+  g_autofree char *remote = g_dbus_error_get_remote_error(error);
+
+  g_dbus_error_strip_remote_error(error);
+  return g_strdup_printf("%s (%s%s%s)", what, remote ? remote : "", remote ? ": " : "",
+                         error->message);
+}
 
 static void
 polkit_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  AuthRequest *req = user_data;
+  Check *check = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
-  gboolean authorized = FALSE, challenge = FALSE;
+  gboolean allowed = FALSE, challenge = FALSE;
   g_autofree char *why = NULL;
 
   reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
   if (!reply) {
-    g_autofree char *remote = g_dbus_error_get_remote_error(error);
-    g_dbus_error_strip_remote_error(error);
-    why = g_strdup_printf("cannot check authorization with polkit (%s%s%s)", remote ? remote : "",
-                          remote ? ": " : "", error->message);
-    auth_finish(req, FALSE, why);
-    return;
+    why = call_error_reason("cannot check authorization with polkit", error);
+  } else {
+    g_variant_get(reply, "((bb@a{ss}))", &allowed, &challenge, NULL);
+    why = g_strdup_printf("polkit denied %s%s", check->action,
+                          challenge ? " (authentication required)" : "");
   }
-  g_variant_get(reply, "((bb@a{ss}))", &authorized, &challenge, NULL);
-  if (authorized)
-    cache_store(g_dbus_method_invocation_get_sender(req->invocation), req->action);
-  why = g_strdup_printf("polkit denied %s%s", req->action,
-                        challenge ? " (authentication required)" : "");
-  auth_finish(req, authorized, why);
+  check_finish(check, allowed, allowed ? NULL : why);
 }
 
 static void
-check_with_polkit(AuthRequest *req)
+ask_polkit(Check *check)
 {
-  GDBusConnection *connection = g_dbus_method_invocation_get_connection(req->invocation);
-  GVariantBuilder subject_details;
-  GVariant *params;
+  GVariantBuilder subject;
 
-  g_variant_builder_init(&subject_details, G_VARIANT_TYPE("a{sv}"));
-  g_variant_builder_add(&subject_details, "{sv}", "name",
-                        g_variant_new_string(g_dbus_method_invocation_get_sender(req->invocation)));
-  params = g_variant_new("((sa{sv})sa{ss}us)", "system-bus-name", &subject_details, req->action,
-                         NULL, 1 /* AllowUserInteraction */, "");
+  g_variant_builder_init(&subject, G_VARIANT_TYPE("a{sv}"));
+  g_variant_builder_add(&subject, "{sv}", "name", g_variant_new_string(check->sender));
   g_dbus_connection_call(
-      connection, "org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
-      "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization", params,
-      G_VARIANT_TYPE("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE, 30000, NULL, polkit_done, req);
+      check->connection, "org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
+      "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization",
+      g_variant_new("((sa{sv})sa{ss}us)", "system-bus-name", &subject, check->action, NULL,
+                    1 /* AllowUserInteraction */, ""),
+      G_VARIANT_TYPE("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE, 30000, NULL, polkit_done, check);
 }
-
-#else
 
 static void
 uid_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  AuthRequest *req = user_data;
+  Check *check = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
+  g_autofree char *why = NULL;
   guint32 uid = G_MAXUINT32;
+  guint32 wanted = mode == MMD_AUTH_MODE_OWNER ? getuid() : 0;
 
   reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
   if (reply)
     g_variant_get(reply, "(u)", &uid);
-  if (uid == 0)
-    cache_store(g_dbus_method_invocation_get_sender(req->invocation), req->action);
-  auth_finish(req, uid == 0, "only root may change modem state in a build without polkit");
+  else
+    why = call_error_reason("cannot tell the caller's user", error);
+  if (!why && uid != wanted)
+    why = g_strdup(mode == MMD_AUTH_MODE_OWNER
+                       ? "only the daemon's own user may change modem state"
+                       : "only root may change modem state in a build without polkit");
+  check_finish(check, uid == wanted, why);
 }
 
 static void
-check_uid(AuthRequest *req)
+ask_bus_for_uid(Check *check)
 {
-  g_dbus_connection_call(g_dbus_method_invocation_get_connection(req->invocation),
-                         "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                         "GetConnectionUnixUser",
-                         g_variant_new("(s)", g_dbus_method_invocation_get_sender(req->invocation)),
-                         G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, uid_done, req);
+  g_dbus_connection_call(check->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                         "org.freedesktop.DBus", "GetConnectionUnixUser",
+                         g_variant_new("(s)", check->sender), G_VARIANT_TYPE("(u)"),
+                         G_DBUS_CALL_FLAGS_NONE, 5000, NULL, uid_done, check);
 }
 
-#endif
+static void
+send_next(void)
+{
+  while (in_flight < MAX_IN_FLIGHT && !g_queue_is_empty(&queued)) {
+    Check *check = g_queue_pop_head(&queued);
+
+    in_flight++;
+    if (mode == MMD_AUTH_MODE_POLKIT)
+      ask_polkit(check);
+    else
+      ask_bus_for_uid(check);
+  }
+}
 
 void
-mmd_auth_authorize(GDBusMethodInvocation *invocation, const char *action, GObject *target,
-                   MmdAuthorizedFunc func)
+mmd_auth_check(GDBusMethodInvocation *invocation, const char *action, MmdAuthDone done,
+               gpointer user_data)
 {
-  AuthRequest *req = g_new0(AuthRequest, 1);
   const char *sender = g_dbus_method_invocation_get_sender(invocation);
+  g_autofree char *key = NULL;
+  Waiter waiter = { done, user_data };
+  Check *check;
 
-  req->invocation = g_object_ref(invocation);
-  req->target = g_object_ref(target);
-  req->func = func;
-  req->action = g_strdup(action);
-
-  ensure_cache(g_dbus_method_invocation_get_connection(invocation));
-  if (sender && cache_lookup(sender, action)) {
-    auth_finish(req, TRUE, NULL);
+  if (!sender) {
+    done(FALSE, "the caller has no bus name", user_data);
     return;
   }
-#if WITH_POLKIT
-  check_with_polkit(req);
-#else
-  check_uid(req);
-#endif
+  ensure_state(g_dbus_method_invocation_get_connection(invocation));
+  key = make_key(sender, action);
+  if (cache_lookup(key)) {
+    done(TRUE, NULL, user_data);
+    return;
+  }
+  check = g_hash_table_lookup(checks, key);
+  if (!check) {
+    check = g_new0(Check, 1);
+    check->key = g_steal_pointer(&key);
+    check->sender = g_strdup(sender);
+    check->action = g_strdup(action);
+    check->connection = g_object_ref(g_dbus_method_invocation_get_connection(invocation));
+    check->waiters = g_array_new(FALSE, FALSE, sizeof(Waiter));
+    g_hash_table_insert(checks, check->key, check);
+    g_queue_push_tail(&queued, check);
+  }
+  g_array_append_val(check->waiters, waiter);
+  send_next();
 }
 
 void

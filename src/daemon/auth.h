@@ -1,9 +1,12 @@
 /* Authorization: every state-changing D-Bus method passes through here.
  *
  * With polkit, the caller's bus name is checked against an action of
- * data/polkit/org.example.Modem1.policy; results are cached per caller and
- * action for a few seconds and forgotten when the caller leaves the bus.
- * Without polkit (router builds), only root is allowed. There is no bypass. */
+ * data/polkit/org.example.Modem1.policy; positive results are cached per
+ * caller and action for a few seconds and forgotten when the caller leaves
+ * the bus. Concurrent checks of one caller and action share one request;
+ * at most a bounded number of requests are in flight to polkitd and the rest
+ * wait their turn, so that our own load never turns into a refusal. Without
+ * polkit (router builds), only root is allowed. */
 #pragma once
 
 #include <gio/gio.h>
@@ -14,14 +17,22 @@ G_BEGIN_DECLS
 #define MMD_AUTH_MANAGER_ADMIN "org.example.Modem1.Manager.Admin"
 #define MMD_AUTH_COMMAND "org.example.Modem1.Command"
 
-/* Called only once the caller is authorized; target is the object the method
- * was called on (kept alive until then). */
-typedef void (*MmdAuthorizedFunc)(GObject *target, GDBusMethodInvocation *invocation);
+typedef enum {
+  MMD_AUTH_MODE_POLKIT,    /* ask polkitd */
+  MMD_AUTH_MODE_ROOT_ONLY, /* uid 0 only (builds without polkit) */
+  MMD_AUTH_MODE_OWNER,     /* the daemon's own uid only (core tests as a user) */
+} MmdAuthMode;
 
-/* Checks the caller of invocation for action; on success calls func, on
- * failure returns Core.Unauthorized to the caller. Takes a reference on both. */
-void mmd_auth_authorize(GDBusMethodInvocation *invocation, const char *action, GObject *target,
-                        MmdAuthorizedFunc func);
+/* The default follows the build (polkit or root only). */
+void mmd_auth_set_mode(MmdAuthMode mode);
+
+/* why: the reason of a refusal, NULL when allowed. */
+typedef void (*MmdAuthDone)(gboolean allowed, const char *why, gpointer user_data);
+
+/* Checks the caller of invocation for action; done runs exactly once, maybe
+ * before this returns (cached answer). */
+void mmd_auth_check(GDBusMethodInvocation *invocation, const char *action, MmdAuthDone done,
+                    gpointer user_data);
 
 /* Forget cached results (tests, SIGHUP). */
 void mmd_auth_clear_cache(void);

@@ -154,6 +154,21 @@ is_serial_driver(const char *driver)
   return driver && g_strv_contains(serial_drivers, driver);
 }
 
+/* Vendor plugins may match on udev tags a rule gives the ports. */
+static GStrv
+tags_from_properties(GHashTable *properties)
+{
+  g_autoptr(GStrvBuilder) tags = g_strv_builder_new();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init(&iter, properties);
+  while (g_hash_table_iter_next(&iter, &key, &value))
+    if (g_str_has_prefix(key, "ID_MODEMD_TAG_") && g_strcmp0(value, "1") == 0)
+      g_strv_builder_add(tags, key);
+  return g_strv_builder_end(tags);
+}
+
 /* Ports */
 
 MmdDevicePort *
@@ -172,6 +187,7 @@ mmd_device_port_new_from_event(const MmdPortEvent *event, char **out_uid, char *
   port->syspath = g_strdup(event->syspath);
   port->devnode = g_strdup(event->devnode);
   port->hints = hints_from_properties(event->properties);
+  port->tags = tags_from_properties(event->properties);
   port->type = MMD_MODEM_PORT_TYPE_UNKNOWN;
   port->state = MMD_DEVICE_PORT_NEW;
   if (event->syspath) {
@@ -219,6 +235,7 @@ mmd_device_port_free(MmdDevicePort *port)
   g_free(port->syspath);
   g_free(port->devnode);
   g_free(port->driver);
+  g_strfreev(port->tags);
   g_free(port);
 }
 
@@ -240,13 +257,15 @@ mmd_device_new(const char *uid, const char *physdev)
   device->physdev = g_strdup(physdev);
   device->ports = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_device_port_free);
   if (physdev && physdev[0]) {
-    g_autofree char *subsystem = mmd_sysfs_link_basename(physdev, "subsystem");
-    if (g_strcmp0(subsystem, "usb") == 0) {
+    device->subsystem = mmd_sysfs_link_basename(physdev, "subsystem");
+    if (g_strcmp0(device->subsystem, "usb") == 0) {
       device->vendor = mmd_sysfs_read_attr(physdev, "idVendor");
       device->product = mmd_sysfs_read_attr(physdev, "idProduct");
-    } else if (g_strcmp0(subsystem, "pci") == 0) {
+    } else if (g_strcmp0(device->subsystem, "pci") == 0) {
       device->vendor = mmd_sysfs_read_attr(physdev, "vendor");
       device->product = mmd_sysfs_read_attr(physdev, "device");
+      device->subsystem_vendor = mmd_sysfs_read_attr(physdev, "subsystem_vendor");
+      device->subsystem_device = mmd_sysfs_read_attr(physdev, "subsystem_device");
     }
   }
   return device;
@@ -260,6 +279,9 @@ mmd_device_free(MmdDevice *device)
   g_ptr_array_unref(device->ports);
   g_free(device->uid);
   g_free(device->physdev);
+  g_free(device->subsystem);
+  g_free(device->subsystem_vendor);
+  g_free(device->subsystem_device);
   g_free(device->vendor);
   g_free(device->product);
   g_free(device);
@@ -371,4 +393,40 @@ mmd_device_ready_ports(MmdDevice *device)
   for (guint i = 0; i < ready->len; i++)
     g_ptr_array_add(ports, mmd_device_port_to_port(g_ptr_array_index(ready, i)));
   return ports;
+}
+
+/* "2c7c" or "0x17cb" as sysfs writes ids. */
+static guint16
+parse_id(const char *text)
+{
+  guint64 value = 0;
+
+  if (!text
+      || !g_ascii_string_to_unsigned(g_str_has_prefix(text, "0x") ? text + 2 : text, 16, 0, 0xffff,
+                                     &value, NULL))
+    return 0;
+  return value;
+}
+
+GStrv
+mmd_device_fill_info(const MmdDevice *device, MmdDeviceInfo *info)
+{
+  g_autoptr(GStrvBuilder) tags = g_strv_builder_new();
+  GStrv result;
+
+  memset(info, 0, sizeof(*info));
+  info->physdev = device->physdev;
+  info->subsystem = device->subsystem;
+  info->vendor_id = parse_id(device->vendor);
+  info->product_id = parse_id(device->product);
+  info->subsystem_vendor_id = parse_id(device->subsystem_vendor);
+  info->subsystem_device_id = parse_id(device->subsystem_device);
+  for (guint i = 0; i < device->ports->len; i++) {
+    const MmdDevicePort *port = g_ptr_array_index(device->ports, i);
+    for (guint t = 0; port->tags && port->tags[t]; t++)
+      g_strv_builder_add(tags, port->tags[t]);
+  }
+  result = g_strv_builder_end(tags);
+  info->tags = (const char *const *)result;
+  return result;
 }

@@ -8,7 +8,7 @@
 
 #include <gio/gio.h>
 
-#include "port.h"
+#include "plugin-api.h"
 
 G_BEGIN_DECLS
 
@@ -69,16 +69,20 @@ typedef struct {
   guint hints; /* MmdPortHints */
   /* usb-serial adapter or a known non-modem vendor: never probed */
   gboolean plain_serial;
+  GStrv tags; /* udev properties ID_MODEMD_TAG_* set to 1, by name */
   MmdModemPortType type;
   MmdDevicePortState state;
   GCancellable *probe_cancellable;
 } MmdDevicePort;
 
 struct _MmdDevice {
-  char *uid;     /* identity: Device property, InhibitDevice argument */
-  char *physdev; /* sysfs path of the physical device */
-  char *vendor;  /* USB idVendor / PCI vendor, or NULL */
+  char *uid;       /* identity: Device property, InhibitDevice argument */
+  char *physdev;   /* sysfs path of the physical device */
+  char *subsystem; /* of physdev: "usb", "pci", ... or NULL */
+  char *vendor;    /* USB idVendor / PCI vendor, or NULL */
   char *product;
+  char *subsystem_vendor; /* PCI only */
+  char *subsystem_device;
   gboolean ignored; /* a rule said: not a modem, never touch */
   GPtrArray *ports; /* MmdDevicePort */
 };
@@ -104,6 +108,11 @@ gboolean mmd_device_is_candidate(MmdDevice *device);
 gboolean mmd_device_probing(MmdDevice *device);
 /* Ready ports as MmdPort, best first (QMI, MBIM, AT primary, AT, others). */
 GPtrArray *mmd_device_ready_ports(MmdDevice *device);
+
+/* What plugins match a device on. The strings point into device (valid while
+ * it is); tags are collected from the ports into the returned array, which
+ * the caller frees with g_strfreev. */
+GStrv mmd_device_fill_info(const MmdDevice *device, MmdDeviceInfo *info);
 
 /* USB vendor:product pairs (product NULL: all) that are never modems. */
 gboolean mmd_device_is_known_non_modem(const char *vendor, const char *product);

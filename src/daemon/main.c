@@ -7,7 +7,11 @@
 #include "log.h"
 #include "manager.h"
 #include "mmd-errors.h"
+#include "plugin-registry.h"
+#include "plugins-list.h"
 #include "port.h"
+
+static const MmdPlugin *const builtin_plugins[] = { MMD_PLUGIN_ENTRIES NULL };
 
 typedef struct {
   GMainLoop *loop;
@@ -104,6 +108,7 @@ main(int argc, char **argv)
   }
   mmd_log_init(debug, personal_info);
   mmd_errors_register();
+  mmd_plugins_register(builtin_plugins);
   daemon.static_groups = parse_ports(port_declarations, &error);
   if (!daemon.static_groups) {
     g_printerr("modemd: %s\n", error->message);

@@ -8,13 +8,12 @@
 #include "config.h"
 #include "device.h"
 #include "log.h"
+#include "method.h"
 #include "mmd-errors.h"
-#include "modem.h"
-#include "plugin.h"
+#include "modem-create.h"
+#include "plugin-registry.h"
 #include "probe.h"
-#include "sim.h"
 #include "sysfs.h"
-#include "bearer.h"
 #if WITH_UDEV
 #include "port-monitor.h"
 #endif
@@ -40,9 +39,8 @@ struct _MmdManager {
   GDBusObjectManagerServer *object_manager;
   MdbusManager *iface;
   GPtrArray *devices; /* DeviceEntry */
-  guint next_modem_index;
-  guint next_sim_index;
-  guint next_bearer_index;
+  MmdExporter exporter;
+  GHashTable *next_index; /* object kind -> guint */
 #if WITH_UDEV
   MmdPortMonitor *monitor; /* NULL: udev not in charge, ReportKernelEvent is */
 #endif
@@ -72,6 +70,7 @@ mmd_manager_dispose(GObject *object)
   g_clear_pointer(&self->monitor, mmd_port_monitor_free);
 #endif
   g_clear_pointer(&self->devices, g_ptr_array_unref);
+  g_clear_pointer(&self->next_index, g_hash_table_unref);
   g_clear_object(&self->iface);
   g_clear_object(&self->object_manager);
   g_clear_object(&self->connection);
@@ -88,6 +87,7 @@ static void
 mmd_manager_init(MmdManager *self)
 {
   self->devices = g_ptr_array_new_with_free_func((GDestroyNotify)device_entry_free);
+  self->next_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static DeviceEntry *
@@ -107,6 +107,8 @@ create_modem(MmdManager *self, DeviceEntry *entry)
   const MmdPort *primary = NULL;
   const MmdPlugin *plugin;
   g_autoptr(GPtrArray) ports = NULL;
+  g_auto(GStrv) tags = NULL;
+  MmdDeviceInfo info = { 0 };
 
   if (entry->modem || entry->inhibitor)
     return;
@@ -114,34 +116,19 @@ create_modem(MmdManager *self, DeviceEntry *entry)
     if (entry->device->ignored)
       return;
     ports = mmd_device_ready_ports(entry->device);
+    tags = mmd_device_fill_info(entry->device, &info);
   } else {
     ports = g_ptr_array_ref(entry->ports);
   }
-  plugin = mmd_plugins_find_for_ports(ports, &primary);
+  plugin = mmd_plugins_find(&info, ports, &primary);
   if (!plugin) {
     if (!entry->device)
       g_warning("No plugin drives the ports of %s", entry->uid);
     return;
   }
-  entry->modem = mmd_modem_new(self, self->next_modem_index++, entry->uid,
-                               entry->device ? entry->device->physdev : NULL, plugin, ports);
+  entry->modem = mmd_modem_create(&self->exporter, entry->uid, &info, plugin, ports);
   g_message("%s: %s modem on %s", mmd_modem_get_path(entry->modem), plugin->name,
             primary->path ? primary->path : primary->name);
-  mmd_manager_export(self, mmd_modem_get_object(entry->modem));
-  mmd_modem_start(entry->modem);
-}
-
-static void
-unexport_modem_objects(MmdManager *self, MmdModem *modem)
-{
-  GPtrArray *bearers = mmd_modem_get_bearers(modem);
-  MmdSim *sim = mmd_modem_get_sim(modem);
-
-  for (guint i = 0; i < bearers->len; i++)
-    mmd_manager_unexport(self, mmd_bearer_get_path(g_ptr_array_index(bearers, i)));
-  if (sim)
-    mmd_manager_unexport(self, mmd_sim_get_path(sim));
-  mmd_manager_unexport(self, mmd_modem_get_path(modem));
 }
 
 static void
@@ -152,8 +139,9 @@ destroy_modem(MmdManager *self, DeviceEntry *entry)
   if (!modem)
     return;
   g_message("%s: removed", mmd_modem_get_path(modem));
+  /* The rooms take their objects (SIM, bearers, ...) off the bus. */
   mmd_modem_shutdown(modem);
-  unexport_modem_objects(self, modem);
+  g_dbus_object_manager_server_unexport(self->object_manager, mmd_modem_get_path(modem));
 }
 
 /* Discovery: port events from udev or ReportKernelEvent, grouped by device */
@@ -188,21 +176,6 @@ find_entry_for_device(MmdManager *self, MmdDevice *device)
   return NULL;
 }
 
-/* The port the modem's plugin drives (the first port it supports). */
-static const MmdPort *
-modem_primary_port(MmdModem *modem)
-{
-  const MmdPlugin *plugin = mmd_modem_get_plugin(modem);
-  GPtrArray *ports = mmd_modem_get_ports(modem);
-
-  for (guint i = 0; i < ports->len; i++) {
-    const MmdPort *port = g_ptr_array_index(ports, i);
-    if (plugin->supports_port(port->type))
-      return port;
-  }
-  return NULL;
-}
-
 static void evaluate_device(MmdManager *self, DeviceEntry *entry);
 
 static void
@@ -223,6 +196,8 @@ evaluate_device(MmdManager *self, DeviceEntry *entry)
 {
   MmdDevice *device = entry->device;
   g_autoptr(GPtrArray) ready = NULL;
+  g_auto(GStrv) tags = NULL;
+  MmdDeviceInfo info;
   const MmdPlugin *best;
 
   if (device->ignored) {
@@ -242,7 +217,8 @@ evaluate_device(MmdManager *self, DeviceEntry *entry)
   }
 
   ready = mmd_device_ready_ports(device);
-  best = mmd_plugins_find_for_ports(ready, NULL);
+  tags = mmd_device_fill_info(device, &info);
+  best = mmd_plugins_find(&info, ready, NULL);
   if (!best)
     return;
   if (entry->modem && mmd_modem_get_plugin(entry->modem)->priority > best->priority) {
@@ -267,7 +243,7 @@ port_removed(MmdManager *self, DeviceEntry *entry, MmdDevicePort *port)
 
   mmd_device_remove_port(entry->device, port); /* cancels its probe */
   if (entry->modem && was_ready) {
-    const MmdPort *primary = modem_primary_port(entry->modem);
+    const MmdPort *primary = mmd_modem_get_primary_port(entry->modem);
 
     if (primary && g_strcmp0(primary->name, name) == 0) {
       g_message("%s: control port %s gone", mmd_modem_get_path(entry->modem), name);
@@ -425,50 +401,32 @@ scan_devices(MmdManager *self)
 }
 
 static void
-do_scan_devices(GObject *target, GDBusMethodInvocation *invocation)
+scan_devices_run(MmdCall *call)
 {
-  MmdManager *self = MMD_MANAGER(target);
-
-  scan_devices(self);
-  mdbus_manager_complete_scan_devices(self->iface, invocation);
-}
-
-static gboolean
-handle_scan_devices(MdbusManager *iface, GDBusMethodInvocation *invocation, MmdManager *self)
-{
-  mmd_auth_authorize(invocation, MMD_AUTH_MANAGER_ADMIN, G_OBJECT(self), do_scan_devices);
-  return TRUE;
+  scan_devices(MMD_MANAGER(mmd_call_get_target(call)));
+  mmd_call_return(call, NULL);
 }
 
 static void
-do_set_logging(GObject *target, GDBusMethodInvocation *invocation)
+set_logging_run(MmdCall *call)
 {
-  MmdManager *self = MMD_MANAGER(target);
   const char *level;
 
-  g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &level);
+  g_variant_get(mmd_call_get_parameters(call), "(&s)", &level);
   if (!mmd_log_set_level_from_string(level)) {
-    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
-                                          "Unknown log level '%s' (ERR, WARN, INFO or DEBUG)",
-                                          level);
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
+                              "Unknown log level '%s' (ERR, WARN, INFO or DEBUG)", level);
     return;
   }
   g_message("Log level set to %s", level);
-  mdbus_manager_complete_set_logging(self->iface, invocation);
-}
-
-static gboolean
-handle_set_logging(MdbusManager *iface, GDBusMethodInvocation *invocation, const char *level,
-                   MmdManager *self)
-{
-  mmd_auth_authorize(invocation, MMD_AUTH_MANAGER_ADMIN, G_OBJECT(self), do_set_logging);
-  return TRUE;
+  mmd_call_return(call, NULL);
 }
 
 static void
-do_report_kernel_event(GObject *target, GDBusMethodInvocation *invocation)
+report_kernel_event_run(MmdCall *call)
 {
-  MmdManager *self = MMD_MANAGER(target);
+  MmdManager *self = MMD_MANAGER(mmd_call_get_target(call));
+  GDBusMethodInvocation *invocation = mmd_call_get_invocation(call);
   g_autoptr(GVariant) dict = NULL;
   g_autoptr(GPtrArray) events = NULL;
   const char *action = NULL, *subsystem = NULL, *name = NULL, *uid = NULL;
@@ -481,49 +439,40 @@ do_report_kernel_event(GObject *target, GDBusMethodInvocation *invocation)
   g_variant_lookup(dict, "uid", "&s", &uid);
   if (!action || !subsystem || !name
       || (g_strcmp0(action, "add") != 0 && g_strcmp0(action, "remove") != 0)) {
-    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
-                                          "Need 'action' (add or remove), 'subsystem' and 'name'");
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
+                              "Need 'action' (add or remove), 'subsystem' and 'name'");
     return;
   }
   if (udev_in_charge(self)) {
-    g_dbus_method_invocation_return_error(
-        invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
+    mmd_call_return_new_error(
+        call, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
         "udev is in charge of port discovery: kernel events are only taken from callers "
         "on systems without udev");
     return;
   }
   if (!name[0] || strchr(name, '/') || !subsystem[0] || strchr(subsystem, '/')) {
-    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
-                                          "Invalid port name '%s' or subsystem '%s'", name,
-                                          subsystem);
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
+                              "Invalid port name '%s' or subsystem '%s'", name, subsystem);
     return;
   }
   if (!g_strv_contains(discovery_subsystems, subsystem)) {
     /* Hotplug scripts report everything; only ports of modems are ours. */
-    mdbus_manager_complete_report_kernel_event(self->iface, invocation);
+    mmd_call_return(call, NULL);
     return;
   }
   event = mmd_port_event_new(action, subsystem, name);
   event->uid = g_strdup(uid && uid[0] ? uid : NULL);
   if (g_str_equal(action, "add") && !mmd_port_event_fill_from_sysfs(event)) {
     mmd_port_event_free(event);
-    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_NOT_FOUND,
-                                          "No %s port '%s' in sysfs", subsystem, name);
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_NOT_FOUND,
+                              "No %s port '%s' in sysfs", subsystem, name);
     return;
   }
   g_message("Kernel event: %s %s/%s", action, subsystem, name);
   events = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_port_event_free);
   g_ptr_array_add(events, event);
   handle_port_events(events, self);
-  mdbus_manager_complete_report_kernel_event(self->iface, invocation);
-}
-
-static gboolean
-handle_report_kernel_event(MdbusManager *iface, GDBusMethodInvocation *invocation,
-                           GVariant *properties, MmdManager *self)
-{
-  mmd_auth_authorize(invocation, MMD_AUTH_MANAGER_ADMIN, G_OBJECT(self), do_report_kernel_event);
-  return TRUE;
+  mmd_call_return(call, NULL);
 }
 
 static void
@@ -566,9 +515,10 @@ inhibitor_vanished(GDBusConnection *connection, const char *name, gpointer user_
 }
 
 static void
-do_inhibit_device(GObject *target, GDBusMethodInvocation *invocation)
+inhibit_device_run(MmdCall *call)
 {
-  MmdManager *self = MMD_MANAGER(target);
+  MmdManager *self = MMD_MANAGER(mmd_call_get_target(call));
+  GDBusMethodInvocation *invocation = mmd_call_get_invocation(call);
   const char *uid, *sender = g_dbus_method_invocation_get_sender(invocation);
   gboolean inhibit;
   DeviceEntry *entry;
@@ -576,18 +526,18 @@ do_inhibit_device(GObject *target, GDBusMethodInvocation *invocation)
   g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&sb)", &uid, &inhibit);
   entry = find_device(self, uid);
   if (!entry) {
-    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_NOT_FOUND,
-                                          "No device '%s'", uid);
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_NOT_FOUND, "No device '%s'",
+                              uid);
     return;
   }
   if (inhibit && entry->inhibitor) {
-    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
-                                          "Device '%s' is already inhibited", uid);
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
+                              "Device '%s' is already inhibited", uid);
     return;
   }
   if (!inhibit && g_strcmp0(entry->inhibitor, sender) != 0) {
-    g_dbus_method_invocation_return_error(invocation, MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE,
-                                          "Device '%s' is not inhibited by the caller", uid);
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_WRONG_STATE,
+                              "Device '%s' is not inhibited by the caller", uid);
     return;
   }
   if (inhibit) {
@@ -600,16 +550,71 @@ do_inhibit_device(GObject *target, GDBusMethodInvocation *invocation)
     g_message("%s uninhibited", uid);
     uninhibit_entry(self, entry);
   }
-  mdbus_manager_complete_inhibit_device(self->iface, invocation);
+  mmd_call_return(call, NULL);
 }
 
-static gboolean
-handle_inhibit_device(MdbusManager *iface, GDBusMethodInvocation *invocation, const char *uid,
-                      gboolean inhibit, MmdManager *self)
+static const MmdMethod manager_methods[] = {
+  { "ScanDevices", MMD_AUTH_MANAGER_ADMIN, scan_devices_run },
+  { "SetLogging", MMD_AUTH_MANAGER_ADMIN, set_logging_run },
+  { "ReportKernelEvent", MMD_AUTH_MANAGER_ADMIN, report_kernel_event_run },
+  { "InhibitDevice", MMD_AUTH_MANAGER_ADMIN, inhibit_device_run },
+};
+
+/* Exporter for modems and their objects */
+
+static void
+export_modem(gpointer user_data, GDBusObjectSkeleton *object)
 {
-  mmd_auth_authorize(invocation, MMD_AUTH_MANAGER_ADMIN, G_OBJECT(self), do_inhibit_device);
-  return TRUE;
+  MmdManager *self = user_data;
+
+  g_dbus_object_manager_server_export(self->object_manager, object);
 }
+
+static void
+export_object(gpointer user_data, GDBusObjectSkeleton *object)
+{
+  MmdManager *self = user_data;
+
+  g_dbus_object_manager_server_export(self->object_manager, object);
+}
+
+static void
+unexport(gpointer user_data, const char *path)
+{
+  MmdManager *self = user_data;
+
+  g_dbus_object_manager_server_unexport(self->object_manager, path);
+}
+
+static char *
+new_path(gpointer user_data, const char *kind)
+{
+  MmdManager *self = user_data;
+  guint index = GPOINTER_TO_UINT(g_hash_table_lookup(self->next_index, kind));
+
+  g_hash_table_replace(self->next_index, g_strdup(kind), GUINT_TO_POINTER(index + 1));
+  return g_strdup_printf(MMD_DBUS_PATH "/%s/%u", kind, index);
+}
+
+static void
+remove_modem(gpointer user_data, MmdModem *modem)
+{
+  MmdManager *self = user_data;
+
+  for (guint i = 0; i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+    if (entry->modem == modem)
+      destroy_modem(self, entry);
+  }
+}
+
+static const MmdExporterOps exporter_ops = {
+  .export_modem = export_modem,
+  .export_object = export_object,
+  .unexport = unexport,
+  .new_path = new_path,
+  .remove_modem = remove_modem,
+};
 
 /* Lifetime */
 
@@ -620,15 +625,13 @@ mmd_manager_new(GDBusConnection *connection, GPtrArray *static_groups)
   g_autoptr(GError) error = NULL;
 
   self->connection = g_object_ref(connection);
+  self->exporter.ops = &exporter_ops;
+  self->exporter.self = self;
   self->object_manager = g_dbus_object_manager_server_new(MMD_DBUS_PATH);
   g_dbus_object_manager_server_set_connection(self->object_manager, connection);
   self->iface = mdbus_manager_skeleton_new();
   mdbus_manager_set_version(self->iface, MODEMD_VERSION);
-  g_signal_connect(self->iface, "handle-scan-devices", G_CALLBACK(handle_scan_devices), self);
-  g_signal_connect(self->iface, "handle-set-logging", G_CALLBACK(handle_set_logging), self);
-  g_signal_connect(self->iface, "handle-report-kernel-event",
-                   G_CALLBACK(handle_report_kernel_event), self);
-  g_signal_connect(self->iface, "handle-inhibit-device", G_CALLBACK(handle_inhibit_device), self);
+  MMD_METHODS_BIND(self->iface, manager_methods, self, NULL);
   if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->iface), connection,
                                         MMD_DBUS_PATH, &error))
     g_warning("Cannot export the manager: %s", error->message);
@@ -677,60 +680,4 @@ mmd_manager_shutdown(MmdManager *self)
   if (self->iface
       && g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self->iface)))
     g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->iface));
-}
-
-void
-mmd_manager_export(MmdManager *self, MdbusObjectSkeleton *object)
-{
-  g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(object));
-}
-
-void
-mmd_manager_unexport(MmdManager *self, const char *path)
-{
-  g_dbus_object_manager_server_unexport(self->object_manager, path);
-}
-
-guint
-mmd_manager_next_sim_index(MmdManager *self)
-{
-  return self->next_sim_index++;
-}
-
-guint
-mmd_manager_next_bearer_index(MmdManager *self)
-{
-  return self->next_bearer_index++;
-}
-
-typedef struct {
-  MmdManager *manager;
-  MmdModem *modem;
-} RemoveRequest;
-
-static gboolean
-remove_modem_idle(gpointer user_data)
-{
-  RemoveRequest *req = user_data;
-
-  for (guint i = 0; i < req->manager->devices->len; i++) {
-    DeviceEntry *entry = g_ptr_array_index(req->manager->devices, i);
-    if (entry->modem == req->modem)
-      destroy_modem(req->manager, entry);
-  }
-  g_object_unref(req->manager);
-  g_object_unref(req->modem);
-  g_free(req);
-  return G_SOURCE_REMOVE;
-}
-
-void
-mmd_manager_remove_modem(MmdManager *self, MmdModem *modem)
-{
-  RemoveRequest *req = g_new0(RemoveRequest, 1);
-
-  /* Deferred: the backend reporting this is still on the stack. */
-  req->manager = g_object_ref(self);
-  req->modem = g_object_ref(modem);
-  g_idle_add(remove_modem_idle, req);
 }

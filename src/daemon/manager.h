@@ -7,8 +7,6 @@
 
 G_BEGIN_DECLS
 
-typedef struct _MmdModem MmdModem;
-
 #define MMD_TYPE_MANAGER (mmd_manager_get_type())
 G_DECLARE_FINAL_TYPE(MmdManager, mmd_manager, MMD, MANAGER, GObject)
 
@@ -18,13 +16,5 @@ MmdManager *mmd_manager_new(GDBusConnection *connection, GPtrArray *static_group
 void mmd_manager_start(MmdManager *self);
 /* Unexport everything; modems let go of their ports (bearers stay as they are). */
 void mmd_manager_shutdown(MmdManager *self);
-
-/* For modems, SIMs and bearers */
-void mmd_manager_export(MmdManager *self, MdbusObjectSkeleton *object);
-void mmd_manager_unexport(MmdManager *self, const char *path);
-guint mmd_manager_next_sim_index(MmdManager *self);
-guint mmd_manager_next_bearer_index(MmdManager *self);
-/* The modem's control port is gone: remove it from the bus (deferred to idle). */
-void mmd_manager_remove_modem(MmdManager *self, MmdModem *modem);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
 
 #include "probe.h"
 
-#include "plugin.h"
+#include "plugin-registry.h"
 #include "sysfs.h"
 
 static void

@@ -6,15 +6,8 @@
 
 #include "at-channel.h"
 #include "at-parse.h"
-#include "sim-files.h"
-#include "backend.h"
-#include "bearer.h"
-#include "log.h"
 #include "mmd-errors.h"
-#include "modem.h"
-#include "plugin-util.h"
-#include "plugin.h"
-#include "port.h"
+#include "plugin-api.h"
 
 #define DEFAULT_TIMEOUT_MS 3000
 #define RADIO_TIMEOUT_MS 15000
@@ -1745,20 +1738,6 @@ mmd_at_modem_class_init(MmdAtModemClass *klass)
 
   object_class->finalize = mmd_at_modem_finalize;
   backend_class->initialize = at_initialize;
-  backend_class->send_pin = at_send_pin;
-  backend_class->send_puk = at_send_puk;
-  backend_class->enable_pin = at_enable_pin;
-  backend_class->change_pin = at_change_pin;
-  backend_class->set_radio = at_set_radio;
-  backend_class->set_power_state = at_set_power_state;
-  backend_class->register_network = at_register_network;
-  backend_class->set_current_modes = at_set_current_modes;
-  backend_class->scan = at_scan;
-  backend_class->refresh_signal = at_refresh_signal;
-  backend_class->connect = at_connect;
-  backend_class->disconnect = at_disconnect;
-  backend_class->reset = at_reset;
-  backend_class->command = at_command;
   backend_class->shutdown = at_shutdown;
 }
 
@@ -1779,9 +1758,35 @@ at_supports_port(MmdModemPortType type)
 }
 
 static MmdBackend *
-at_create_backend(MmdModem *modem, GPtrArray *ports)
+at_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
 {
+  static const MmdModemOps modem_ops = {
+    .set_radio = at_set_radio,
+    .set_power_state = at_set_power_state,
+    .reset = at_reset,
+    .command = at_command,
+  };
+  static const MmdSimOps sim_ops = {
+    .send_pin = at_send_pin,
+    .send_puk = at_send_puk,
+    .enable_pin = at_enable_pin,
+    .change_pin = at_change_pin,
+  };
+  static const MmdNetworkOps network_ops = {
+    .register_network = at_register_network,
+    .scan = at_scan,
+    .set_current_modes = at_set_current_modes,
+  };
+  static const MmdSignalOps signal_ops = { .refresh = at_refresh_signal };
+  static const MmdBearerOps bearer_ops = { .connect = at_connect, .disconnect = at_disconnect };
   MmdAtModem *self = g_object_new(MMD_TYPE_AT_MODEM, "modem", modem, NULL);
+  MmdBackend *backend = MMD_BACKEND(self);
+
+  mmd_modem_provide_modem(modem, &modem_ops, backend);
+  mmd_modem_provide_sim(modem, &sim_ops, backend);
+  mmd_modem_provide_network(modem, &network_ops, backend);
+  mmd_modem_provide_signal(modem, &signal_ops, backend);
+  mmd_modem_provide_bearers(modem, &bearer_ops, backend);
 
   for (guint i = 0; i < ports->len; i++) {
     MmdPort *port = mmd_port_copy(g_ptr_array_index(ports, i));
@@ -1790,7 +1795,7 @@ at_create_backend(MmdModem *modem, GPtrArray *ports)
     if (port->type == MMD_MODEM_PORT_TYPE_AT && !self->primary)
       self->primary = port;
   }
-  return MMD_BACKEND(self);
+  return backend;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1873,4 +1878,10 @@ at_probe(const MmdPort *port, GCancellable *cancellable, GAsyncReadyCallback cal
 }
 
 extern const MmdPlugin mmd_plugin_at;
-const MmdPlugin mmd_plugin_at = { "at", 30, at_supports_port, at_create_backend, at_probe };
+const MmdPlugin mmd_plugin_at = {
+  .name = "at",
+  .priority = 300,
+  .supports_port = at_supports_port,
+  .create = at_create_backend,
+  .probe = at_probe,
+};

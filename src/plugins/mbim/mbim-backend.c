@@ -2,13 +2,9 @@
  * with BASIC_CONNECT, and reports what it learns through the core setters. */
 #include <string.h>
 
-#include "bearer.h"
-#include "log.h"
 #include "mbim-device.h"
 #include "mmd-errors.h"
-#include "modem.h"
-#include "plugin-util.h"
-#include "plugin.h"
+#include "plugin-api.h"
 
 #define OPEN_TIMEOUT_S 5
 #define CMD_TIMEOUT_S 10
@@ -1009,18 +1005,35 @@ mmd_mbim_backend_class_init(MmdMbimBackendClass *klass)
 
   G_OBJECT_CLASS(klass)->finalize = mmd_mbim_backend_finalize;
   bc->initialize = mbim_initialize;
-  bc->send_pin = mbim_send_pin;
-  bc->send_puk = mbim_send_puk;
-  bc->enable_pin = mbim_enable_pin;
-  bc->change_pin = mbim_change_pin;
-  bc->set_radio = mbim_set_radio;
-  bc->register_network = mbim_register_network;
-  bc->scan = mbim_scan;
-  bc->refresh_signal = mbim_refresh_signal;
-  bc->connect = mbim_connect;
-  bc->disconnect = mbim_disconnect;
   bc->shutdown = mbim_shutdown;
 }
+
+/* ---- operations, by capability ---- */
+
+static const MmdModemOps mbim_modem_ops = {
+  .set_radio = mbim_set_radio,
+};
+
+static const MmdSimOps mbim_sim_ops = {
+  .send_pin = mbim_send_pin,
+  .send_puk = mbim_send_puk,
+  .enable_pin = mbim_enable_pin,
+  .change_pin = mbim_change_pin,
+};
+
+static const MmdNetworkOps mbim_network_ops = {
+  .register_network = mbim_register_network,
+  .scan = mbim_scan,
+};
+
+static const MmdSignalOps mbim_signal_ops = {
+  .refresh = mbim_refresh_signal,
+};
+
+static const MmdBearerOps mbim_bearer_ops = {
+  .connect = mbim_connect,
+  .disconnect = mbim_disconnect,
+};
 
 static void
 mmd_mbim_backend_init(MmdMbimBackend *self)
@@ -1036,10 +1049,16 @@ mbim_supports_port(MmdModemPortType type)
 }
 
 static MmdBackend *
-mbim_create_backend(MmdModem *modem, GPtrArray *ports)
+mbim_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
 {
   MmdMbimBackend *self = g_object_new(MMD_TYPE_MBIM_BACKEND, "modem", modem, NULL);
+  MmdBackend *backend = MMD_BACKEND(self);
 
+  mmd_modem_provide_modem(modem, &mbim_modem_ops, backend);
+  mmd_modem_provide_sim(modem, &mbim_sim_ops, backend);
+  mmd_modem_provide_network(modem, &mbim_network_ops, backend);
+  mmd_modem_provide_signal(modem, &mbim_signal_ops, backend);
+  mmd_modem_provide_bearers(modem, &mbim_bearer_ops, backend);
   mbim_codec_set_log_personal_info(mmd_log_personal_info());
 
   for (guint i = 0; i < ports->len; i++) {
@@ -1052,7 +1071,12 @@ mbim_create_backend(MmdModem *modem, GPtrArray *ports)
   }
   if (!self->net_name)
     self->net_name = g_strdup("wwan0");
-  return MMD_BACKEND(self);
+  return backend;
 }
 
-const MmdPlugin mmd_plugin_mbim = { "mbim", 20, mbim_supports_port, mbim_create_backend };
+const MmdPlugin mmd_plugin_mbim = {
+  .name = "mbim",
+  .priority = 200,
+  .supports_port = mbim_supports_port,
+  .create = mbim_create_backend,
+};

@@ -489,22 +489,39 @@ mmd_qmi_backend_class_init(MmdQmiBackendClass *klass)
   object_class->dispose = mmd_qmi_backend_dispose;
   object_class->finalize = mmd_qmi_backend_finalize;
   backend_class->initialize = qmi_backend_initialize;
-  backend_class->send_pin = qmi_backend_send_pin;
-  backend_class->send_puk = qmi_backend_send_puk;
-  backend_class->enable_pin = qmi_backend_enable_pin;
-  backend_class->change_pin = qmi_backend_change_pin;
-  backend_class->set_radio = qmi_backend_set_radio;
-  backend_class->set_power_state = qmi_backend_set_power_state;
-  backend_class->register_network = qmi_backend_register_network;
-  backend_class->scan = qmi_backend_scan;
-  backend_class->set_current_modes = qmi_backend_set_current_modes;
-  backend_class->set_current_bands = qmi_backend_set_current_bands;
-  backend_class->refresh_signal = qmi_backend_refresh_signal;
-  backend_class->connect = qmi_backend_connect;
-  backend_class->disconnect = qmi_backend_disconnect;
-  backend_class->reset = qmi_backend_reset;
   backend_class->shutdown = qmi_backend_shutdown;
 }
+
+/* ---- operations, by capability ---------------------------------------- */
+
+static const MmdModemOps qmi_modem_ops = {
+  .set_radio = qmi_backend_set_radio,
+  .set_power_state = qmi_backend_set_power_state,
+  .reset = qmi_backend_reset,
+};
+
+static const MmdSimOps qmi_sim_ops = {
+  .send_pin = qmi_backend_send_pin,
+  .send_puk = qmi_backend_send_puk,
+  .enable_pin = qmi_backend_enable_pin,
+  .change_pin = qmi_backend_change_pin,
+};
+
+static const MmdNetworkOps qmi_network_ops = {
+  .register_network = qmi_backend_register_network,
+  .scan = qmi_backend_scan,
+  .set_current_modes = qmi_backend_set_current_modes,
+  .set_current_bands = qmi_backend_set_current_bands,
+};
+
+static const MmdSignalOps qmi_signal_ops = {
+  .refresh = qmi_backend_refresh_signal,
+};
+
+static const MmdBearerOps qmi_bearer_ops = {
+  .connect = qmi_backend_connect,
+  .disconnect = qmi_backend_disconnect,
+};
 
 /* ---- plugin ------------------------------------------------------------ */
 
@@ -515,9 +532,16 @@ supports_port(MmdModemPortType type)
 }
 
 static MmdBackend *
-create_backend(MmdModem *modem, GPtrArray *ports)
+create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
 {
   MmdQmiBackend *self = g_object_new(MMD_TYPE_QMI_BACKEND, "modem", modem, NULL);
+  MmdBackend *backend = MMD_BACKEND(self);
+
+  mmd_modem_provide_modem(modem, &qmi_modem_ops, backend);
+  mmd_modem_provide_sim(modem, &qmi_sim_ops, backend);
+  mmd_modem_provide_network(modem, &qmi_network_ops, backend);
+  mmd_modem_provide_signal(modem, &qmi_signal_ops, backend);
+  mmd_modem_provide_bearers(modem, &qmi_bearer_ops, backend);
   for (guint i = 0; ports && i < ports->len; i++) {
     const MmdPort *port = g_ptr_array_index(ports, i);
     if (port->type == MMD_MODEM_PORT_TYPE_QMI && port->path && !self->control_path)
@@ -527,7 +551,12 @@ create_backend(MmdModem *modem, GPtrArray *ports)
   }
   if (!self->net_iface)
     self->net_iface = g_strdup("wwan0");
-  return MMD_BACKEND(self);
+  return backend;
 }
 
-const MmdPlugin mmd_plugin_qmi = { "qmi", 10, supports_port, create_backend };
+const MmdPlugin mmd_plugin_qmi = {
+  .name = "qmi",
+  .priority = 100,
+  .supports_port = supports_port,
+  .create = create_backend,
+};

@@ -1,11 +1,7 @@
 /* The QMI plugin's backend: private declarations shared by qmi-modem*.c. */
 #pragma once
 
-#include "backend.h"
-#include "bearer.h"
-#include "modem.h"
-#include "plugin-util.h"
-#include "plugin.h"
+#include "plugin-api.h"
 #include "qmi-device.h"
 #include "qmi-error.h"
 #include "qmi-generated.h"

@@ -1,0 +1,61 @@
+/* The data connection capability: bearers brought up and down by the
+ * backend. Conventions as in ops-modem.h. */
+#pragma once
+
+#include "backend.h"
+
+G_BEGIN_DECLS
+
+typedef struct _MmdBearer MmdBearer;
+
+/* Validated connection settings (from CreateBearer or Simple.Connect). */
+typedef struct {
+  char *apn;
+  guint ip_type;      /* MmdBearerIpFamily; NONE = let the modem choose */
+  guint allowed_auth; /* MmdBearerAllowedAuth mask; UNKNOWN = let the modem choose */
+  char *user;
+  char *password;
+  gboolean allow_roaming;
+  char *operator_id; /* Simple.Connect only */
+  char *pin;         /* Simple.Connect only */
+} MmdBearerSettings;
+
+/* IP configuration a backend reports on connect. Strings may be NULL. */
+typedef struct {
+  MmdBearerIpMethod method;
+  const char *address;
+  guint prefix;
+  const char *gateway;
+  const char *dns[3];
+  guint mtu;
+} MmdIpConfig;
+
+typedef struct {
+  /* Bring a data session up with mmd_bearer_get_settings(bearer). On success
+   * the backend has called mmd_bearer_set_connected() with the interface and
+   * IP configuration. Result: boolean. When the network later drops the
+   * session, the backend calls mmd_bearer_report_disconnected(). */
+  void (*connect)(MmdBackend *self, MmdBearer *bearer, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data);
+  void (*disconnect)(MmdBackend *self, MmdBearer *bearer, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data);
+} MmdBearerOps;
+
+void mmd_modem_provide_bearers(MmdModem *modem, const MmdBearerOps *ops, MmdBackend *backend);
+
+/* How many bearers may exist and be connected at once. */
+void mmd_modem_set_max_bearers(MmdModem *self, guint max_bearers, guint max_active);
+
+const MmdBearerSettings *mmd_bearer_get_settings(MmdBearer *self);
+const char *mmd_bearer_get_path(MmdBearer *self);
+gboolean mmd_bearer_is_connected(MmdBearer *self);
+/* The session is up on interface (NULL: none, e.g. PPP on the tty). */
+void mmd_bearer_set_connected(MmdBearer *self, const char *interface, const MmdIpConfig *ip4,
+                              const MmdIpConfig *ip6);
+/* The network or the modem ended the session; error may be NULL. */
+void mmd_bearer_report_disconnected(MmdBearer *self, const GError *error);
+/* Backend-private data attached to a bearer (session handles, ...). */
+void mmd_bearer_set_backend_data(MmdBearer *self, gpointer data, GDestroyNotify destroy);
+gpointer mmd_bearer_get_backend_data(MmdBearer *self);
+
+G_END_DECLS

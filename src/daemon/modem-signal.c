@@ -1,0 +1,198 @@
+/* The signal room: quality, extended values, and when to ask for them. */
+#define G_LOG_DOMAIN "modemd-signal"
+
+#include "modem-signal.h"
+
+#include "auth.h"
+#include "method.h"
+#include "mmd-errors.h"
+#include "modem-state.h"
+#include "providers.h"
+
+#define QUALITY_REFRESH_S 30
+
+typedef struct {
+  MmdModem *modem; /* weak: the modem owns its rooms */
+  MmdProviders *providers;
+  MdbusModemSignal *iface;
+  guint rate;
+  guint quality_refresh_id;
+  guint values_refresh_id;
+} SignalRoom;
+
+static const char room_key[] = "signal";
+static const char *const techs[] = { "gsm", "umts", "lte", "nr5g" };
+
+static SignalRoom *
+room_of(MmdModem *modem)
+{
+  return mmd_modem_get_room(modem, room_key);
+}
+
+static void
+refresh_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean(G_TASK(result), &error)
+      && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug("signal refresh failed: %s", error->message);
+}
+
+static gboolean
+refresh(gpointer user_data)
+{
+  SignalRoom *room = user_data;
+  const MmdProvider *p = MMD_PROVIDER_FIND(room->providers, MmdSignalOps, refresh);
+
+  if (p && !mmd_modem_is_gone(room->modem))
+    MMD_PROVIDER_OP(p, MmdSignalOps, refresh)
+    (p->backend, mmd_modem_get_cancellable(room->modem), refresh_done, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static GVariant *
+empty_dict(void)
+{
+  return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+}
+
+static void
+clear_values(SignalRoom *room)
+{
+  mdbus_modem_set_signal_quality(mmd_modem_get_iface(room->modem), g_variant_new("(ub)", 0, FALSE));
+  for (guint i = 0; i < G_N_ELEMENTS(techs); i++)
+    mmd_modem_set_signal_values(room->modem, techs[i], NULL);
+}
+
+static void
+stop_timers(SignalRoom *room)
+{
+  g_clear_handle_id(&room->quality_refresh_id, g_source_remove);
+  g_clear_handle_id(&room->values_refresh_id, g_source_remove);
+}
+
+/* Quality is refreshed while enabled; extended values at the rate the client
+ * asked for with Setup. */
+static void
+state_changed(MmdModem *modem, int old_state, int new_state, SignalRoom *room)
+{
+  gboolean enabled = mmd_modem_state_is_enabled(new_state);
+
+  if (enabled && !room->quality_refresh_id) {
+    refresh(room);
+    room->quality_refresh_id = g_timeout_add_seconds(QUALITY_REFRESH_S, refresh, room);
+  } else if (!enabled) {
+    stop_timers(room);
+    if (new_state >= MMD_MODEM_STATE_DISABLED)
+      clear_values(room);
+  }
+  if (enabled && room->rate && !room->values_refresh_id)
+    room->values_refresh_id = g_timeout_add_seconds(room->rate, refresh, room);
+}
+
+static void
+setup_run(MmdCall *call)
+{
+  SignalRoom *room = mmd_call_get_data(call);
+  guint32 rate;
+
+  g_variant_get(mmd_call_get_parameters(call), "(u)", &rate);
+  if (rate > 3600) {
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
+                              "Rate must be 0 to 3600 seconds");
+    return;
+  }
+  if (!MMD_PROVIDER_FIND(room->providers, MmdSignalOps, refresh)) {
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
+                              "Extended signal is not supported by this modem");
+    return;
+  }
+  room->rate = rate;
+  mdbus_modem_signal_set_rate(room->iface, rate);
+  g_clear_handle_id(&room->values_refresh_id, g_source_remove);
+  if (rate && mmd_modem_state_is_enabled(mmd_modem_get_state(room->modem))) {
+    refresh(room);
+    room->values_refresh_id = g_timeout_add_seconds(rate, refresh, room);
+  }
+  mmd_call_return(call, NULL);
+}
+
+static void
+unsupported_run(MmdCall *call)
+{
+  mmd_call_return_new_error(
+      call, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED, "%s is not supported by this modem",
+      g_dbus_method_invocation_get_method_name(mmd_call_get_invocation(call)));
+}
+
+static const MmdMethod signal_methods[] = {
+  { "Setup", MMD_AUTH_DEVICE_CONTROL, setup_run },
+  { "SetupThresholds", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
+};
+
+static void
+going_away(MmdModem *modem, SignalRoom *room)
+{
+  stop_timers(room);
+}
+
+static void
+room_free(SignalRoom *room)
+{
+  stop_timers(room);
+  mmd_providers_free(room->providers);
+  g_clear_object(&room->iface);
+  g_free(room);
+}
+
+static SignalRoom *
+ensure_room(MmdModem *modem)
+{
+  SignalRoom *room = room_of(modem);
+
+  if (room)
+    return room;
+  room = g_new0(SignalRoom, 1);
+  room->modem = modem;
+  room->providers = mmd_providers_new();
+  room->iface = mdbus_modem_signal_skeleton_new();
+  mdbus_modem_signal_set_cdma(room->iface, empty_dict());
+  mdbus_modem_signal_set_evdo(room->iface, empty_dict());
+  for (guint i = 0; i < G_N_ELEMENTS(techs); i++)
+    g_object_set(room->iface, techs[i], empty_dict(), NULL);
+  mmd_modem_set_room(modem, room_key, room, (GDestroyNotify)room_free);
+  MMD_METHODS_BIND(room->iface, signal_methods, modem, room);
+  g_signal_connect(modem, "state-changed", G_CALLBACK(state_changed), room);
+  g_signal_connect(modem, "going-away", G_CALLBACK(going_away), room);
+  mdbus_object_skeleton_set_modem_signal(mmd_modem_get_object(modem), room->iface);
+  return room;
+}
+
+void
+mmd_modem_provide_signal(MmdModem *modem, const MmdSignalOps *ops, MmdBackend *backend)
+{
+  mmd_providers_add(ensure_room(modem)->providers, ops, backend);
+}
+
+/* Setters (ops-signal.h) */
+
+void
+mmd_modem_set_signal_quality(MmdModem *modem, guint percent)
+{
+  mdbus_modem_set_signal_quality(mmd_modem_get_iface(modem),
+                                 g_variant_new("(ub)", MIN(percent, 100u), TRUE));
+}
+
+void
+mmd_modem_set_signal_values(MmdModem *modem, const char *tech, GVariant *values)
+{
+  SignalRoom *room = room_of(modem);
+  g_autoptr(GVariant) owned = values ? g_variant_ref_sink(values) : NULL;
+
+  if (!room || !g_strv_contains(techs, tech)) {
+    g_warning("%s: no signal values for '%s'", mmd_modem_get_path(modem), tech);
+    return;
+  }
+  g_object_set(room->iface, tech, owned ? owned : empty_dict(), NULL);
+}
