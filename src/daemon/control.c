@@ -283,7 +283,7 @@ power_start(GTask *task)
     g_task_return_error(task, unsupported("Setting the power state"));
   else
     OP(p, set_power_state)
-    (p->backend, power, mmd_modem_get_cancellable(modem), task_forward, g_object_ref(task));
+  (p->backend, power, mmd_modem_get_cancellable(modem), task_forward, g_object_ref(task));
 }
 
 static void

@@ -47,7 +47,7 @@ refresh(gpointer user_data)
 
   if (p && !mmd_modem_is_gone(room->modem))
     MMD_PROVIDER_OP(p, MmdSignalOps, refresh)
-    (p->backend, mmd_modem_get_cancellable(room->modem), refresh_done, NULL);
+  (p->backend, mmd_modem_get_cancellable(room->modem), refresh_done, NULL);
   return G_SOURCE_CONTINUE;
 }
 

@@ -557,12 +557,20 @@ mmd_modem_run_exclusive(MmdModem *self, GTask *task, MmdExclusiveStart start)
   guard_start_next(self);
 }
 
+guint
+mmd_modem_count_waiting(MmdModem *self)
+{
+  return g_queue_get_length(&self->waiting);
+}
+
 static void
 guard_abort_waiting(MmdModem *self)
 {
   GuardEntry *entry;
 
   while ((entry = g_queue_pop_head(&self->waiting))) {
+    /* "went away" says more than the modem's cancellable would. */
+    g_task_set_check_cancellable(entry->task, FALSE);
     g_task_return_new_error(entry->task, MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED,
                             "The modem went away");
     g_object_unref(entry->task);

@@ -76,6 +76,8 @@ GError *mmd_modem_wrong_state_error(MmdModem *self, const char *what);
  * when the modem goes away fail with Core.Aborted. */
 typedef void (*MmdExclusiveStart)(GTask *task);
 void mmd_modem_run_exclusive(MmdModem *self, GTask *task, MmdExclusiveStart start);
+/* How many operations wait for their turn (not counting the running one). */
+guint mmd_modem_count_waiting(MmdModem *self);
 
 /* Lets go of bearers, SIM, backends and ports; emits "going-away". */
 void mmd_modem_shutdown(MmdModem *self);

@@ -76,7 +76,7 @@ register_start(GTask *task)
     g_task_return_error(task, mmd_modem_wrong_state_error(modem, "register"));
   else
     OP(p, register_network)
-    (p->backend, operator_id, mmd_modem_get_cancellable(modem), task_forward, g_object_ref(task));
+  (p->backend, operator_id, mmd_modem_get_cancellable(modem), task_forward, g_object_ref(task));
 }
 
 void
@@ -205,8 +205,8 @@ modes_start(GTask *task)
     g_task_return_error(task, unsupported("Setting modes"));
   else
     OP(p, set_current_modes)
-    (p->backend, req->allowed, req->preferred, mmd_modem_get_cancellable(modem), task_forward,
-     g_object_ref(task));
+  (p->backend, req->allowed, req->preferred, mmd_modem_get_cancellable(modem), task_forward,
+   g_object_ref(task));
 }
 
 static void
@@ -220,8 +220,8 @@ bands_start(GTask *task)
     g_task_return_error(task, unsupported("Setting bands"));
   else
     OP(p, set_current_bands)
-    (p->backend, req->bands, req->n_bands, mmd_modem_get_cancellable(modem), task_forward,
-     g_object_ref(task));
+  (p->backend, req->bands, req->n_bands, mmd_modem_get_cancellable(modem), task_forward,
+   g_object_ref(task));
 }
 
 static gboolean

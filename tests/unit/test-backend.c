@@ -1,0 +1,322 @@
+/* The test backend (see test-backend.h). */
+#include "test-backend.h"
+
+#include "mmd-errors.h"
+
+struct _TestBackend {
+  MmdBackend parent;
+
+  GString *calls;
+  GHashTable *failures; /* op -> GError */
+  GHashTable *holds;    /* op -> GTask (NULL value: hold the next call) */
+  gboolean radio_on;
+  gboolean pin_locked;
+  gboolean no_disconnect;
+  gboolean register_on_radio;
+  guint refreshes;
+};
+
+G_DEFINE_TYPE(TestBackend, test_backend, MMD_TYPE_BACKEND)
+
+TestBackendConfig test_backend_config = { TEST_CAP_ALL, FALSE, FALSE, TRUE };
+static TestBackend *last_backend;
+
+static void
+test_backend_finalize(GObject *object)
+{
+  TestBackend *self = TEST_BACKEND(object);
+
+  if (last_backend == self)
+    last_backend = NULL;
+  g_string_free(self->calls, TRUE);
+  g_hash_table_unref(self->failures);
+  g_hash_table_unref(self->holds);
+  G_OBJECT_CLASS(test_backend_parent_class)->finalize(object);
+}
+
+static void
+unref_task(gpointer task)
+{
+  if (task)
+    g_object_unref(task);
+}
+
+static void
+test_backend_init(TestBackend *self)
+{
+  self->calls = g_string_new("");
+  self->failures
+      = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_error_free);
+  self->holds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unref_task);
+}
+
+/* Records the call; answers now (success or the scripted error), or keeps
+ * the task for the test. Returns the task when the operation itself should
+ * complete it (success), NULL when it was answered or held. */
+static GTask *
+begin(TestBackend *self, const char *op, GCancellable *cancellable, GAsyncReadyCallback callback,
+      gpointer user_data)
+{
+  GTask *task = g_task_new(self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  if (self->calls->len)
+    g_string_append_c(self->calls, ',');
+  g_string_append(self->calls, op);
+  if (g_hash_table_steal_extended(self->failures, op, NULL, (gpointer *)&error)) {
+    g_task_return_error(task, error);
+    g_object_unref(task);
+    return NULL;
+  }
+  if (g_hash_table_contains(self->holds, op) && !g_hash_table_lookup(self->holds, op)) {
+    g_hash_table_replace(self->holds, g_strdup(op), task);
+    return NULL;
+  }
+  return task;
+}
+
+static void
+succeed(GTask *task)
+{
+  if (!task)
+    return;
+  g_task_return_boolean(task, TRUE);
+  g_object_unref(task);
+}
+
+/* Effects of a successful operation, also run when a held one is released. */
+static void
+apply(TestBackend *self, const char *op)
+{
+  MmdModem *modem = mmd_backend_get_modem(MMD_BACKEND(self));
+
+  if (g_str_equal(op, "set_radio(on)") && self->register_on_radio)
+    mmd_modem_set_registration(modem, MMD_MODEM_3GPP_REGISTRATION_STATE_HOME, "26201", "Testnet",
+                               MMD_MODEM_ACCESS_TECHNOLOGY_LTE);
+}
+
+static void
+initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+           gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  MmdModem *modem = mmd_backend_get_modem(backend);
+  GTask *task = begin(self, "initialize", cancellable, callback, user_data);
+  static const guint modes[][2] = { { MMD_MODEM_MODE_4G, MMD_MODEM_MODE_NONE },
+                                    { MMD_MODEM_MODE_3G | MMD_MODEM_MODE_4G, MMD_MODEM_MODE_4G } };
+
+  mmd_modem_set_identity(modem, "Test", "Backend", "1.0", NULL);
+  mmd_modem_set_equipment_identifier(modem, "490154203237518");
+  mmd_modem_set_sim(modem, "89490200001234567890", "262011234567890", "26201", "Testnet");
+  mmd_modem_set_unlock_required(modem,
+                                self->pin_locked ? MMD_MODEM_LOCK_SIM_PIN : MMD_MODEM_LOCK_NONE);
+  mmd_modem_set_supported_modes(modem, modes, G_N_ELEMENTS(modes));
+  succeed(task);
+}
+
+static void
+send_pin(MmdBackend *backend, const char *pin, GCancellable *cancellable,
+         GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = begin(TEST_BACKEND(backend), "send_pin", cancellable, callback, user_data);
+
+  if (task && g_strcmp0(pin, "1234") != 0) {
+    mmd_modem_set_unlock_retries(mmd_backend_get_modem(backend), MMD_MODEM_LOCK_SIM_PIN, 2);
+    g_task_return_new_error(task, MMD_MOBILE_EQUIPMENT_ERROR,
+                            MMD_MOBILE_EQUIPMENT_ERROR_INCORRECT_PASSWORD, "Wrong PIN");
+    g_object_unref(task);
+    return;
+  }
+  succeed(task);
+}
+
+static void
+enable_pin(MmdBackend *backend, const char *pin, gboolean enabled, GCancellable *cancellable,
+           GAsyncReadyCallback callback, gpointer user_data)
+{
+  succeed(begin(TEST_BACKEND(backend), "enable_pin", cancellable, callback, user_data));
+}
+
+static void
+set_radio(MmdBackend *backend, gboolean on, GCancellable *cancellable, GAsyncReadyCallback callback,
+          gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  const char *op = on ? "set_radio(on)" : "set_radio(off)";
+  GTask *task = begin(self, op, cancellable, callback, user_data);
+
+  if (task)
+    apply(self, op);
+  succeed(task);
+}
+
+static void
+set_current_modes(MmdBackend *backend, guint allowed, guint preferred, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = begin(TEST_BACKEND(backend), "set_current_modes", cancellable, callback, user_data);
+
+  if (task)
+    mmd_modem_set_current_modes(mmd_backend_get_modem(backend), allowed, preferred);
+  succeed(task);
+}
+
+static void
+scan(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+     gpointer user_data)
+{
+  GTask *task = begin(TEST_BACKEND(backend), "scan", cancellable, callback, user_data);
+  GVariantBuilder list;
+
+  if (!task)
+    return;
+  g_variant_builder_init(&list, G_VARIANT_TYPE("aa{sv}"));
+  mmd_scan_result_add(&list, MMD_MODEM_3GPP_NETWORK_AVAILABILITY_CURRENT, "Testnet", "T", "26201",
+                      MMD_MODEM_ACCESS_TECHNOLOGY_LTE);
+  g_task_return_pointer(task, g_variant_ref_sink(g_variant_builder_end(&list)),
+                        (GDestroyNotify)g_variant_unref);
+  g_object_unref(task);
+}
+
+static void
+refresh_signal(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+               gpointer user_data)
+{
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+
+  /* Counted, not recorded: polling is the signal room's business. */
+  TEST_BACKEND(backend)->refreshes++;
+  mmd_modem_set_signal_quality(mmd_backend_get_modem(backend), 70);
+  succeed(task);
+}
+
+static void
+connect_bearer(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+               GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = begin(TEST_BACKEND(backend), "connect", cancellable, callback, user_data);
+  MmdIpConfig ip4
+      = { MMD_BEARER_IP_METHOD_STATIC, "10.0.0.2", 24, "10.0.0.1", { "10.0.0.53" }, 1500 };
+
+  if (task)
+    mmd_bearer_set_connected(bearer, "wwan0", &ip4, NULL);
+  succeed(task);
+}
+
+static void
+disconnect_bearer(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  succeed(begin(TEST_BACKEND(backend), "disconnect", cancellable, callback, user_data));
+}
+
+static void
+test_backend_class_init(TestBackendClass *klass)
+{
+  G_OBJECT_CLASS(klass)->finalize = test_backend_finalize;
+  MMD_BACKEND_CLASS(klass)->initialize = initialize;
+}
+
+void
+test_backend_fail(TestBackend *self, const char *op, GError *error)
+{
+  g_hash_table_replace(self->failures, g_strdup(op), error);
+}
+
+void
+test_backend_hold(TestBackend *self, const char *op)
+{
+  g_hash_table_replace(self->holds, g_strdup(op), NULL);
+}
+
+gboolean
+test_backend_has_held(TestBackend *self, const char *op)
+{
+  return g_hash_table_lookup(self->holds, op) != NULL;
+}
+
+void
+test_backend_release(TestBackend *self, const char *op, GError *error)
+{
+  GTask *task = NULL;
+
+  g_assert_true(g_hash_table_steal_extended(self->holds, op, NULL, (gpointer *)&task));
+  g_assert_nonnull(task);
+  if (error) {
+    g_task_return_error(task, error);
+  } else {
+    apply(self, op);
+    g_task_return_boolean(task, TRUE);
+  }
+  g_object_unref(task);
+}
+
+const char *
+test_backend_calls(TestBackend *self)
+{
+  return self->calls->str;
+}
+
+void
+test_backend_clear_calls(TestBackend *self)
+{
+  g_string_truncate(self->calls, 0);
+}
+
+TestBackend *
+test_backend_last(void)
+{
+  return last_backend;
+}
+
+/* The plugin */
+
+static gboolean
+supports_port(MmdModemPortType type)
+{
+  return type == MMD_MODEM_PORT_TYPE_QMI;
+}
+
+static MmdBackend *
+create(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
+{
+  static const MmdModemOps modem_ops = { .set_radio = set_radio };
+  static const MmdSimOps sim_ops = { .send_pin = send_pin, .enable_pin = enable_pin };
+  static const MmdNetworkOps network_ops = { .scan = scan, .set_current_modes = set_current_modes };
+  static const MmdSignalOps signal_ops = { .refresh = refresh_signal };
+  static const MmdBearerOps bearer_ops
+      = { .connect = connect_bearer, .disconnect = disconnect_bearer };
+  static const MmdBearerOps bearer_ops_no_disconnect = { .connect = connect_bearer };
+  const TestBackendConfig *config = &test_backend_config;
+  TestBackend *self = g_object_new(TEST_TYPE_BACKEND, "modem", modem, NULL);
+  MmdBackend *backend = MMD_BACKEND(self);
+
+  self->pin_locked = config->pin_locked;
+  self->register_on_radio = config->register_on_radio;
+  if (config->caps & TEST_CAP_MODEM)
+    mmd_modem_provide_modem(modem, &modem_ops, backend);
+  if (config->caps & TEST_CAP_SIM)
+    mmd_modem_provide_sim(modem, &sim_ops, backend);
+  if (config->caps & TEST_CAP_NETWORK)
+    mmd_modem_provide_network(modem, &network_ops, backend);
+  if (config->caps & TEST_CAP_SIGNAL)
+    mmd_modem_provide_signal(modem, &signal_ops, backend);
+  if (config->caps & TEST_CAP_BEARERS)
+    mmd_modem_provide_bearers(
+        modem, config->no_disconnect ? &bearer_ops_no_disconnect : &bearer_ops, backend);
+  last_backend = self;
+  return backend;
+}
+
+const MmdPlugin test_plugin = {
+  .name = "test",
+  .priority = 100,
+  .supports_port = supports_port,
+  .create = create,
+};
+
+guint
+test_backend_refreshes(TestBackend *self)
+{
+  return self->refreshes;
+}
