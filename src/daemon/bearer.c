@@ -3,7 +3,11 @@
 
 #include "bearer.h"
 
+#include "bearer-stats.h"
 #include "mmd-errors.h"
+
+/* How often a connected bearer's Stats catch up with its traffic. */
+#define STATS_REFRESH_S 30
 
 struct _MmdBearer {
   GObject parent;
@@ -15,15 +19,11 @@ struct _MmdBearer {
   MdbusBearer *iface;
   gpointer backend_data;
   GDestroyNotify backend_data_destroy;
+  MmdBearerStats *stats;
+  guint stats_refresh_id;
 };
 
 G_DEFINE_TYPE(MmdBearer, mmd_bearer, G_TYPE_OBJECT)
-
-static GVariant *
-empty_dict(void)
-{
-  return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-}
 
 void
 mmd_bearer_detach(MmdBearer *self)
@@ -37,6 +37,7 @@ mmd_bearer_dispose(GObject *object)
   MmdBearer *self = MMD_BEARER(object);
 
   mmd_bearer_detach(self);
+  g_clear_handle_id(&self->stats_refresh_id, g_source_remove);
   mmd_bearer_set_backend_data(self, NULL, NULL);
   g_clear_object(&self->iface);
   g_clear_object(&self->object);
@@ -49,6 +50,7 @@ mmd_bearer_finalize(GObject *object)
   MmdBearer *self = MMD_BEARER(object);
 
   mmd_bearer_settings_free(self->settings);
+  mmd_bearer_stats_free(self->stats);
   g_free(self->path);
   G_OBJECT_CLASS(mmd_bearer_parent_class)->finalize(object);
 }
@@ -63,15 +65,51 @@ mmd_bearer_class_init(MmdBearerClass *klass)
 static void
 mmd_bearer_init(MmdBearer *self)
 {
+  self->stats = mmd_bearer_stats_new();
 }
+
+static void
+publish_stats(MmdBearer *self)
+{
+  mdbus_bearer_set_stats(self->iface, mmd_bearer_stats_to_variant(self->stats));
+}
+
+static gboolean
+refresh_stats(gpointer user_data)
+{
+  MmdBearer *self = user_data;
+
+  mmd_bearer_stats_update(self->stats);
+  publish_stats(self);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+mmd_bearer_connect_started(MmdBearer *self)
+{
+  mmd_bearer_stats_attempt(self->stats);
+  publish_stats(self);
+}
+
+void
+mmd_bearer_connect_failed(MmdBearer *self, const GError *error)
+{
+  mmd_bearer_set_connection_error(self, error);
+  mmd_bearer_stats_failed(self->stats);
+  publish_stats(self);
+}
+
+static GVariant *ip_config_variant(const MmdIpConfig *config);
 
 static void
 clear_connection(MmdBearer *self)
 {
+  g_clear_handle_id(&self->stats_refresh_id, g_source_remove);
+  mmd_bearer_stats_disconnected(self->stats);
+  publish_stats(self);
   mdbus_bearer_set_interface(self->iface, "");
-  mdbus_bearer_set_ip4_config(self->iface, empty_dict());
-  mdbus_bearer_set_ip6_config(self->iface, empty_dict());
-  mdbus_bearer_set_stats(self->iface, empty_dict());
+  mdbus_bearer_set_ip4_config(self->iface, ip_config_variant(NULL));
+  mdbus_bearer_set_ip6_config(self->iface, ip_config_variant(NULL));
   /* Last: listeners of "connected" see the rest settled. */
   mdbus_bearer_set_connected(self->iface, FALSE);
 }
@@ -156,10 +194,14 @@ ip_config_variant(const MmdIpConfig *config)
   GVariantBuilder builder;
   static const char *dns_keys[] = { "dns1", "dns2", "dns3" };
 
+  /* A family without configuration is method "unknown", as clients of the
+   * reference expect, never an empty dictionary. */
   g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
+  g_variant_builder_add(
+      &builder, "{sv}", "method",
+      g_variant_new_uint32(config ? config->method : MMD_BEARER_IP_METHOD_UNKNOWN));
   if (!config)
     return g_variant_builder_end(&builder);
-  g_variant_builder_add(&builder, "{sv}", "method", g_variant_new_uint32(config->method));
   if (config->address) {
     add_string(&builder, "address", config->address);
     g_variant_builder_add(&builder, "{sv}", "prefix", g_variant_new_uint32(config->prefix));
@@ -185,6 +227,10 @@ mmd_bearer_set_connected(MmdBearer *self, const char *interface, const MmdIpConf
   mdbus_bearer_set_ip4_config(self->iface, ip_config_variant(ip4));
   mdbus_bearer_set_ip6_config(self->iface, ip_config_variant(ip6));
   mdbus_bearer_set_connection_error(self->iface, g_variant_new("(ss)", "", ""));
+  mmd_bearer_stats_connected(self->stats, interface);
+  publish_stats(self);
+  g_clear_handle_id(&self->stats_refresh_id, g_source_remove);
+  self->stats_refresh_id = g_timeout_add_seconds(STATS_REFRESH_S, refresh_stats, self);
   mdbus_bearer_set_connected(self->iface, TRUE);
 }
 

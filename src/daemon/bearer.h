@@ -23,5 +23,8 @@ void mmd_bearer_detach(MmdBearer *self);
 void mmd_bearer_set_disconnected(MmdBearer *self);
 /* The last connection attempt failed with error (NULL clears it). */
 void mmd_bearer_set_connection_error(MmdBearer *self, const GError *error);
+/* Counted in Stats: an attempt to connect, and its failure. */
+void mmd_bearer_connect_started(MmdBearer *self);
+void mmd_bearer_connect_failed(MmdBearer *self, const GError *error);
 
 G_END_DECLS

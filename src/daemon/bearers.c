@@ -107,7 +107,7 @@ connect_done(GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   if (!g_task_propagate_boolean(G_TASK(result), &error)) {
-    mmd_bearer_set_connection_error(job->bearer, error);
+    mmd_bearer_connect_failed(job->bearer, error);
     if (!mmd_modem_is_gone(modem))
       mmd_modem_recompute_state(modem, MMD_MODEM_STATE_CHANGE_REASON_FAILURE);
     g_task_return_error(task, error);
@@ -153,6 +153,7 @@ connect_bearer(GTask *task, BearersRoom *room)
     return;
   }
   p = FIND_OP(room, connect);
+  mmd_bearer_connect_started(job->bearer);
   mmd_modem_set_state(room->modem, MMD_MODEM_STATE_CONNECTING,
                       MMD_MODEM_STATE_CHANGE_REASON_USER_REQUESTED);
   OP(p, connect)

@@ -187,8 +187,8 @@ radio_off_done(GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_error(task, error);
     return;
   }
-  mmd_modem_set_registration(modem, MMD_MODEM_3GPP_REGISTRATION_STATE_IDLE, NULL, NULL, 0);
-  mmd_modem_set_packet_service_state(modem, MMD_MODEM_3GPP_PACKET_SERVICE_STATE_DETACHED);
+  mmd_modem_set_registration(modem, MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN, NULL, NULL, 0);
+  mmd_modem_set_packet_service_state(modem, MMD_MODEM_3GPP_PACKET_SERVICE_STATE_UNKNOWN);
   mmd_modem_set_power_state(modem, MMD_MODEM_POWER_STATE_LOW);
   mmd_modem_set_state(modem, MMD_MODEM_STATE_DISABLED,
                       MMD_MODEM_STATE_CHANGE_REASON_USER_REQUESTED);

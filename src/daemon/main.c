@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "compat-names.h"
 #include "manager.h"
 #include "mmd-errors.h"
 #include "plugin-registry.h"
@@ -17,6 +18,8 @@ typedef struct {
   GMainLoop *loop;
   MmdManager *manager;
   GPtrArray *static_groups;
+  gboolean compat;
+  guint compat_owner_id;
   int exit_code;
 } Daemon;
 
@@ -35,7 +38,18 @@ on_bus_acquired(GDBusConnection *connection, const char *name, gpointer user_dat
 {
   Daemon *daemon = user_data;
 
-  daemon->manager = mmd_manager_new(connection, daemon->static_groups);
+  daemon->manager = mmd_manager_new(connection, daemon->static_groups, daemon->compat);
+}
+
+static void on_name_lost(GDBusConnection *connection, const char *name, gpointer user_data);
+
+static void
+on_compat_name_acquired(GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_message("modemd %s also owns %s", MODEMD_VERSION, name);
+  mmd_manager_start(daemon->manager);
 }
 
 static void
@@ -44,7 +58,14 @@ on_name_acquired(GDBusConnection *connection, const char *name, gpointer user_da
   Daemon *daemon = user_data;
 
   g_message("modemd %s owns %s", MODEMD_VERSION, name);
-  mmd_manager_start(daemon->manager);
+  if (!daemon->compat) {
+    mmd_manager_start(daemon->manager);
+    return;
+  }
+  /* Modems appear once clients of either name can see them. */
+  daemon->compat_owner_id = g_bus_own_name_on_connection(
+      connection, MMD_COMPAT_SERVICE, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE, on_compat_name_acquired,
+      on_name_lost, daemon, NULL);
 }
 
 static void
@@ -79,6 +100,7 @@ main(int argc, char **argv)
 {
   gboolean debug = FALSE, personal_info = FALSE, version = FALSE;
   g_auto(GStrv) port_declarations = NULL;
+  Daemon daemon = { 0 };
   const GOptionEntry entries[] = {
     { "debug", 0, 0, G_OPTION_ARG_NONE, &debug, "Log debug messages and protocol traffic", NULL },
     { "port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &port_declarations,
@@ -89,12 +111,15 @@ main(int argc, char **argv)
       "Show SIM identities (IMSI, ICCID) in full in logs; PINs, PUKs and passwords are "
       "never logged",
       NULL },
+    { "compat", 0, 0, G_OPTION_ARG_NONE, &daemon.compat,
+      "Also serve the modems as " MMD_COMPAT_SERVICE " for ModemManager's clients "
+      "(NetworkManager, mmcli, libmm-glib, ModemManagerQt)",
+      NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new("- cellular modem manager");
   g_autoptr(GError) error = NULL;
-  Daemon daemon = { 0 };
   guint owner_id;
 
   g_option_context_add_main_entries(context, entries, NULL);
@@ -125,6 +150,8 @@ main(int argc, char **argv)
 
   if (daemon.manager)
     mmd_manager_shutdown(daemon.manager);
+  if (daemon.compat_owner_id)
+    g_bus_unown_name(daemon.compat_owner_id);
   g_bus_unown_name(owner_id);
   g_clear_object(&daemon.manager);
   /* Let cancelled work (port probes in flight) finish and free itself. */

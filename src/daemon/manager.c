@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "compat.h"
 #include "config.h"
 #include "device.h"
 #include "log.h"
@@ -41,6 +42,8 @@ struct _MmdManager {
   GPtrArray *devices; /* DeviceEntry */
   MmdExporter exporter;
   GHashTable *next_index; /* object kind -> guint */
+  GHashTable *objects;    /* path -> GDBusObjectSkeleton, exported outside the ObjectManager */
+  MmdCompat *compat;      /* the reference's names too, or NULL */
 #if WITH_UDEV
   MmdPortMonitor *monitor; /* NULL: udev not in charge, ReportKernelEvent is */
 #endif
@@ -71,6 +74,8 @@ mmd_manager_dispose(GObject *object)
 #endif
   g_clear_pointer(&self->devices, g_ptr_array_unref);
   g_clear_pointer(&self->next_index, g_hash_table_unref);
+  g_clear_pointer(&self->objects, g_hash_table_unref);
+  g_clear_pointer(&self->compat, mmd_compat_free);
   g_clear_object(&self->iface);
   g_clear_object(&self->object_manager);
   g_clear_object(&self->connection);
@@ -88,6 +93,7 @@ mmd_manager_init(MmdManager *self)
 {
   self->devices = g_ptr_array_new_with_free_func((GDestroyNotify)device_entry_free);
   self->next_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  self->objects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 static DeviceEntry *
@@ -141,7 +147,7 @@ destroy_modem(MmdManager *self, DeviceEntry *entry)
   g_message("%s: removed", mmd_modem_get_path(modem));
   /* The rooms take their objects (SIM, bearers, ...) off the bus. */
   mmd_modem_shutdown(modem);
-  g_dbus_object_manager_server_unexport(self->object_manager, mmd_modem_get_path(modem));
+  self->exporter.ops->unexport(self, mmd_modem_get_path(modem));
 }
 
 /* Discovery: port events from udev or ReportKernelEvent, grouped by device */
@@ -568,22 +574,51 @@ export_modem(gpointer user_data, GDBusObjectSkeleton *object)
   MmdManager *self = user_data;
 
   g_dbus_object_manager_server_export(self->object_manager, object);
+  if (self->compat)
+    mmd_compat_export(self->compat, object, TRUE);
 }
 
+/* Objects of a modem (SIM, bearer, ...) are on the bus but, as the
+ * reference has it, not listed by the ObjectManager: clients find them
+ * through the modem's properties. */
 static void
 export_object(gpointer user_data, GDBusObjectSkeleton *object)
 {
   MmdManager *self = user_data;
+  const char *path = g_dbus_object_get_object_path(G_DBUS_OBJECT(object));
+  GList *ifaces = g_dbus_object_get_interfaces(G_DBUS_OBJECT(object));
+  g_autoptr(GError) error = NULL;
 
-  g_dbus_object_manager_server_export(self->object_manager, object);
+  for (GList *l = ifaces; l; l = l->next) {
+    if (!g_dbus_interface_skeleton_export(l->data, self->connection, path, &error)) {
+      g_warning("Cannot export %s: %s", path, error->message);
+      g_clear_error(&error);
+    }
+  }
+  g_list_free_full(ifaces, g_object_unref);
+  g_hash_table_replace(self->objects, g_strdup(path), g_object_ref(object));
+  if (self->compat)
+    mmd_compat_export(self->compat, object, FALSE);
 }
 
 static void
 unexport(gpointer user_data, const char *path)
 {
   MmdManager *self = user_data;
+  GDBusObject *object = g_hash_table_lookup(self->objects, path);
+  GList *ifaces;
 
-  g_dbus_object_manager_server_unexport(self->object_manager, path);
+  if (self->compat)
+    mmd_compat_unexport(self->compat, path);
+  if (!object) {
+    g_dbus_object_manager_server_unexport(self->object_manager, path);
+    return;
+  }
+  ifaces = g_dbus_object_get_interfaces(object);
+  for (GList *l = ifaces; l; l = l->next)
+    g_dbus_interface_skeleton_unexport(l->data);
+  g_list_free_full(ifaces, g_object_unref);
+  g_hash_table_remove(self->objects, path);
 }
 
 static char *
@@ -619,7 +654,7 @@ static const MmdExporterOps exporter_ops = {
 /* Lifetime */
 
 MmdManager *
-mmd_manager_new(GDBusConnection *connection, GPtrArray *static_groups)
+mmd_manager_new(GDBusConnection *connection, GPtrArray *static_groups, gboolean compat)
 {
   MmdManager *self = g_object_new(MMD_TYPE_MANAGER, NULL);
   g_autoptr(GError) error = NULL;
@@ -635,6 +670,10 @@ mmd_manager_new(GDBusConnection *connection, GPtrArray *static_groups)
   if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->iface), connection,
                                         MMD_DBUS_PATH, &error))
     g_warning("Cannot export the manager: %s", error->message);
+  if (compat) {
+    self->compat = mmd_compat_new(connection);
+    mmd_compat_export_manager(self->compat, G_DBUS_INTERFACE_SKELETON(self->iface));
+  }
 
   for (guint i = 0; static_groups && i < static_groups->len; i++) {
     GPtrArray *ports = g_ptr_array_index(static_groups, i);
@@ -677,6 +716,8 @@ mmd_manager_shutdown(MmdManager *self)
 #endif
   for (guint i = 0; self->devices && i < self->devices->len; i++)
     destroy_modem(self, g_ptr_array_index(self->devices, i));
+  if (self->compat)
+    mmd_compat_unexport(self->compat, MMD_DBUS_PATH);
   if (self->iface
       && g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self->iface)))
     g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->iface));

@@ -4,6 +4,7 @@
 #include "method.h"
 
 #include "auth.h"
+#include "compat-names.h"
 #include "mmd-errors.h"
 
 struct _MmdCall {
@@ -11,12 +12,15 @@ struct _MmdCall {
   GObject *target;
   gpointer data;
   const MmdMethod *method;
+  gboolean compat;      /* came in on the reference's names (compat.h) */
+  GVariant *parameters; /* with our object paths */
 };
 
 typedef struct {
   GClosure closure;
   const MmdMethod *method;
-  GObject *target; /* weak: the target owns the skeleton */
+  gpointer skeleton; /* weak: it owns the closure */
+  GObject *target;   /* weak: the target owns the skeleton */
   gpointer data;
   const char *action; /* for unsupported methods */
 } MethodClosure;
@@ -24,6 +28,7 @@ typedef struct {
 static void
 call_free(MmdCall *call)
 {
+  g_clear_pointer(&call->parameters, g_variant_unref);
   g_object_unref(call->invocation);
   g_object_unref(call->target);
   g_free(call);
@@ -32,7 +37,13 @@ call_free(MmdCall *call)
 GVariant *
 mmd_call_get_parameters(MmdCall *call)
 {
-  return g_dbus_method_invocation_get_parameters(call->invocation);
+  GVariant *parameters = g_dbus_method_invocation_get_parameters(call->invocation);
+
+  if (!call->compat)
+    return parameters;
+  if (!call->parameters)
+    call->parameters = mmd_compat_rewrite(parameters, FALSE);
+  return call->parameters;
 }
 
 GObject *
@@ -56,7 +67,12 @@ mmd_call_get_invocation(MmdCall *call)
 void
 mmd_call_return(MmdCall *call, GVariant *value)
 {
-  g_dbus_method_invocation_return_value(call->invocation, value);
+  if (value && call->compat) {
+    g_autoptr(GVariant) compat = mmd_compat_rewrite(value, TRUE);
+    g_dbus_method_invocation_return_value(call->invocation, compat);
+  } else {
+    g_dbus_method_invocation_return_value(call->invocation, value);
+  }
   call_free(call);
 }
 
@@ -111,7 +127,17 @@ mmd_call_complete_variant(GObject *source, GAsyncResult *result, gpointer user_d
 void
 mmd_dbus_return_error(GDBusMethodInvocation *invocation, const GError *error)
 {
-  g_dbus_method_invocation_take_error(invocation, mmd_error_normalize(error));
+  g_autoptr(GError) normalized = mmd_error_normalize(error);
+  g_autofree char *name = NULL;
+  g_autofree char *compat_name = NULL;
+
+  if (!mmd_compat_is_compat_interface(g_dbus_method_invocation_get_interface_name(invocation))) {
+    g_dbus_method_invocation_return_gerror(invocation, normalized);
+    return;
+  }
+  name = g_dbus_error_encode_gerror(normalized);
+  compat_name = mmd_compat_error_name(name);
+  g_dbus_method_invocation_return_dbus_error(invocation, compat_name, normalized->message);
 }
 
 /* Dispatch */
@@ -148,6 +174,10 @@ dispatch(MethodClosure *mc, GDBusMethodInvocation *invocation)
   call->target = g_object_ref(mc->target);
   call->data = mc->data;
   call->method = mc->method;
+  call->compat
+      = mmd_compat_is_compat_interface(g_dbus_method_invocation_get_interface_name(invocation));
+  if (action && call->compat)
+    action = mmd_compat_action(action, g_dbus_interface_skeleton_get_info(mc->skeleton)->name);
   if (action)
     mmd_auth_check(invocation, action, authorized, call);
   else
@@ -167,15 +197,14 @@ method_marshal(GClosure *closure, GValue *return_value, guint n_param_values,
     g_value_set_boolean(return_value, TRUE);
 }
 
-/* "SetCurrentModes" -> "handle-set-current-modes", as gdbus-codegen names them. */
-static char *
-handler_signal_name(const char *method)
+char *
+mmd_dbus_hyphen_name(const char *member)
 {
-  GString *name = g_string_new("handle-");
+  GString *name = g_string_new(NULL);
 
-  for (const char *c = method; *c; c++) {
+  for (const char *c = member; *c; c++) {
     gboolean upper = g_ascii_isupper(*c);
-    if (upper && c != method
+    if (upper && c != member
         && (g_ascii_islower(c[-1]) || (c[1] && g_ascii_islower(c[1]) && g_ascii_isupper(c[-1]))))
       g_string_append_c(name, '-');
     g_string_append_c(name, g_ascii_tolower(*c));
@@ -186,11 +215,13 @@ handler_signal_name(const char *method)
 static void
 connect_closure(gpointer skeleton, const char *method_name, MethodClosure *mc, gboolean after)
 {
-  g_autofree char *signal = handler_signal_name(method_name);
+  g_autofree char *hyphen = mmd_dbus_hyphen_name(method_name);
+  g_autofree char *signal = g_strconcat("handle-", hyphen, NULL);
   guint id = g_signal_lookup(signal, G_OBJECT_TYPE(skeleton));
 
   if (!id)
     g_error("%s has no method %s (signal %s)", G_OBJECT_TYPE_NAME(skeleton), method_name, signal);
+  mc->skeleton = skeleton;
   g_closure_set_marshal(&mc->closure, method_marshal);
   g_signal_connect_closure_by_id(skeleton, id, 0, &mc->closure, after);
 }

@@ -50,6 +50,10 @@ void mmd_call_return_new_error(MmdCall *call, GQuark domain, gint code, const ch
 void mmd_call_complete_bool(GObject *source, GAsyncResult *result, gpointer call);
 void mmd_call_complete_variant(GObject *source, GAsyncResult *result, gpointer call);
 
+/* A D-Bus member name as gdbus-codegen names its GObject signals and
+ * properties: "SetCurrentModes" -> "set-current-modes". */
+char *mmd_dbus_hyphen_name(const char *name);
+
 /* Answers invocation with error, under the error names of the interface the
  * call came in on. */
 void mmd_dbus_return_error(GDBusMethodInvocation *invocation, const GError *error);

@@ -10,6 +10,9 @@
 #include "providers.h"
 
 #define QUALITY_REFRESH_S 30
+/* A quality not updated for this long is no longer "recent" (the reference's
+ * rule); one timer after the last update, none while nothing changes. */
+#define QUALITY_RECENT_S 60
 
 typedef struct {
   MmdModem *modem; /* weak: the modem owns its rooms */
@@ -18,6 +21,7 @@ typedef struct {
   guint rate;
   guint quality_refresh_id;
   guint values_refresh_id;
+  guint recent_id;
 } SignalRoom;
 
 static const char room_key[] = "signal";
@@ -68,6 +72,7 @@ clear_values(SignalRoom *room)
 static void
 stop_timers(SignalRoom *room)
 {
+  g_clear_handle_id(&room->recent_id, g_source_remove);
   g_clear_handle_id(&room->quality_refresh_id, g_source_remove);
   g_clear_handle_id(&room->values_refresh_id, g_source_remove);
 }
@@ -177,11 +182,30 @@ mmd_modem_provide_signal(MmdModem *modem, const MmdSignalOps *ops, MmdBackend *b
 
 /* Setters (ops-signal.h) */
 
+static gboolean
+quality_aged(gpointer user_data)
+{
+  SignalRoom *room = user_data;
+  MdbusModem *iface = mmd_modem_get_iface(room->modem);
+  guint32 percent;
+
+  room->recent_id = 0;
+  g_variant_get(mdbus_modem_get_signal_quality(iface), "(ub)", &percent, NULL);
+  mdbus_modem_set_signal_quality(iface, g_variant_new("(ub)", percent, FALSE));
+  return G_SOURCE_REMOVE;
+}
+
 void
 mmd_modem_set_signal_quality(MmdModem *modem, guint percent)
 {
+  SignalRoom *room = room_of(modem);
+
   mdbus_modem_set_signal_quality(mmd_modem_get_iface(modem),
                                  g_variant_new("(ub)", MIN(percent, 100u), TRUE));
+  if (room) {
+    g_clear_handle_id(&room->recent_id, g_source_remove);
+    room->recent_id = g_timeout_add_seconds(QUALITY_RECENT_S, quality_aged, room);
+  }
 }
 
 void

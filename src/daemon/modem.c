@@ -111,7 +111,7 @@ mmd_modem_init(MmdModem *self)
   self->backends = g_ptr_array_new_with_free_func(g_object_unref);
   self->rooms = g_array_new(FALSE, FALSE, sizeof(RoomSlot));
   self->lock = MMD_MODEM_LOCK_UNKNOWN;
-  self->registration = MMD_MODEM_3GPP_REGISTRATION_STATE_IDLE;
+  self->registration = MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN;
   self->cancellable = g_cancellable_new();
   g_queue_init(&self->waiting);
 }
@@ -248,10 +248,8 @@ init_interface(MmdModem *self)
   mdbus_modem_set_power_state(m, MMD_MODEM_POWER_STATE_UNKNOWN);
   mdbus_modem_set_supported_modes(m, g_variant_new_array(G_VARIANT_TYPE("(uu)"), NULL, 0));
   mdbus_modem_set_current_modes(m, g_variant_new("(uu)", MMD_MODEM_MODE_NONE, MMD_MODEM_MODE_NONE));
-  mdbus_modem_set_supported_bands(
-      m, g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32, NULL, 0, sizeof(guint32)));
-  mdbus_modem_set_current_bands(
-      m, g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32, NULL, 0, sizeof(guint32)));
+  mmd_modem_set_supported_bands(self, NULL, 0);
+  mmd_modem_set_current_bands(self, NULL, 0);
   ports_changed(self);
 }
 

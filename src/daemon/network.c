@@ -405,7 +405,8 @@ static void
 init_interface(MdbusModemModem3gpp *g)
 {
   mdbus_modem_modem3gpp_set_imei(g, "");
-  mdbus_modem_modem3gpp_set_registration_state(g, MMD_MODEM_3GPP_REGISTRATION_STATE_IDLE);
+  /* Until the radio is on, registration is unknown, as the reference says. */
+  mdbus_modem_modem3gpp_set_registration_state(g, MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN);
   mdbus_modem_modem3gpp_set_operator_code(g, "");
   mdbus_modem_modem3gpp_set_operator_name(g, "");
   mdbus_modem_modem3gpp_set_pco(g, g_variant_new_array(G_VARIANT_TYPE("(ubay)"), NULL, 0));
@@ -535,14 +536,15 @@ mmd_modem_set_current_modes(MmdModem *modem, guint allowed, guint preferred)
                                 g_variant_new("(uu)", allowed, preferred));
 }
 
+/* No bands known is [unknown], as the reference reports it. */
 static GVariant *
 bands_variant(const guint *bands, gsize n_bands)
 {
-  g_autofree guint32 *values = g_new0(guint32, n_bands + 1);
+  g_autofree guint32 *values = g_new0(guint32, MAX(n_bands, 1));
 
   for (gsize i = 0; i < n_bands; i++)
     values[i] = bands[i];
-  return g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32, values, n_bands, sizeof(guint32));
+  return g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32, values, MAX(n_bands, 1), sizeof(guint32));
 }
 
 void

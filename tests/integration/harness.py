@@ -427,6 +427,8 @@ class Bus:
             raise RuntimeError('D-Bus policy of polkitd (org.freedesktop.PolicyKit1.conf) not found')
         inc.append(pk)
         inc.append(str(SRCDIR / 'data' / 'dbus' / 'org.example.Modem1.conf'))
+        # modemd --compat owns the reference's name too.
+        inc.append(str(SRCDIR / 'data' / 'compat' / 'org.freedesktop.ModemManager1.conf'))
         inc.extend(str(p) for p in self.extra_conf)
         for p in inc:
             if not os.path.exists(p):
@@ -593,6 +595,13 @@ class Polkit:
         if current != policy:
             POLKIT_ACTIONS_DIR.mkdir(parents=True, exist_ok=True)
             _install_file_atomically(policy, dest)
+        # The reference's actions (modemd --compat): a ModemManager install
+        # defines the same ids; then its file is left as it is.
+        compat = POLKIT_ACTIONS_DIR / 'org.freedesktop.ModemManager1.policy'
+        if not compat.exists():
+            _install_file_atomically(
+                (SRCDIR / 'data' / 'compat' / 'org.freedesktop.ModemManager1.policy').read_text(),
+                compat)
 
     def install_rules(self, rules):
         POLKIT_RULES_DIR.mkdir(parents=True, exist_ok=True)

@@ -553,9 +553,11 @@ class DiscoveryTest(DiscoveryTestCase):
         self.check_qmi_modem(path, hw)
         bearer = self.connect(path)
         sim_path = self.prop(path, 'Sim')
-        objects = self.managed_objects()
-        self.assertIn(bearer, objects)
-        self.assertIn(sim_path, objects)
+        # SIM and bearer are on the bus, but the ObjectManager lists modems
+        # only, as the reference does.
+        self.assertEqual(set(self.managed_objects()), {path})
+        for obj, iface in ((bearer, h.BEARER_IFACE), (sim_path, h.SIM_IFACE)):
+            self.assertTrue(h.get_all_properties(self.bus.conn, obj, iface))
 
         # a secondary port goes: the modem stays, without it
         self.unplug(hw, hw.port_paths['ttyUSB3'])
@@ -566,6 +568,10 @@ class DiscoveryTest(DiscoveryTestCase):
         # unplug: modem, SIM and bearer objects gone
         self.unplug(hw, hw.syspath)
         h.wait_until(lambda: self.managed_objects() == {}, 20, 'every object gone')
+        for obj, iface in ((bearer, h.BEARER_IFACE), (sim_path, h.SIM_IFACE)):
+            name, _ = h.call_error(self.bus.conn, obj, 'org.freedesktop.DBus.Properties',
+                                   'GetAll', (iface,), '(s)')
+            self.assertIsNotNone(name, f'{obj} still on the bus')
 
         # replug (the kernel numbers the nodes anew): the modem is back
         hw2 = usb_qmi_modem(wdm='cdc-wdm1', ttys=('ttyUSB4', 'ttyUSB5'))
