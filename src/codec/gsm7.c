@@ -159,7 +159,8 @@ mmd_gsm7_pack(const guint8 *septets, gsize n_septets, guint fill_bits)
 
   g_return_val_if_fail(fill_bits < 7, packed);
   g_byte_array_set_size(packed, (guint)((n_bits + 7) / 8));
-  memset(packed->data, 0, packed->len);
+  if (packed->len)
+    memset(packed->data, 0, packed->len);
   for (gsize i = 0; i < n_septets; i++) {
     gsize bit = fill_bits + 7 * i;
     guint shift = bit % 8;

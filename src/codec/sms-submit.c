@@ -173,8 +173,9 @@ encode_part(const MmdSmsSubmit *submit, const Content *content, const GArray *bo
 
     g_byte_array_append(pdu, &vp, 1);
   }
-  append_user_data(pdu, content, content->units->data + start, end - start, total > 1, submit,
-                   total, index + 1);
+  /* An empty text has no buffer at all: no offset may be applied to it. */
+  append_user_data(pdu, content, end > start ? content->units->data + start : NULL, end - start,
+                   total > 1, submit, total, index + 1);
 
   part = g_new0(MmdSmsSubmitPart, 1);
   part->tpdu_len = pdu->len - smsc_len;
