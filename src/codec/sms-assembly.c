@@ -10,7 +10,7 @@ struct _MmdSmsAssembly {
 
 /* What the assembly keeps of one PDU. */
 typedef struct {
-  MmdSmsPduType type;
+  MmdTpduType type;
   char *address;
   char *smsc;
   char *timestamp;

@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 #define MMD_SMS_MISSING_PART_FORMAT "[part %u of %u missing]"
 
 typedef struct {
-  MmdSmsPduType type;
+  MmdTpduType type;
   char *address;
   char *smsc;
   /* Of the lowest-numbered part that arrived. */

@@ -14,7 +14,7 @@ typedef enum {
   MMD_SMS_PDU_DELIVER,
   MMD_SMS_PDU_SUBMIT,
   MMD_SMS_PDU_STATUS_REPORT,
-} MmdSmsPduType;
+} MmdTpduType;
 
 /* Whether the bytes start with the SMSC field (a length octet, 0 for none). */
 typedef enum {
@@ -38,7 +38,7 @@ typedef struct {
 } MmdSmsValidity;
 
 typedef struct {
-  MmdSmsPduType type;
+  MmdTpduType type;
   /* NULL when the input had no SMSC field or an empty one. */
   char *smsc;
   /* DELIVER: originator; SUBMIT: destination; STATUS-REPORT: recipient. "+"

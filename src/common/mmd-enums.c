@@ -309,3 +309,53 @@ mmd_bearer_allowed_auth_from_string(const char *str, guint *out_auth)
 {
   return parse_flags(allowed_auths, G_N_ELEMENTS(allowed_auths), str, out_auth);
 }
+
+static const EnumName sms_pdu_types[] = {
+  { MMD_SMS_PDU_TYPE_UNKNOWN, "unknown" },
+  { MMD_SMS_PDU_TYPE_DELIVER, "deliver" },
+  { MMD_SMS_PDU_TYPE_SUBMIT, "submit" },
+  { MMD_SMS_PDU_TYPE_STATUS_REPORT, "status-report" },
+};
+
+const char *
+mmd_sms_pdu_type_to_string(MmdSmsPduType type)
+{
+  return LOOKUP(sms_pdu_types, type);
+}
+
+static const EnumName sms_states[] = {
+  { MMD_SMS_STATE_UNKNOWN, "unknown" },     { MMD_SMS_STATE_STORED, "stored" },
+  { MMD_SMS_STATE_RECEIVING, "receiving" }, { MMD_SMS_STATE_RECEIVED, "received" },
+  { MMD_SMS_STATE_SENDING, "sending" },     { MMD_SMS_STATE_SENT, "sent" },
+};
+
+const char *
+mmd_sms_state_to_string(MmdSmsState state)
+{
+  return LOOKUP(sms_states, state);
+}
+
+static const EnumName sms_storages[] = {
+  { MMD_SMS_STORAGE_UNKNOWN, "unknown" }, { MMD_SMS_STORAGE_SM, "sm" },
+  { MMD_SMS_STORAGE_ME, "me" },           { MMD_SMS_STORAGE_MT, "mt" },
+  { MMD_SMS_STORAGE_SR, "sr" },           { MMD_SMS_STORAGE_BM, "bm" },
+  { MMD_SMS_STORAGE_TA, "ta" },
+};
+
+const char *
+mmd_sms_storage_to_string(MmdSmsStorage storage)
+{
+  return LOOKUP(sms_storages, storage);
+}
+
+gboolean
+mmd_sms_storage_from_string(const char *str, MmdSmsStorage *out_storage)
+{
+  for (gsize i = 1; str && i < G_N_ELEMENTS(sms_storages); i++) {
+    if (g_ascii_strcasecmp(str, sms_storages[i].name) == 0) {
+      *out_storage = sms_storages[i].value;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}

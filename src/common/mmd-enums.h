@@ -201,6 +201,50 @@ typedef enum {
   MMD_MODEM_BAND_ANY = 256,
 } MmdModemBand;
 
+typedef enum {
+  MMD_SMS_PDU_TYPE_UNKNOWN = 0,
+  MMD_SMS_PDU_TYPE_DELIVER = 1,
+  MMD_SMS_PDU_TYPE_SUBMIT = 2,
+  MMD_SMS_PDU_TYPE_STATUS_REPORT = 3,
+} MmdSmsPduType;
+
+typedef enum {
+  MMD_SMS_STATE_UNKNOWN = 0,
+  MMD_SMS_STATE_STORED = 1,
+  MMD_SMS_STATE_RECEIVING = 2,
+  MMD_SMS_STATE_RECEIVED = 3,
+  MMD_SMS_STATE_SENDING = 4,
+  MMD_SMS_STATE_SENT = 5,
+} MmdSmsState;
+
+typedef enum {
+  MMD_SMS_STORAGE_UNKNOWN = 0,
+  MMD_SMS_STORAGE_SM = 1,
+  MMD_SMS_STORAGE_ME = 2,
+  MMD_SMS_STORAGE_MT = 3,
+  MMD_SMS_STORAGE_SR = 4,
+  MMD_SMS_STORAGE_BM = 5,
+  MMD_SMS_STORAGE_TA = 6,
+} MmdSmsStorage;
+
+typedef enum {
+  MMD_SMS_VALIDITY_TYPE_UNKNOWN = 0,
+  MMD_SMS_VALIDITY_TYPE_RELATIVE = 1,
+  MMD_SMS_VALIDITY_TYPE_ABSOLUTE = 2,
+  MMD_SMS_VALIDITY_TYPE_ENHANCED = 3,
+} MmdSmsValidityType;
+
+typedef enum {
+  MMD_MODEM_LOCATION_SOURCE_NONE = 0,
+  MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI = 1 << 0,
+  MMD_MODEM_LOCATION_SOURCE_GPS_RAW = 1 << 1,
+  MMD_MODEM_LOCATION_SOURCE_GPS_NMEA = 1 << 2,
+  MMD_MODEM_LOCATION_SOURCE_CDMA_BS = 1 << 3,
+  MMD_MODEM_LOCATION_SOURCE_GPS_UNMANAGED = 1 << 4,
+  MMD_MODEM_LOCATION_SOURCE_AGPS_MSA = 1 << 5,
+  MMD_MODEM_LOCATION_SOURCE_AGPS_MSB = 1 << 6,
+} MmdModemLocationSource;
+
 /* Names as mmcli prints them; NULL-safe, never NULL. */
 const char *mmd_modem_state_to_string(MmdModemState state);
 const char *mmd_modem_state_failed_reason_to_string(MmdModemStateFailedReason reason);
@@ -212,6 +256,9 @@ const char *mmd_modem_3gpp_packet_service_state_to_string(MmdModem3gppPacketServ
 const char *mmd_modem_3gpp_network_availability_to_string(MmdModem3gppNetworkAvailability a);
 const char *mmd_bearer_ip_method_to_string(MmdBearerIpMethod method);
 const char *mmd_bearer_type_to_string(MmdBearerType type);
+const char *mmd_sms_pdu_type_to_string(MmdSmsPduType type);
+const char *mmd_sms_state_to_string(MmdSmsState state);
+const char *mmd_sms_storage_to_string(MmdSmsStorage storage);
 
 /* Flag sets joined with ", " ("gsm-umts, lte"); "none" for 0. */
 char *mmd_modem_capability_build_string(guint caps);
@@ -223,5 +270,6 @@ char *mmd_bearer_ip_family_build_string(guint families);
 gboolean mmd_modem_mode_from_string(const char *str, guint *out_modes);
 gboolean mmd_bearer_ip_family_from_string(const char *str, guint *out_family);
 gboolean mmd_bearer_allowed_auth_from_string(const char *str, guint *out_auth);
+gboolean mmd_sms_storage_from_string(const char *str, MmdSmsStorage *out_storage);
 
 G_END_DECLS

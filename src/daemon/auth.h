@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define MMD_AUTH_DEVICE_CONTROL "org.example.Modem1.Device.Control"
 #define MMD_AUTH_MANAGER_ADMIN "org.example.Modem1.Manager.Admin"
 #define MMD_AUTH_COMMAND "org.example.Modem1.Command"
+#define MMD_AUTH_MESSAGING "org.example.Modem1.Messaging"
 
 typedef enum {
   MMD_AUTH_MODE_POLKIT,    /* ask polkitd */

@@ -19,6 +19,7 @@ REF_ERRORS = "/usr/include/ModemManager/ModemManager-errors.h"
 # (ModemManager 1.20): checked by name only.
 NEWER_THAN_REFERENCE = {
     ("org.example.Modem1.Modem", "property", "Physdev"),
+    ("org.example.Modem1.Modem.Messaging", "method", "SetDefaultStorage"),
 }
 
 

@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "log.h"
 #include "ops-bearer.h"
+#include "ops-messaging.h"
 #include "ops-modem.h"
 #include "ops-network.h"
 #include "ops-signal.h"
