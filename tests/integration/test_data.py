@@ -24,6 +24,7 @@ ACTIONS = {
     'org.example.Modem1.Device.Control': ('no', 'no', 'yes'),
     'org.example.Modem1.Manager.Admin': ('auth_admin', 'auth_admin', 'auth_admin'),
     'org.example.Modem1.Command': ('auth_admin', 'auth_admin', 'auth_admin'),
+    'org.example.Modem1.Messaging': ('no', 'no', 'yes'),
 }
 
 # Highest acceptable `systemd-analyze security` exposure (0.0 .. 10.0).
