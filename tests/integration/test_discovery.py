@@ -11,7 +11,7 @@ umockdev package; skips (77) without them.
 
 Environment, besides the harness's:
   MODEMD_NOUDEV   a modemd built with -Dudev=disabled (for the ReportKernelEvent
-                  case); default: build-noudev/src/daemon/modemd in the source tree
+                  case); default: build-router/src/daemon/modemd in the source tree
 """
 
 import ctypes
@@ -37,7 +37,7 @@ def _reexec_under_umockdev():
         """Ports present before a -Dudev=disabled daemon starts (a modem at boot, whose
         hotplug events came before the daemon): found at start, with no event reported."""
         binary = os.environ.get('MODEMD_NOUDEV') or str(
-            h.SRCDIR / 'build-noudev' / 'src' / 'daemon' / 'modemd')
+            h.SRCDIR / 'build-router' / 'src' / 'daemon' / 'modemd')
         if not os.access(binary, os.X_OK):
             self.skipTest('no modemd built with -Dudev=disabled (set MODEMD_NOUDEV)')
         hw = self.plug(usb_qmi_modem())
@@ -636,7 +636,7 @@ class DiscoveryTest(DiscoveryTestCase):
     # 8
     def test_report_kernel_event_without_udev(self):
         binary = os.environ.get('MODEMD_NOUDEV') or str(
-            h.SRCDIR / 'build-noudev' / 'src' / 'daemon' / 'modemd')
+            h.SRCDIR / 'build-router' / 'src' / 'daemon' / 'modemd')
         if not os.access(binary, os.X_OK):
             self.skipTest('no modemd built with -Dudev=disabled (set MODEMD_NOUDEV)')
         # Plugged after the start: only the events below can make the modem known.
@@ -662,7 +662,7 @@ class DiscoveryTest(DiscoveryTestCase):
         """Ports present before a -Dudev=disabled daemon starts (a modem at boot, whose
         hotplug events came before the daemon): found at start, with no event reported."""
         binary = os.environ.get('MODEMD_NOUDEV') or str(
-            h.SRCDIR / 'build-noudev' / 'src' / 'daemon' / 'modemd')
+            h.SRCDIR / 'build-router' / 'src' / 'daemon' / 'modemd')
         if not os.access(binary, os.X_OK):
             self.skipTest('no modemd built with -Dudev=disabled (set MODEMD_NOUDEV)')
         hw = self.plug(usb_qmi_modem())
