@@ -425,6 +425,45 @@ class SimPin(OpenWrtTestCase):
         self.assertEqual(self.sim_lines(r'rx qmi UIM VerifyPIN'), [])
 
 
+class InitScript(unittest.TestCase):
+    """/etc/init.d/modemd turns /etc/config/modemd (read with the real uci) into
+    procd's instance: the command line and the respawn policy. procd itself is
+    not here; its shell API is recorded instead."""
+
+    PROCD_STUB = r"""
+procd_open_instance() { echo "open"; }
+procd_set_param() { echo "set $*"; }
+procd_append_param() { shift; echo "append $*"; }
+procd_close_instance() { echo "close"; }
+procd_add_reload_trigger() { echo "reload-trigger $*"; }
+uci_load() { eval "$(uci -n export "$1")"; }
+"""
+
+    def run_init(self, config):
+        Path('/etc/config/modemd').write_text(config)
+        self.addCleanup(lambda: Path('/etc/config/modemd').unlink())
+        script = (f'. /lib/functions.sh\n{self.PROCD_STUB}\n'
+                  f'. {SRCDIR / "data" / "openwrt" / "init.d" / "modemd"}\n'
+                  'start_service\nservice_triggers\n')
+        return sh('busybox', 'sh', '-c', script).splitlines()
+
+    def test_shipped_config(self):
+        config = (SRCDIR / 'data' / 'openwrt' / 'config' / 'modemd').read_text()
+        self.assertEqual(self.run_init(config), [
+            'open', 'set command /usr/sbin/modemd', 'set respawn 3600 5 5',
+            'set stdout 1', 'set stderr 1', 'close', 'reload-trigger modemd'])
+
+    def test_debug_and_declared_ports(self):
+        lines = self.run_init("config modemd 'main'\n\toption loglevel 'debug'\n"
+                              "\toption respawn_retry '0'\n"
+                              "\tlist port 'qmi:/dev/cdc-wdm0,net:wwan0'\n"
+                              "\tlist port 'at:/dev/ttyS1'\n")
+        self.assertEqual(lines[:6], [
+            'open', 'set command /usr/sbin/modemd', 'append --debug',
+            'append --port=qmi:/dev/cdc-wdm0,net:wwan0', 'append --port=at:/dev/ttyS1',
+            'set respawn 3600 5 0'])
+
+
 @unittest.skipIf(disco.UMockdev is None or 'umockdev-preload' not in os.environ.get('LD_PRELOAD', ''),
                  'umockdev (umockdev-wrapper, gir1.2-umockdev-1.0) not available')
 class ZHotplug(OpenWrtTestCase):
