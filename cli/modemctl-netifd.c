@@ -426,23 +426,31 @@ static char *
 read_settings(const char *arg, GError **error)
 {
   char buf[SETTINGS_MAX_BYTES + 1];
+  char *copy = NULL;
   size_t n;
 
-  if (!g_str_equal(arg, "-"))
-    return g_strdup(arg);
-  /* Secrets come on stdin, where other users cannot read them (argv is public). */
-  n = fread(buf, 1, sizeof buf, stdin);
-  if (n > SETTINGS_MAX_BYTES || ferror(stdin)) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                "settings on stdin: unreadable or over %d bytes", SETTINGS_MAX_BYTES);
+  if (!g_str_equal(arg, "-")) {
+    n = strlen(arg);
+    memcpy(buf, arg, MIN(n, SETTINGS_MAX_BYTES));
+  } else {
+    /* Secrets come on stdin, where other users cannot read them (argv is public). */
+    n = fread(buf, 1, sizeof buf, stdin);
+    if (ferror(stdin))
+      n = sizeof buf;
+  }
+  if (n > SETTINGS_MAX_BYTES) {
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "settings: unreadable or over %d bytes",
+                SETTINGS_MAX_BYTES);
     return NULL;
   }
   buf[n] = '\0';
-  if (strlen(buf) != n || !g_utf8_validate(buf, n, NULL)) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "settings on stdin: not text");
-    return NULL;
-  }
-  return g_strdup(g_strchomp(buf));
+  /* They end up in messages and JSON: text only. */
+  if (strlen(buf) == n && g_utf8_validate(buf, n, NULL))
+    copy = g_strdup(g_strchomp(buf));
+  else
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "settings: not UTF-8 text");
+  explicit_bzero(buf, sizeof buf);
+  return copy;
 }
 
 static int
@@ -470,8 +478,7 @@ modemctl_netifd_up(Ctx *ctx, const char *settings_arg)
   if (!settings)
     return up_fail(NETIFD_ERROR_INVALID_SETTINGS, "%s", error->message);
   request = netifd_request_parse(settings, &error);
-  if (settings_arg[0] == '-')
-    memset(settings, 0, strlen(settings));
+  explicit_bzero(settings, strlen(settings));
   if (!request)
     return up_fail(NETIFD_ERROR_INVALID_SETTINGS, "%s", error->message);
   if ((rc = ctx_connect(ctx, TRUE)))

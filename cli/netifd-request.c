@@ -16,7 +16,7 @@ netifd_request_free(NetifdRequest *request)
   g_free(request->device);
   if (request->pin) {
     /* A secret: do not leave it in freed memory. */
-    memset(request->pin, 0, strlen(request->pin));
+    explicit_bzero(request->pin, strlen(request->pin));
     g_free(request->pin);
   }
   g_clear_pointer(&request->connect, g_variant_unref);
