@@ -3,7 +3,7 @@
 (data/openwrt/) under real OpenWrt netifd, ubusd and jshn.
 
 The outer run builds netifd, ubusd, uci and libubox from the sources in
-tests/openwrt/src (once per build directory) and runs
+tests/openwrt/src (once, into build-openwrt/) and runs
 tests/openwrt/run-netifd-demo.sh: a network namespace and a private mount
 namespace with an OpenWrt file layout (/lib/netifd, /etc/config/network, busybox
 as /bin/sh), in which ubusd and netifd run. Inside, this file runs again
@@ -22,7 +22,8 @@ and iproute2 (.ci/packages.txt); skips (77) without them.
 
 Environment, besides the harness's:
   MODEMD_NOUDEV      modemd built with -Dudev=disabled -Dpolkit=disabled
-  MODEMD_BUILDDIR    where the netifd build is kept (openwrt-prefix/)
+  MODEMD_OWRT_PREFIX_DIR  where the netifd build is kept (openwrt-prefix/);
+                     default: build-openwrt/ in the source tree
 """
 
 import fcntl
@@ -127,8 +128,9 @@ def outer():
     if os.geteuid() != 0:
         _skip('needs root (network and mount namespaces)')
     _check_tools()
-    builddir = Path(os.environ.get('MODEMD_BUILDDIR', SRCDIR / 'build'))
-    prefix = _build_netifd(builddir)
+    # Shared by the normal and the sanitizer build: netifd is not built with our flags.
+    prefix = _build_netifd(Path(os.environ.get('MODEMD_OWRT_PREFIX_DIR',
+                                               SRCDIR / 'build-openwrt')))
     tmp = tempfile.mkdtemp(prefix='modemd-owrt-')
     ns = f'modemd-owrt-{os.getpid()}'
     run_dir = Path(tmp) / 'run'
@@ -464,8 +466,12 @@ uci_load() { eval "$(uci -n export "$1")"; }
             'set respawn 3600 5 0'])
 
 
-@unittest.skipIf(disco.UMockdev is None or 'umockdev-preload' not in os.environ.get('LD_PRELOAD', ''),
-                 'umockdev (umockdev-wrapper, gir1.2-umockdev-1.0) not available')
+UMOCKDEV_ACTIVE = (disco.UMockdev is not None
+                   and 'umockdev-preload' in os.environ.get('LD_PRELOAD', ''))
+
+
+@unittest.skipUnless(UMOCKDEV_ACTIVE,
+                     'umockdev (umockdev-wrapper, gir1.2-umockdev-1.0) not available')
 class ZHotplug(OpenWrtTestCase):
     """Runs last: the umockdev testbed sets UMOCKDEV_DIR for this process."""
 
