@@ -8,9 +8,12 @@
  * netifd takes the interface down and applies its own restart policy.
  * --netifd-down disconnects the modem's bearers. */
 #include <glib-unix.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "mmd-enums.h"
 #include "mmd-errors.h"
@@ -465,6 +468,18 @@ run_up(Up *up)
   return report_bearer(up, bearer);
 }
 
+/* netifd ends a setup (ifdown while we wait for the modem) by killing the handler's shell:
+ * its modemctl must not go on and connect a modem nobody wants connected any more. */
+static gboolean
+die_with_parent(void)
+{
+  pid_t parent = getppid();
+
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+    return TRUE;
+  return getppid() == parent;
+}
+
 int
 modemctl_netifd_up(Ctx *ctx, const char *settings_arg)
 {
@@ -475,6 +490,8 @@ modemctl_netifd_up(Ctx *ctx, const char *settings_arg)
   guint deadline_id;
   int rc;
 
+  if (!die_with_parent())
+    return EXIT_FAILURE;
   if (!settings)
     return up_fail(NETIFD_ERROR_INVALID_SETTINGS, "%s", error->message);
   request = netifd_request_parse(settings, &error);

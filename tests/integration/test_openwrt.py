@@ -236,7 +236,7 @@ def handler_processes():
         except OSError:
             continue
         if any(a.endswith('modemd.sh') or a.startswith('--netifd-') for a in argv):
-            found.append(pid)
+            found.append(f'{pid}: {" ".join(argv)}')
     return found
 
 
@@ -266,7 +266,10 @@ class OpenWrtTestCase(h.IntegrationTestCase):
         self.daemon = None
         self.sim = None
         self.addCleanup(self.check_modemctl_log)
-        self.addCleanup(self.ifdown)
+
+    def tearDown(self):
+        # Before the cleanups stop the daemon: its going away would start a new setup.
+        self.ifdown()
 
     def configure(self, **options):
         text = NETWORK_HEAD + ''.join(f"\toption {k} '{v}'\n" for k, v in options.items())
@@ -282,7 +285,10 @@ class OpenWrtTestCase(h.IntegrationTestCase):
         """Down, and the teardown over (netifd says "down" as soon as it starts)."""
         ubus('call', 'network.interface.wwan', 'down')
         self.wait_status(lambda s: not s['up'] and not s.get('pending'), 'wwan down')
-        h.wait_until(lambda: not handler_processes(), 20, 'the teardown to end')
+        try:
+            h.wait_until(lambda: not handler_processes(), 20, 'the teardown to end')
+        except TimeoutError as e:
+            raise AssertionError(f'{e}; still running: {handler_processes()}')
 
     def wait_status(self, predicate, what, timeout=30):
         return h.wait_until(lambda: (lambda s: s if predicate(s) else None)(iface_status()),
@@ -351,6 +357,15 @@ class Connect(OpenWrtTestCase):
         self.assertEqual(self.modem_bearers_connected(), [])
         self.assert_ipv4_gone()
         self.assertNotIn('nameserver 10.0.0.53', read(RESOLV_CONF))
+
+    def test_down_while_waiting_for_the_modem(self):
+        self.start_qmi()
+        self.configure(device='cdc-wdm9', apn='internet', wait=60)
+        self.ifup()
+        h.wait_until(lambda: any('--netifd-up' in p for p in handler_processes()), 10,
+                     'the handler waiting for the modem')
+        self.ifdown()
+        self.assertFalse(iface_status()['up'])
 
     def test_mbim_ipv4v6_by_port_name(self):
         link = os.path.join(self.bus.tmpdir, 'wwan0mbim0')

@@ -133,7 +133,7 @@ proto_modemd_setup() {
 	local interface="$1"
 	local device apn username password auth pincode iptype allowedmodes \
 		preferredmode mtu wait metric defaultroute peerdns
-	local settings result error message retry ifname bearer \
+	local settings answer result error message retry ifname bearer \
 		ipv4_method ipv4_address ipv4_prefix ipv4_gateway ipv4_dns ipv4_mtu \
 		ipv6_method ipv6_address ipv6_prefix ipv6_gateway ipv6_dns ipv6_mtu
 
@@ -149,8 +149,14 @@ proto_modemd_setup() {
 		return 1
 	}
 	# The settings go on stdin: the PIN and password stay out of argv.
-	result=$(printf '%s' "$settings" | modemctl --netifd-up=-)
+	# modemctl is our own child (no command substitution, whose subshell
+	# would outlive us), so it dies with us when netifd ends the setup.
+	answer="/var/run/modemd-netifd-$interface.json"
+	printf '%s' "$settings" | modemctl --netifd-up=- >"$answer" &
 	settings=
+	wait $!
+	result=$(cat "$answer")
+	rm -f "$answer"
 	json_load "$result" 2>/dev/null || {
 		modemd_fail "$interface" NO_ANSWER 1
 		return 1
