@@ -473,18 +473,17 @@ run_up(Up *up)
 static gboolean
 die_with_parent(void)
 {
-  pid_t parent = getppid();
-
   if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
     return TRUE;
-  return getppid() == parent;
+  /* Killed before the line above: we belong to init now. */
+  return getppid() != 1;
 }
 
 int
 modemctl_netifd_up(Ctx *ctx, const char *settings_arg)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *settings = read_settings(settings_arg, &error);
+  g_autofree char *settings = NULL;
   g_autoptr(NetifdRequest) request = NULL;
   Up up = { .ctx = ctx };
   guint deadline_id;
@@ -492,6 +491,7 @@ modemctl_netifd_up(Ctx *ctx, const char *settings_arg)
 
   if (!die_with_parent())
     return EXIT_FAILURE;
+  settings = read_settings(settings_arg, &error);
   if (!settings)
     return up_fail(NETIFD_ERROR_INVALID_SETTINGS, "%s", error->message);
   request = netifd_request_parse(settings, &error);
