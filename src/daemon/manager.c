@@ -699,13 +699,17 @@ mmd_manager_start(MmdManager *self)
     self->monitor = mmd_port_monitor_new(handle_port_events, self, &error);
     if (self->monitor) {
       mmd_port_monitor_enumerate(self->monitor);
-    } else {
-      g_warning("%s: ports are taken from ReportKernelEvent and ScanDevices", error->message);
+      return;
     }
+    g_warning("%s: ports are taken from ReportKernelEvent and ScanDevices", error->message);
   }
 #else
   g_message("Built without udev: ports are taken from ReportKernelEvent and ScanDevices");
 #endif
+  /* Coldplug: ports that appeared before anyone could report them. Run once the bus name is
+   * ours, so that an event is either in sysfs now or reported to us later (duplicates are
+   * ignored), never lost in between. */
+  enumerate_sysfs(self);
 }
 
 void
