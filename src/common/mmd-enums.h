@@ -235,6 +235,12 @@ typedef enum {
 } MmdSmsValidityType;
 
 typedef enum {
+  MMD_CBM_STATE_UNKNOWN = 0,
+  MMD_CBM_STATE_RECEIVING = 1,
+  MMD_CBM_STATE_RECEIVED = 2,
+} MmdCbmState;
+
+typedef enum {
   MMD_MODEM_LOCATION_SOURCE_NONE = 0,
   MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI = 1 << 0,
   MMD_MODEM_LOCATION_SOURCE_GPS_RAW = 1 << 1,

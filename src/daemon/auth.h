@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 #define MMD_AUTH_MANAGER_ADMIN "org.example.Modem1.Manager.Admin"
 #define MMD_AUTH_COMMAND "org.example.Modem1.Command"
 #define MMD_AUTH_MESSAGING "org.example.Modem1.Messaging"
+#define MMD_AUTH_LOCATION "org.example.Modem1.Location"
+#define MMD_AUTH_TIME "org.example.Modem1.Time"
 
 typedef enum {
   MMD_AUTH_MODE_POLKIT,    /* ask polkitd */

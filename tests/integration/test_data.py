@@ -25,6 +25,8 @@ ACTIONS = {
     'org.example.Modem1.Manager.Admin': ('auth_admin', 'auth_admin', 'auth_admin'),
     'org.example.Modem1.Command': ('auth_admin', 'auth_admin', 'auth_admin'),
     'org.example.Modem1.Messaging': ('no', 'no', 'yes'),
+    'org.example.Modem1.Location': ('no', 'no', 'yes'),
+    'org.example.Modem1.Time': ('no', 'no', 'yes'),
 }
 
 # Highest acceptable `systemd-analyze security` exposure (0.0 .. 10.0).

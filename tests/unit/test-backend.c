@@ -13,6 +13,7 @@ struct _TestBackend {
   gboolean pin_locked;
   gboolean no_disconnect;
   gboolean register_on_radio;
+  gboolean signal_events_fail;
   guint refreshes;
   GPtrArray *sms_storage; /* MmdSmsRecord */
   GPtrArray *sms_sent;    /* hex strings */
@@ -223,16 +224,19 @@ disconnect_bearer(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancella
 GBytes *
 test_hex_bytes(const char *hex)
 {
+  g_autoptr(GString) digits = g_string_new(NULL);
   GByteArray *bytes = g_byte_array_new();
 
-  for (const char *c = hex; c[0]; c++) {
+  /* Vectors are written in groups; spaces may fall anywhere. */
+  for (const char *c = hex; *c; c++)
+    if (*c != ' ')
+      g_string_append_c(digits, *c);
+  g_assert_true(digits->len % 2 == 0);
+  for (gsize i = 0; i < digits->len; i += 2) {
     guint8 b;
-    if (c[0] == ' ')
-      continue;
-    g_assert_true(g_ascii_isxdigit(c[0]) && g_ascii_isxdigit(c[1]));
-    b = g_ascii_xdigit_value(c[0]) << 4 | g_ascii_xdigit_value(c[1]);
+    g_assert_true(g_ascii_isxdigit(digits->str[i]) && g_ascii_isxdigit(digits->str[i + 1]));
+    b = g_ascii_xdigit_value(digits->str[i]) << 4 | g_ascii_xdigit_value(digits->str[i + 1]);
     g_byte_array_append(bytes, &b, 1);
-    c++;
   }
   return g_byte_array_free_to_bytes(bytes);
 }
@@ -328,6 +332,73 @@ sms_delete(MmdBackend *backend, MmdSmsStorage storage, guint index, GCancellable
   succeed(task);
 }
 
+/* Events: time, location, cell broadcast, signal */
+
+static void
+get_network_time(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                 gpointer user_data)
+{
+  GTask *task = begin(TEST_BACKEND(backend), "get_network_time", cancellable, callback, user_data);
+
+  if (!task)
+    return;
+  g_task_return_pointer(task, g_strdup("2026-11-30T12:00:00+01:00"), g_free);
+  g_object_unref(task);
+}
+
+static void
+setup_gps(MmdBackend *backend, guint sources, GCancellable *cancellable,
+          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *op = g_strdup_printf("setup_gps(0x%x)", sources);
+
+  succeed(begin(TEST_BACKEND(backend), op, cancellable, callback, user_data));
+}
+
+static void
+set_channels(MmdBackend *backend, const MmdCbsChannelRange *ranges, gsize n_ranges,
+             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *op = g_strdup_printf("set_channels(%zu)", n_ranges);
+
+  succeed(begin(TEST_BACKEND(backend), op, cancellable, callback, user_data));
+}
+
+static void
+setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  g_autofree char *op = g_strdup_printf("signal_events(%u)", rssi_threshold);
+  GTask *task = begin(self, op, cancellable, callback, user_data);
+
+  if (task && self->signal_events_fail) {
+    g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED, "no indications");
+    g_object_unref(task);
+    return;
+  }
+  if (task)
+    mmd_modem_set_signal_quality(mmd_backend_get_modem(backend), 66);
+  succeed(task);
+}
+
+static void
+provide_events(MmdModem *modem, MmdBackend *backend)
+{
+  static const MmdTimeOps time_ops = { .get_network_time = get_network_time };
+  static const MmdLocationOps location_ops = { .setup_gps = setup_gps };
+  static const MmdCellBroadcastOps cbs_ops = { .set_channels = set_channels };
+  static const MmdSignalOps signal_ops = { .setup_events = setup_signal_events };
+
+  mmd_modem_provide_time(modem, &time_ops, backend);
+  mmd_modem_provide_location(modem, &location_ops, backend);
+  mmd_modem_set_location_capabilities(modem, MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI
+                                                 | MMD_MODEM_LOCATION_SOURCE_GPS_RAW
+                                                 | MMD_MODEM_LOCATION_SOURCE_GPS_NMEA);
+  mmd_modem_provide_cell_broadcast(modem, &cbs_ops, backend);
+  mmd_modem_provide_signal(modem, &signal_ops, backend);
+}
+
 static void
 test_backend_class_init(TestBackendClass *klass)
 {
@@ -414,6 +485,7 @@ create(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
 
   self->pin_locked = config->pin_locked;
   self->register_on_radio = config->register_on_radio;
+  self->signal_events_fail = config->signal_events_fail;
   if (config->caps & TEST_CAP_MODEM)
     mmd_modem_provide_modem(modem, &modem_ops, backend);
   if (config->caps & TEST_CAP_SIM)
@@ -429,6 +501,8 @@ create(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
     mmd_modem_provide_messaging(modem, &messaging_ops, backend);
     mmd_modem_set_sms_storages(modem, storages, G_N_ELEMENTS(storages), MMD_SMS_STORAGE_SM);
   }
+  if (config->caps & TEST_CAP_EVENTS)
+    provide_events(modem, backend);
   last_backend = self;
   return backend;
 }

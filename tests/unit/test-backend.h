@@ -19,8 +19,10 @@ typedef enum {
   TEST_CAP_SIGNAL = 1 << 3,
   TEST_CAP_BEARERS = 1 << 4,
   TEST_CAP_ALL = 0x1f,
-  /* Not in ALL: the tests of the other rooms do not expect its operations. */
+  /* Not in ALL: the tests of the other rooms do not expect their operations. */
   TEST_CAP_MESSAGING = 1 << 5,
+  /* Time, location (3GPP, GPS raw and NMEA), cell broadcast, signal events. */
+  TEST_CAP_EVENTS = 1 << 6,
 } TestCaps;
 
 typedef struct {
@@ -28,6 +30,7 @@ typedef struct {
   gboolean pin_locked;        /* the SIM asks for PIN 1234 */
   gboolean no_disconnect;     /* bearers can connect but not disconnect */
   gboolean register_on_radio; /* registration follows radio on at once */
+  gboolean signal_events_fail;
 } TestBackendConfig;
 
 /* The plugin that creates test backends; set its configuration before
