@@ -359,3 +359,60 @@ mmd_sms_storage_from_string(const char *str, MmdSmsStorage *out_storage)
   }
   return FALSE;
 }
+
+static const EnumName call_states[] = {
+  { MMD_CALL_STATE_UNKNOWN, "unknown" },         { MMD_CALL_STATE_DIALING, "dialing" },
+  { MMD_CALL_STATE_RINGING_OUT, "ringing-out" }, { MMD_CALL_STATE_RINGING_IN, "ringing-in" },
+  { MMD_CALL_STATE_ACTIVE, "active" },           { MMD_CALL_STATE_HELD, "held" },
+  { MMD_CALL_STATE_WAITING, "waiting" },         { MMD_CALL_STATE_TERMINATED, "terminated" },
+};
+
+const char *
+mmd_call_state_to_string(MmdCallState state)
+{
+  return LOOKUP(call_states, state);
+}
+
+static const EnumName call_state_reasons[] = {
+  { MMD_CALL_STATE_REASON_UNKNOWN, "unknown" },
+  { MMD_CALL_STATE_REASON_OUTGOING_STARTED, "outgoing-started" },
+  { MMD_CALL_STATE_REASON_INCOMING_NEW, "incoming-new" },
+  { MMD_CALL_STATE_REASON_ACCEPTED, "accepted" },
+  { MMD_CALL_STATE_REASON_TERMINATED, "terminated" },
+  { MMD_CALL_STATE_REASON_REFUSED_OR_BUSY, "refused-or-busy" },
+  { MMD_CALL_STATE_REASON_ERROR, "error" },
+  { MMD_CALL_STATE_REASON_AUDIO_SETUP_FAILED, "audio-setup-failed" },
+  { MMD_CALL_STATE_REASON_TRANSFERRED, "transferred" },
+  { MMD_CALL_STATE_REASON_DEFLECTED, "deflected" },
+};
+
+const char *
+mmd_call_state_reason_to_string(MmdCallStateReason reason)
+{
+  return LOOKUP(call_state_reasons, reason);
+}
+
+static const EnumName call_directions[] = {
+  { MMD_CALL_DIRECTION_UNKNOWN, "unknown" },
+  { MMD_CALL_DIRECTION_INCOMING, "incoming" },
+  { MMD_CALL_DIRECTION_OUTGOING, "outgoing" },
+};
+
+const char *
+mmd_call_direction_to_string(MmdCallDirection direction)
+{
+  return LOOKUP(call_directions, direction);
+}
+
+static const EnumName ussd_states[] = {
+  { MMD_MODEM_3GPP_USSD_SESSION_STATE_UNKNOWN, "unknown" },
+  { MMD_MODEM_3GPP_USSD_SESSION_STATE_IDLE, "idle" },
+  { MMD_MODEM_3GPP_USSD_SESSION_STATE_ACTIVE, "active" },
+  { MMD_MODEM_3GPP_USSD_SESSION_STATE_USER_RESPONSE, "user-response" },
+};
+
+const char *
+mmd_modem_3gpp_ussd_session_state_to_string(MmdModem3gppUssdSessionState state)
+{
+  return LOOKUP(ussd_states, state);
+}

@@ -235,6 +235,43 @@ typedef enum {
 } MmdSmsValidityType;
 
 typedef enum {
+  MMD_MODEM_3GPP_USSD_SESSION_STATE_UNKNOWN = 0,
+  MMD_MODEM_3GPP_USSD_SESSION_STATE_IDLE = 1,
+  MMD_MODEM_3GPP_USSD_SESSION_STATE_ACTIVE = 2,
+  MMD_MODEM_3GPP_USSD_SESSION_STATE_USER_RESPONSE = 3,
+} MmdModem3gppUssdSessionState;
+
+typedef enum {
+  MMD_CALL_STATE_UNKNOWN = 0,
+  MMD_CALL_STATE_DIALING = 1,
+  MMD_CALL_STATE_RINGING_OUT = 2,
+  MMD_CALL_STATE_RINGING_IN = 3,
+  MMD_CALL_STATE_ACTIVE = 4,
+  MMD_CALL_STATE_HELD = 5,
+  MMD_CALL_STATE_WAITING = 6,
+  MMD_CALL_STATE_TERMINATED = 7,
+} MmdCallState;
+
+typedef enum {
+  MMD_CALL_STATE_REASON_UNKNOWN = 0,
+  MMD_CALL_STATE_REASON_OUTGOING_STARTED = 1,
+  MMD_CALL_STATE_REASON_INCOMING_NEW = 2,
+  MMD_CALL_STATE_REASON_ACCEPTED = 3,
+  MMD_CALL_STATE_REASON_TERMINATED = 4,
+  MMD_CALL_STATE_REASON_REFUSED_OR_BUSY = 5,
+  MMD_CALL_STATE_REASON_ERROR = 6,
+  MMD_CALL_STATE_REASON_AUDIO_SETUP_FAILED = 7,
+  MMD_CALL_STATE_REASON_TRANSFERRED = 8,
+  MMD_CALL_STATE_REASON_DEFLECTED = 9,
+} MmdCallStateReason;
+
+typedef enum {
+  MMD_CALL_DIRECTION_UNKNOWN = 0,
+  MMD_CALL_DIRECTION_INCOMING = 1,
+  MMD_CALL_DIRECTION_OUTGOING = 2,
+} MmdCallDirection;
+
+typedef enum {
   MMD_CBM_STATE_UNKNOWN = 0,
   MMD_CBM_STATE_RECEIVING = 1,
   MMD_CBM_STATE_RECEIVED = 2,
@@ -265,6 +302,10 @@ const char *mmd_bearer_type_to_string(MmdBearerType type);
 const char *mmd_sms_pdu_type_to_string(MmdSmsPduType type);
 const char *mmd_sms_state_to_string(MmdSmsState state);
 const char *mmd_sms_storage_to_string(MmdSmsStorage storage);
+const char *mmd_call_state_to_string(MmdCallState state);
+const char *mmd_call_state_reason_to_string(MmdCallStateReason reason);
+const char *mmd_call_direction_to_string(MmdCallDirection direction);
+const char *mmd_modem_3gpp_ussd_session_state_to_string(MmdModem3gppUssdSessionState state);
 
 /* Flag sets joined with ", " ("gsm-umts, lte"); "none" for 0. */
 char *mmd_modem_capability_build_string(guint caps);

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 #define MMD_AUTH_MESSAGING "org.example.Modem1.Messaging"
 #define MMD_AUTH_LOCATION "org.example.Modem1.Location"
 #define MMD_AUTH_TIME "org.example.Modem1.Time"
+#define MMD_AUTH_VOICE "org.example.Modem1.Voice"
+#define MMD_AUTH_USSD "org.example.Modem1.USSD"
 
 typedef enum {
   MMD_AUTH_MODE_POLKIT,    /* ask polkitd */

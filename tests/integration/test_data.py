@@ -27,6 +27,8 @@ ACTIONS = {
     'org.example.Modem1.Messaging': ('no', 'no', 'yes'),
     'org.example.Modem1.Location': ('no', 'no', 'yes'),
     'org.example.Modem1.Time': ('no', 'no', 'yes'),
+    'org.example.Modem1.Voice': ('no', 'no', 'yes'),
+    'org.example.Modem1.USSD': ('no', 'no', 'yes'),
 }
 
 # Highest acceptable `systemd-analyze security` exposure (0.0 .. 10.0).

@@ -20,6 +20,8 @@
 #include "ops-signal.h"
 #include "ops-sim.h"
 #include "ops-time.h"
+#include "ops-ussd.h"
+#include "ops-voice.h"
 #include "plugin-util.h"
 #include "port.h"
 #include "sim-files.h"
