@@ -114,9 +114,9 @@ const char *
 mmd_compat_action(const char *native_action, const char *native_interface)
 {
   /* The reference checks modem methods, raw commands and resets included,
-   * against Device.Control and the manager's against ManagerControl. */
+   * against Device.Control and the manager's against Control. */
   if (g_strcmp0(native_action, MMD_AUTH_MANAGER_ADMIN) == 0)
-    return g_strcmp0(native_interface, MMD_DBUS_SERVICE) == 0 ? MMD_COMPAT_SERVICE ".ManagerControl"
+    return g_strcmp0(native_interface, MMD_DBUS_SERVICE) == 0 ? MMD_COMPAT_SERVICE ".Control"
                                                               : MMD_COMPAT_SERVICE
                ".Device.Control";
   if (g_strcmp0(native_action, MMD_AUTH_COMMAND) == 0
