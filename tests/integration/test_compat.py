@@ -511,5 +511,100 @@ class ObjectsTest(CompatTestCase):
         h.log(f'-K: {compared} values printed by both modemctl and mmcli, all equal')
 
 
+REF_XML_DIR = Path('/usr/share/dbus-1/interfaces')
+REF_ERRORS = Path('/usr/include/ModemManager/ModemManager-errors.h')
+# Members newer than the reference Debian ships (ModemManager 1.20).
+NEWER_THAN_REFERENCE = {(COMPAT_MODEM, 'property', 'Physdev')}
+ERROR_DOMAINS = {'CORE': 'Core', 'MOBILE_EQUIPMENT': 'MobileEquipment',
+                 'CONNECTION': 'Connection', 'SERIAL': 'Serial', 'MESSAGE': 'Message',
+                 'CDMA_ACTIVATION': 'CdmaActivation'}
+
+
+def interface_members(iface):
+    """{(kind, name): signature} of a Gio.DBusInterfaceInfo."""
+    out = {}
+    for m in iface.methods:
+        out[('method', m.name)] = (tuple(a.signature for a in m.in_args),
+                                   tuple(a.signature for a in m.out_args))
+    for sig in iface.signals:
+        out[('signal', sig.name)] = tuple(a.signature for a in sig.args)
+    for p in iface.properties:
+        out[('property', p.name)] = (p.signature, int(p.flags))
+    return out
+
+
+def reference_error_names():
+    names = set()
+    for m in re.finditer(r'MM_(\w+?)_ERROR_\w+\s*=\s*\d+,?\s*/\*< nick=(\w+)',
+                         REF_ERRORS.read_text()):
+        if m.group(1) in ERROR_DOMAINS:
+            names.add(f'{COMPAT_ERROR}{ERROR_DOMAINS[m.group(1)]}.{m.group(2)}')
+    return names
+
+
+class LiveApiTest(CompatTestCase):
+    """The compat export as a client sees it (Introspect of the live objects:
+    manager, modem, SIM, bearer) against ModemManager's own introspection
+    files, member by member; and the error names it answers with against
+    ModemManager's error header (package modemmanager-dev)."""
+
+    def setUp(self):
+        if not REF_XML_DIR.joinpath(COMPAT_MODEM + '.xml').exists() or not REF_ERRORS.exists():
+            self.skipTest('modemmanager-dev is not installed')
+        super().setUp()
+
+    def live_interfaces(self, path):
+        xml = h.call(self.bus.conn, path, 'org.freedesktop.DBus.Introspectable', 'Introspect',
+                     reply_type='(s)', dest=COMPAT)[0]
+        return [i for i in Gio.DBusNodeInfo.new_for_xml(xml).interfaces
+                if i.name.startswith(COMPAT)]
+
+    def test_members_equal_the_reference(self):
+        self.unlock_and_connect()
+        paths = [COMPAT_PATH, self.qmi, self.compat_prop(self.qmi, COMPAT_MODEM, 'Sim'),
+                 self.compat_prop(self.qmi, COMPAT_MODEM, 'Bearers')[0]]
+        checked, names = 0, set()
+        for path in paths:
+            for iface in self.live_interfaces(path):
+                names.add(iface.name)
+                ref_xml = (REF_XML_DIR / f'{iface.name}.xml').read_text()
+                ref = interface_members(
+                    Gio.DBusNodeInfo.new_for_xml(ref_xml).lookup_interface(iface.name))
+                live = interface_members(iface)
+                for key in sorted(set(ref) | set(live)):
+                    checked += 1
+                    if (iface.name,) + key in NEWER_THAN_REFERENCE:
+                        continue
+                    self.assertIn(key, live, f'{iface.name}: {key} not exported')
+                    self.assertIn(key, ref, f'{iface.name}: {key} not in the reference')
+                    self.assertEqual(live[key], ref[key], f'{iface.name}: {key}')
+        self.assertEqual(names, MODEM_INTERFACES | {COMPAT, COMPAT_SIM, COMPAT_BEARER})
+        self.assertGreater(checked, 100)
+        h.log(f'{checked} members of {len(names)} live interfaces equal the reference')
+
+    def test_error_names_are_the_reference(self):
+        reference = reference_error_names()
+        self.assertGreater(len(reference), 50)
+        sim = self.compat_prop(self.qmi, COMPAT_MODEM, 'Sim')
+        v = GLib.Variant
+        failing = [
+            (sim, COMPAT_SIM, 'SendPin', ('0000',), '(s)'),
+            (self.mbim, COMPAT_MODEM + '.Modem3gpp', 'SetNr5gRegistrationSettings',
+             ({'drx-cycle': v('u', 1)},), '(a{sv})'),
+            (self.mbim, COMPAT_MODEM, 'SetCurrentModes', ((0x40000, 0),), '((uu))'),
+            (self.mbim, COMPAT_MODEM, 'DeleteBearer', (COMPAT_PATH + '/Bearer/99',), '(o)'),
+            (self.mbim, COMPAT_MODEM, 'CreateBearer', ({'apn': v('s', 'a"b')},), '(a{sv})'),
+        ]
+        seen = set()
+        for path, iface, method, args, signature in failing:
+            name, message = self.compat_call_error(path, iface, method, args, signature)
+            self.assertIn(name, reference, f'{method}: {name}: {message}')
+            seen.add(name)
+        self.assertIn(COMPAT_ERROR + 'MobileEquipment.IncorrectPassword', seen)
+        self.assertIn(COMPAT_ERROR + 'Core.Unsupported', seen)
+        self.assertGreaterEqual(len(seen), 3, seen)
+        h.log(f"error names answered, all the reference's: {sorted(seen)}")
+
+
 if __name__ == '__main__':
     h.main()
