@@ -345,7 +345,7 @@ list_modems(Ctx *ctx)
     for (GList *l = modems; l; l = l->next)
       g_ptr_array_add(paths, g_strdup(g_dbus_object_get_object_path(l->data)));
     g_ptr_array_add(paths, NULL);
-    output_add_list(output, NULL, NULL, "modem-list", (const char *const *)paths->pdata);
+    output_add_items(output, NULL, NULL, "modem-list", (const char *const *)paths->pdata);
     output_print(output);
   }
   g_list_free_full(modems, g_object_unref);

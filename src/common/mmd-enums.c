@@ -48,7 +48,7 @@ mmd_modem_state_failed_reason_to_string(MmdModemStateFailedReason reason)
 }
 
 static const EnumName locks[] = {
-  { MMD_MODEM_LOCK_UNKNOWN, "unknown" }, { MMD_MODEM_LOCK_NONE, "sim-none" },
+  { MMD_MODEM_LOCK_UNKNOWN, "unknown" }, { MMD_MODEM_LOCK_NONE, "none" },
   { MMD_MODEM_LOCK_SIM_PIN, "sim-pin" }, { MMD_MODEM_LOCK_SIM_PIN2, "sim-pin2" },
   { MMD_MODEM_LOCK_SIM_PUK, "sim-puk" }, { MMD_MODEM_LOCK_SIM_PUK2, "sim-puk2" },
 };

@@ -418,6 +418,7 @@ static const MmdMethod modem3gpp_methods[] = {
   { "SetEpsUeModeOperation", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
   { "DisableFacilityLock", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
   { "SetPacketServiceState", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
+  { "SetNr5gRegistrationSettings", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
 };
 
 static const MmdMethod modem_methods[] = {
@@ -441,6 +442,8 @@ init_interface(MdbusModemModem3gpp *g)
   mdbus_modem_modem3gpp_set_initial_eps_bearer_settings(
       g, g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
   mdbus_modem_modem3gpp_set_packet_service_state(g, MMD_MODEM_3GPP_PACKET_SERVICE_STATE_UNKNOWN);
+  mdbus_modem_modem3gpp_set_nr5g_registration_settings(
+      g, g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
 }
 
 static void

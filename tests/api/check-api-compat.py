@@ -3,7 +3,9 @@
 headers (Debian package modemmanager-dev): every method, signal and property we
 export under org.example.Modem1 must exist in the reference with the same
 signature, and every enum value we define must have the reference's number.
-This is what lets a compatibility name be added later without changing a type."""
+This is what lets a compatibility name be added later without changing a type.
+The export itself, as clients see it on the bus (modemd --compat), is checked
+against the same files by tests/integration/test_compat.py (LiveApiTest)."""
 import os
 import re
 import sys

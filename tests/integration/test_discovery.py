@@ -509,6 +509,23 @@ class DiscoveryTest(DiscoveryTestCase):
         self.assertEqual(sorted(props['Drivers']), ['cdc_acm', 'cdc_ether'])
         sim.wait_for_line(r'rx at AT$')
 
+    def test_declared_ports_known_to_sysfs(self):
+        """--port names nodes that sysfs knows: Device, Physdev and Drivers
+        are the hardware's, as for a discovered modem (mmcli and the
+        reference's other clients show them); the other ports udev finds on
+        that device join no second modem."""
+        hw = self.plug(usb_qmi_modem(ttys=()))
+        self.serve(hw, '/dev/cdc-wdm0', 'qmi')
+        self.start_discovery_daemon('--port=qmi:/dev/cdc-wdm0,net:wwan0')
+        path, props = self.wait_for_modems(1).popitem()
+        self.assertEqual(props['Plugin'], 'qmi')
+        self.assertEqual(props['Device'], hw.syspath)
+        self.assertEqual(props['Physdev'], hw.syspath)
+        self.assertEqual(props['Drivers'], ['qmi_wwan'])
+        self.assertEqual(sorted(props['Ports']), [('cdc-wdm0', PORT_QMI), ('wwan0', PORT_NET)])
+        self.scan()
+        self.assertEqual(list(self.modems()), [path])
+
     def test_at_modem_tagged(self):
         hw = self.plug(usb_acm_modem(net=None, tagged=True))
         self.serve(hw, '/dev/ttyACM0', 'at')

@@ -190,6 +190,8 @@ def unprivileged_calls(modem, sim, bearer):
          ["(uint32 8, '12345678')"]),
         ('SetPacketServiceState', modem, h.MODEM_3GPP_IFACE + '.SetPacketServiceState',
          ['uint32 1']),
+        ('SetNr5gRegistrationSettings', modem,
+         h.MODEM_3GPP_IFACE + '.SetNr5gRegistrationSettings', ["{'drx-cycle': <uint32 1>}"]),
         ('Signal.SetupThresholds', modem, h.MODEM_SIGNAL_IFACE + '.SetupThresholds',
          ["{'rssi-threshold': <uint32 5>}"]),
         ('SetPreferredNetworks', sim, h.SIM_IFACE + '.SetPreferredNetworks',

@@ -376,6 +376,25 @@ init_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
   mmd_task_succeed(task);
 }
 
+/* One combination, as the reference reports an MBIM modem: MBIM 1.0 can
+ * neither restrict nor prefer modes, so the data classes are all there is. */
+static void
+report_modes(MmdModem *modem, guint32 dc)
+{
+  guint modes[1][2] = { { MMD_MODEM_MODE_NONE, MMD_MODEM_MODE_NONE } };
+
+  if (dc & (DATA_CLASS_GPRS | DATA_CLASS_EDGE))
+    modes[0][0] |= MMD_MODEM_MODE_2G;
+  if (dc & (DATA_CLASS_UMTS | DATA_CLASS_HSDPA | DATA_CLASS_HSUPA))
+    modes[0][0] |= MMD_MODEM_MODE_3G;
+  if (dc & DATA_CLASS_LTE)
+    modes[0][0] |= MMD_MODEM_MODE_4G;
+  if (dc & (DATA_CLASS_5G_NSA | DATA_CLASS_5G_SA))
+    modes[0][0] |= MMD_MODEM_MODE_5G;
+  mmd_modem_set_supported_modes(modem, (const guint(*)[2])modes, 1);
+  mmd_modem_set_current_modes(modem, modes[0][0], MMD_MODEM_MODE_NONE);
+}
+
 static void
 init_caps_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -398,6 +417,7 @@ init_caps_done(GObject *source, GAsyncResult *res, gpointer user_data)
   if (dc & (DATA_CLASS_5G_NSA | DATA_CLASS_5G_SA))
     caps |= MMD_MODEM_CAPABILITY_5GNR;
   mmd_modem_set_capabilities(modem, caps, caps);
+  report_modes(modem, dc);
   mmd_modem_set_identity(modem, NULL, f->hardware_info, f->firmware_info, f->hardware_info);
   mmd_modem_set_equipment_identifier(modem, f->device_id);
   sessions = MAX(1u, MIN(f->max_sessions, (guint32)MAX_SESSIONS));
