@@ -238,7 +238,11 @@ run_command(const Entry *e, GPtrArray *words, GString *reply, GError **error)
   for (guint i = 0; i < command->n_args; i++)
     if (!parse_arg(g_ptr_array_index(words, i + 1), &command->args[i], &values[i], error))
       return FALSE;
-  return command->handler(e->user_data, values, reply, error);
+  if (command->handler(e->user_data, values, reply, error))
+    return TRUE;
+  if (!*error) /* a handler that forgot to say why */
+    g_set_error(error, SIM_CONTROL_ERROR, SIM_CONTROL_ERROR_NOT_POSSIBLE, "refused");
+  return FALSE;
 }
 
 static const char *
