@@ -37,6 +37,9 @@ DATA_IFACE = 'wwan0'
 # NetworkManager warnings that are not about the modem: there is no
 # nm-dispatcher service on the private bus.
 UNRELATED_WARNINGS = (r'dispatcher: \(\d+\) failed',)
+# Without systemd, NetworkManager asks the bus to start a vanished
+# ModemManager (D-Bus activation); the test's bus has no service files.
+NO_ACTIVATION_WARNING = r'modem-manager: error poking ModemManager: .*ServiceUnknown'
 # NetworkManager 1.42 logs this for every modem that appears locked, before it
 # asks for the PIN (nm-modem.c, nm_modem_set_mm_enabled); ModemManager gets it
 # too.
@@ -46,18 +49,27 @@ LOCKED_WARNING = r'modem\["[^"]+"\]: cannot enable/disable modem: locked'
 class NetworkManagerTest(h.ModemTestCase):
     bus_extra_conf = (nt.NM_BUS_CONF,) if nt.NM_BUS_CONF else ()
 
-    def start_stack(self, protocol='qmi', pin=None, profile_pin=None):
-        """modem-sim, modemd --compat and, once the modem waits for it,
-        NetworkManager with one gsm profile (apn internet, autoconnect)."""
+    def start_stack(self, protocol='qmi', pin=None, profile_pin=None, nm_first=False):
+        """modem-sim, modemd --compat and NetworkManager with one gsm profile
+        (apn internet, autoconnect); NetworkManager once the modem waits for
+        it, or, with nm_first, before modemd (the usual boot order)."""
+        if nm_first:
+            self.start_networkmanager(profile_pin)
         link = os.path.join(self.bus.tmpdir, 'cdc-wdm0')
         sim_args = [f'--protocol={protocol}', f'--link={link}', *SIM_NETWORK]
         if pin:
             sim_args.append(f'--sim-pin={pin}')
         self.sim = self.start_sim(*sim_args)
-        self.start_daemon('--compat', f'--port={protocol}:{link},net:{DATA_IFACE}')
+        self.daemon_args = ('--compat', f'--port={protocol}:{link},net:{DATA_IFACE}')
+        self.start_daemon(*self.daemon_args)
+        if nm_first:
+            self.addCleanup(self.nm.stop)  # before modemd, as when started after it
         self.wait_for_modem()
-        self.wait_state(h.LOCKED if pin else h.DISABLED)
+        if not nm_first:
+            self.wait_state(h.LOCKED if pin else h.DISABLED)
+            self.start_networkmanager(profile_pin)
 
+    def start_networkmanager(self, profile_pin):
         self.assertNotIn(DATA_IFACE, host_links(), 'the host must never see the tun device')
         self.ns = netns.NetNamespace(tun_names=[DATA_IFACE], hidden_dirs=nt.HIDDEN_DIRS)
         self.ns.start(h._spawn)
@@ -161,6 +173,25 @@ class NetworkManagerTest(h.ModemTestCase):
         self.assertEqual(len(self.nm.log_lines(LOCKED_WARNING)), 1)
         self.sim.wait_for_line(rf'rx qmi .*VerifyPIN .*pin={PIN}\b')
         self.assertEqual(self.prop('UnlockRequired'), h.LOCK_NONE)
+
+
+    def test_modemd_restarts_under_networkmanager(self):
+        """modemd stops while connected and comes back (an upgrade, a crash):
+        NetworkManager drops the modem and activates the new one."""
+        self.start_stack('qmi')
+        self.wait_activated()
+        self.daemon.stop()
+        h.wait_until(lambda: self.nm.modem_device() is None, 20,
+                     'NetworkManager to drop the modem')
+        self.start_daemon(*self.daemon_args)
+        self.wait_for_modem()
+        self.wait_activated()
+        started = self.nm.log_lines(r"Activation: starting connection 'gsm'")
+        self.assertEqual(len(started), 2, f'activations started: {started}')
+        self.assertEqual(self.nm.log_lines(r'\(try [2-9]\)'), [])
+        self.assert_bearer_ip_on_data_iface()
+        self.disconnect_with_nmcli(self.connected_bearer())
+        self.assert_no_modem_warning(allowed=(NO_ACTIVATION_WARNING,))
 
 
 def host_links():
