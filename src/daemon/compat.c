@@ -207,15 +207,22 @@ signal_marshal(GClosure *closure, GValue *return_value, guint n_param_values,
 {
   SignalClosure *sc = (SignalClosure *)closure;
   Mirrored *m = sc->mirrored;
+  gboolean unseen = m->mirror->listed && !m->mirror->shown;
   GVariantBuilder args;
 
+  /* Properties first, as the native skeleton flushes before its signals. */
+  mirrored_flush(m);
+  /* Clients learn of a modem from InterfacesAdded, with its state then; a
+   * StateChanged from before (out of INITIALIZING) arriving after it would
+   * take back what they did since: NetworkManager restarts the activation
+   * it began on the shown state. */
+  if (unseen)
+    return;
   g_variant_builder_init(&args, G_VARIANT_TYPE_TUPLE);
   for (guint i = 0; sc->info->args && sc->info->args[i] && i + 1 < n_param_values; i++)
     g_variant_builder_add_value(
         &args, g_dbus_gvalue_to_gvariant(&param_values[i + 1],
                                          G_VARIANT_TYPE(sc->info->args[i]->signature)));
-  /* Properties first, as the native skeleton flushes before its signals. */
-  mirrored_flush(m);
   g_dbus_connection_emit_signal(m->mirror->compat->connection, NULL, m->mirror->path, m->info->name,
                                 sc->info->name,
                                 mmd_compat_rewrite(g_variant_builder_end(&args), TRUE), NULL);

@@ -175,6 +175,10 @@ class NetworkManagerTest(h.ModemTestCase):
         self.assertEqual(self.prop('UnlockRequired'), h.LOCK_NONE)
 
 
+    def test_networkmanager_started_before_modemd(self):
+        self.start_stack('qmi', nm_first=True)
+        self.check_activation(allowed_warnings=(NO_ACTIVATION_WARNING,))
+
     def test_modemd_restarts_under_networkmanager(self):
         """modemd stops while connected and comes back (an upgrade, a crash):
         NetworkManager drops the modem and activates the new one."""
