@@ -175,6 +175,19 @@ class NetworkManagerTest(h.ModemTestCase):
         self.assertEqual(self.prop('UnlockRequired'), h.LOCK_NONE)
 
 
+    def test_wrong_pin_in_profile(self):
+        """The reference's error name for a wrong PIN is what NetworkManager
+        turns into 'sim-pin-incorrect' (and then stops, keeping the SIM's
+        remaining attempts)."""
+        self.start_stack('qmi', pin=PIN, profile_pin='0000')
+        h.wait_until(lambda: self.nm.log_lines(r"device \(cdc-wdm0\): state change: \S+ -> "
+                                               r"failed \(reason 'sim-pin-incorrect'"),
+                     30, 'the activation to fail with sim-pin-incorrect')
+        self.assertEqual(self.prop('UnlockRequired'), h.LOCK_SIM_PIN)
+        self.assertEqual(self.prop('UnlockRetries').get(h.LOCK_SIM_PIN), 2)
+        tries = [line for line in self.sim.lines if re.search(r'rx qmi .*VerifyPIN', line)]
+        self.assertEqual(len(tries), 1, tries)
+
     def test_networkmanager_started_before_modemd(self):
         self.start_stack('qmi', nm_first=True)
         self.check_activation(allowed_warnings=(NO_ACTIVATION_WARNING,))
