@@ -30,6 +30,16 @@ IFF_TUN = 0x0001
 IFF_NO_PI = 0x1000
 
 
+def real_kernel_env(env=None):
+    """env (default: ours) without umockdev's preload: what runs in the
+    namespace sees the real kernel, also when the caller emulates devices
+    (bench/vs-modemmanager.py runs under umockdev-wrapper)."""
+    env = dict(os.environ if env is None else env)
+    for key in ('LD_PRELOAD', 'UMOCKDEV_DIR'):
+        env.pop(key, None)
+    return env
+
+
 class NetNamespace:
     """The holder process and how to run commands inside its namespace."""
 
@@ -53,8 +63,8 @@ class NetNamespace:
                 sys.executable, os.path.abspath(__file__)]
         argv += [f'--tun={name}' for name in self.tun_names]
         argv += [f'--hide={path}' for path in self.hidden_dirs]
-        self.proc = spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)
+        self.proc = spawn(argv, env=real_kernel_env(), stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         line = _readline(self.proc.stdout, timeout)
         if line.strip() != HOLDER_READY:
             rest = line + (self.proc.stdout.read() if self.proc.poll() is not None else '')
@@ -72,8 +82,8 @@ class NetNamespace:
 
     def run(self, argv, timeout=10, check=True):
         """Runs a short command inside the namespace; returns CompletedProcess."""
-        res = subprocess.run(self.argv(argv), stdin=subprocess.DEVNULL, capture_output=True,
-                             text=True, timeout=timeout)
+        res = subprocess.run(self.argv(argv), env=real_kernel_env(), stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=timeout)
         if check and res.returncode != 0:
             raise AssertionError(f'{argv} in the namespace failed ({res.returncode}): '
                                  f'{res.stderr.strip()}')

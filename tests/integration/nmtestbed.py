@@ -118,8 +118,8 @@ class NetworkManager:
         """Spawns NetworkManager; does not wait (see wait_name)."""
         h.log(f'starting NetworkManager in namespace {self.ns.pid}')
         with open(self.log_path, 'w') as logf:
-            self.proc = h._spawn(self.argv(), env=self.bus.env, stdin=subprocess.DEVNULL,
-                                 stdout=logf, stderr=subprocess.STDOUT)
+            self.proc = h._spawn(self.argv(), env=netns.real_kernel_env(self.bus.env),
+                                 stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT)
         return self
 
     def wait_name(self, timeout=20):
@@ -139,7 +139,7 @@ class NetworkManager:
     def nmcli(self, *args, timeout=30, check=True):
         """nmcli on the private bus (terse); returns its stdout."""
         res = h.run([NMCLI, '--wait', str(int(h.scaled(timeout))), '-t'] + list(args),
-                    env=self.bus.env, timeout=timeout + 5)
+                    env=netns.real_kernel_env(self.bus.env), timeout=timeout + 5)
         if check and res.returncode != 0:
             raise AssertionError(f'nmcli {" ".join(args)} exited {res.returncode}: '
                                  f'{res.stderr.strip()} {res.stdout.strip()}')
