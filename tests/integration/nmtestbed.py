@@ -70,13 +70,15 @@ def missing():
     return None
 
 
-def gsm_profile(name='gsm', apn='internet', pin=None, autoconnect=True):
-    """A keyfile gsm profile (text) and its uuid."""
+def gsm_profile(name='gsm', apn='internet', pin=None, autoconnect=True, ipv6='ignore'):
+    """A keyfile gsm profile (text) and its uuid; ipv6='auto' is what
+    `nmcli connection add type gsm` makes (NetworkManager then asks for
+    ip-type ipv4v6)."""
     ident = str(uuid.uuid4())
     text = (f'[connection]\nid={name}\nuuid={ident}\ntype=gsm\n'
             f'autoconnect={"true" if autoconnect else "false"}\n\n'
             f'[gsm]\napn={apn}\n' + (f'pin={pin}\n' if pin else '')
-            + '\n[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=ignore\n')
+            + f'\n[ipv4]\nmethod=auto\n\n[ipv6]\nmethod={ipv6}\n')
     return text, ident
 
 

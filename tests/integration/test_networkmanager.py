@@ -29,8 +29,9 @@ import nmtestbed as nt
 # The bearer's IPv4 settings as the simulated network hands them out
 # (documentation addresses: only ever configured on the namespace's tun).
 ADDRESS, PREFIX, GATEWAY, DNS, MTU = '198.51.100.34', 29, '198.51.100.33', '198.51.100.53', 1430
+ADDRESS6, PREFIX6, GATEWAY6 = '2001:db8:7::2', 64, '2001:db8:7::1'
 SIM_NETWORK = (f'--ip4={ADDRESS}/{PREFIX}', f'--gateway4={GATEWAY}', f'--dns4={DNS}',
-               f'--mtu={MTU}')
+               f'--mtu={MTU}', f'--ip6={ADDRESS6}/{PREFIX6}', f'--gateway6={GATEWAY6}')
 PIN = '4711'
 DATA_IFACE = 'wwan0'
 
@@ -49,12 +50,14 @@ LOCKED_WARNING = r'modem\["[^"]+"\]: cannot enable/disable modem: locked'
 class NetworkManagerTest(h.ModemTestCase):
     bus_extra_conf = (nt.NM_BUS_CONF,) if nt.NM_BUS_CONF else ()
 
-    def start_stack(self, protocol='qmi', pin=None, profile_pin=None, nm_first=False):
+    def start_stack(self, protocol='qmi', pin=None, profile_pin=None, nm_first=False,
+                    ipv6='ignore'):
         """modem-sim, modemd --compat and NetworkManager with one gsm profile
         (apn internet, autoconnect); NetworkManager once the modem waits for
         it, or, with nm_first, before modemd (the usual boot order)."""
+        self.profile = dict(pin=profile_pin, ipv6=ipv6)
         if nm_first:
-            self.start_networkmanager(profile_pin)
+            self.start_networkmanager()
         link = os.path.join(self.bus.tmpdir, 'cdc-wdm0')
         sim_args = [f'--protocol={protocol}', f'--link={link}', *SIM_NETWORK]
         if pin:
@@ -67,9 +70,9 @@ class NetworkManagerTest(h.ModemTestCase):
         self.wait_for_modem()
         if not nm_first:
             self.wait_state(h.LOCKED if pin else h.DISABLED)
-            self.start_networkmanager(profile_pin)
+            self.start_networkmanager()
 
-    def start_networkmanager(self, profile_pin):
+    def start_networkmanager(self):
         self.assertNotIn(DATA_IFACE, host_links(), 'the host must never see the tun device')
         self.ns = netns.NetNamespace(tun_names=[DATA_IFACE], hidden_dirs=nt.HIDDEN_DIRS)
         self.ns.start(h._spawn)
@@ -77,7 +80,7 @@ class NetworkManagerTest(h.ModemTestCase):
         self.addCleanup(self.ns.stop)
 
         self.nm = nt.NetworkManager(self.bus, self.ns)
-        text, self.profile_uuid = nt.gsm_profile(pin=profile_pin)
+        text, self.profile_uuid = nt.gsm_profile(**self.profile)
         self.nm.add_profile(text, 'gsm')
         self.nm.start()
         self.addCleanup(self.nm.stop)
@@ -166,6 +169,22 @@ class NetworkManagerTest(h.ModemTestCase):
     def test_mbim_activates_on_first_attempt(self):
         self.start_stack('mbim')
         self.check_activation()
+
+    def test_dual_stack_profile(self):
+        """The profile `nmcli connection add type gsm` makes (IPv6 auto):
+        one bearer for both families, both configured on wwan0."""
+        self.start_stack('qmi', ipv6='auto')
+        self.wait_activated()
+        self.assert_first_attempt()
+        self.assertIn("ip type 'ipv4v6'", self.nm.log_lines(r'launching connection')[0])
+        self.assert_bearer_ip_on_data_iface()
+        addrs = json.loads(self.ns.run(['ip', '-j', '-6', 'addr', 'show', 'dev', DATA_IFACE,
+                                        'scope', 'global']).stdout)[0]['addr_info']
+        self.assertEqual([(a['local'], a['prefixlen']) for a in addrs], [(ADDRESS6, PREFIX6)])
+        routes = json.loads(self.ns.run(['ip', '-j', '-6', 'route', 'show', 'default']).stdout)
+        self.assertEqual([(r['gateway'], r['dev']) for r in routes], [(GATEWAY6, DATA_IFACE)])
+        self.disconnect_with_nmcli(self.connected_bearer())
+        self.assert_no_modem_warning()
 
     def test_pin_locked_sim_with_pin_in_profile(self):
         self.start_stack('qmi', pin=PIN, profile_pin=PIN)
