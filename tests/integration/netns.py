@@ -18,6 +18,7 @@ address, carrier on while its descriptor is held.
 
 import fcntl
 import os
+import select
 import shutil
 import struct
 import subprocess
@@ -127,7 +128,6 @@ def pids_in(inodes):
 
 def _readline(stream, timeout):
     """One line from a pipe, or '' after timeout seconds."""
-    import select
     ready, _, _ = select.select([stream], [], [], timeout)
     return stream.readline() if ready else ''
 
