@@ -9,7 +9,8 @@ device) in its namespace. What it is given:
 
   * --config with plugins=keyfile (profiles in a private directory),
     no-auto-default=* (no automatic wired profiles), dns=none and
-    rc-manager=unmanaged (it never writes /etc/resolv.conf); empty
+    rc-manager=unmanaged (it never writes /etc/resolv.conf), hostname-mode=none
+    (the UTS namespace is the host's: it must not set the hostname); empty
     --config-dir and --system-config-dir, private --intern-config,
     --state-file and --pid-file, so no file of the host's is read or written;
   * tmpfs over /run and /var/lib/NetworkManager in its mount namespace, and
@@ -45,6 +46,7 @@ plugins=keyfile
 no-auto-default=*
 dns=none
 rc-manager=unmanaged
+hostname-mode=none
 
 [keyfile]
 path={profiles}
