@@ -78,12 +78,14 @@ rewrite_container(GVariant *value, gboolean to_compat)
 
   if (g_variant_is_of_type(value, G_VARIANT_TYPE_VARIANT)) {
     g_autoptr(GVariant) inner = g_variant_get_variant(value);
-    return g_variant_new_variant(mmd_compat_rewrite(inner, to_compat));
+    g_autoptr(GVariant) rewritten = mmd_compat_rewrite(inner, to_compat);
+    return g_variant_new_variant(rewritten);
   }
   g_variant_builder_init(&builder, g_variant_get_type(value));
   g_variant_iter_init(&iter, value);
   while ((child = g_variant_iter_next_value(&iter))) {
-    g_variant_builder_add_value(&builder, mmd_compat_rewrite(child, to_compat));
+    g_autoptr(GVariant) rewritten = mmd_compat_rewrite(child, to_compat);
+    g_variant_builder_add_value(&builder, rewritten);
     g_variant_unref(child);
   }
   return g_variant_builder_end(&builder);

@@ -86,10 +86,13 @@ static GVariant *
 native_property(Mirrored *m, const char *name, GError **error)
 {
   GDBusInterfaceVTable *vtable = g_dbus_interface_skeleton_get_vtable(m->skeleton);
-  GVariant *value = vtable->get_property(
+  /* Floating or not (generated skeletons return full references): ours. */
+  g_autoptr(GVariant) value = vtable->get_property(
       m->mirror->compat->connection, NULL, m->mirror->native_path,
       g_dbus_interface_skeleton_get_info(m->skeleton)->name, name, error, m->skeleton);
 
+  if (value)
+    g_variant_take_ref(value);
   return value ? mmd_compat_rewrite(value, TRUE) : NULL;
 }
 
@@ -209,6 +212,7 @@ signal_marshal(GClosure *closure, GValue *return_value, guint n_param_values,
   Mirrored *m = sc->mirrored;
   gboolean unseen = m->mirror->listed && !m->mirror->shown;
   GVariantBuilder args;
+  g_autoptr(GVariant) compat_args = NULL;
 
   /* Properties first, as the native skeleton flushes before its signals. */
   mirrored_flush(m);
@@ -219,13 +223,14 @@ signal_marshal(GClosure *closure, GValue *return_value, guint n_param_values,
   if (unseen)
     return;
   g_variant_builder_init(&args, G_VARIANT_TYPE_TUPLE);
-  for (guint i = 0; sc->info->args && sc->info->args[i] && i + 1 < n_param_values; i++)
-    g_variant_builder_add_value(
-        &args, g_dbus_gvalue_to_gvariant(&param_values[i + 1],
-                                         G_VARIANT_TYPE(sc->info->args[i]->signature)));
+  for (guint i = 0; sc->info->args && sc->info->args[i] && i + 1 < n_param_values; i++) {
+    g_autoptr(GVariant) arg = g_dbus_gvalue_to_gvariant(
+        &param_values[i + 1], G_VARIANT_TYPE(sc->info->args[i]->signature));
+    g_variant_builder_add_value(&args, arg);
+  }
+  compat_args = mmd_compat_rewrite(g_variant_builder_end(&args), TRUE);
   g_dbus_connection_emit_signal(m->mirror->compat->connection, NULL, m->mirror->path, m->info->name,
-                                sc->info->name,
-                                mmd_compat_rewrite(g_variant_builder_end(&args), TRUE), NULL);
+                                sc->info->name, compat_args, NULL);
 }
 
 static void
