@@ -136,9 +136,13 @@ class NetworkManager:
         except OSError:
             return ''
 
-    def log_lines(self, pattern):
+    def log_lines(self, pattern, start=0):
+        """Lines of the log matching pattern, from line number `start` on."""
         rx = re.compile(pattern)
-        return [line for line in self.read_log().splitlines() if rx.search(line)]
+        return [line for line in self.read_log().splitlines()[start:] if rx.search(line)]
+
+    def log_length(self):
+        return len(self.read_log().splitlines())
 
     def nmcli(self, *args, timeout=30, check=True):
         """nmcli on the private bus (terse); returns its stdout."""
