@@ -134,9 +134,14 @@ modemctl_bearer_add_fields(Output *output, MdbusBearer *bearer)
     { "total-bytes rx", "bearer.stats.total-bytes-rx", "total-rx-bytes" },
     { "total-bytes tx", "bearer.stats.total-bytes-tx", "total-tx-bytes" },
   };
-  for (gsize i = 0; i < G_N_ELEMENTS(stats_fields); i++)
-    output_add_take(output, "Statistics", stats_fields[i].label, stats_fields[i].key,
-                    lookup_as_string(stats, stats_fields[i].stat));
+  for (gsize i = 0; i < G_N_ELEMENTS(stats_fields); i++) {
+    char *stat = lookup_as_string(stats, stats_fields[i].stat);
+
+    /* Nothing counted yet is shown as unknown, as mmcli does. */
+    if (g_strcmp0(stat, "0") == 0)
+      g_clear_pointer(&stat, g_free);
+    output_add_take(output, "Statistics", stats_fields[i].label, stats_fields[i].key, stat);
+  }
 }
 
 int

@@ -31,6 +31,26 @@ add_ports(Output *output, MdbusModem *modem)
                   (const char *const *)values->pdata);
 }
 
+static guint
+retries_rank(const char *entry)
+{
+  static const char *const order[] = { "sim-pin ", "sim-puk ", "sim-pin2 ", "sim-puk2 " };
+
+  for (guint i = 0; i < G_N_ELEMENTS(order); i++)
+    if (g_str_has_prefix(entry, order[i]))
+      return i;
+  return G_N_ELEMENTS(order);
+}
+
+static gint
+compare_retries(gconstpointer a, gconstpointer b)
+{
+  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+  guint rx = retries_rank(x), ry = retries_rank(y);
+
+  return rx != ry ? (rx < ry ? -1 : 1) : g_strcmp0(x, y);
+}
+
 static void
 add_unlock_retries(Output *output, MdbusModem *modem)
 {
@@ -45,6 +65,8 @@ add_unlock_retries(Output *output, MdbusModem *modem)
     while (g_variant_iter_next(&iter, "{uu}", &lock, &count))
       g_ptr_array_add(values, g_strdup_printf("%s (%u)", mmd_modem_lock_to_string(lock), count));
   }
+  /* Each PIN before its PUK, in the order mmcli shows them. */
+  g_ptr_array_sort(values, compare_retries);
   g_ptr_array_add(values, NULL);
   output_add_list(output, "Status", "unlock retries", "modem.generic.unlock-retries",
                   (const char *const *)values->pdata);
@@ -55,6 +77,9 @@ add_capabilities(Output *output, MdbusModem *modem)
 {
   GVariant *supported = mdbus_modem_get_supported_capabilities(modem);
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *current
+      = mmd_modem_capability_build_string(mdbus_modem_get_current_capabilities(modem));
+  const char *const current_list[] = { current, NULL };
 
   if (supported && g_variant_is_of_type(supported, G_VARIANT_TYPE("au"))) {
     GVariantIter iter;
@@ -67,8 +92,9 @@ add_capabilities(Output *output, MdbusModem *modem)
   g_ptr_array_add(values, NULL);
   output_add_list(output, "Hardware", "supported", "modem.generic.supported-capabilities",
                   (const char *const *)values->pdata);
-  output_add_take(output, "Hardware", "current", "modem.generic.current-capabilities",
-                  mmd_modem_capability_build_string(mdbus_modem_get_current_capabilities(modem)));
+  /* A list of one, as mmcli keys it. */
+  output_add_list(output, "Hardware", "current", "modem.generic.current-capabilities",
+                  current_list);
 }
 
 static void
@@ -419,8 +445,8 @@ modem_3gpp_scan(Ctx *ctx, MdbusModemModem3gpp *modem3gpp)
     return EXIT_SUCCESS;
   }
   g_ptr_array_add(values, NULL);
-  output_add_list(output, "3GPP scan", "networks", "modem.3gpp.scan-networks",
-                  (const char *const *)values->pdata);
+  output_add_items(output, "3GPP scan", "networks", "modem.3gpp.scan-networks",
+                   (const char *const *)values->pdata);
   output_print(output);
   return EXIT_SUCCESS;
 }

@@ -186,11 +186,18 @@ GVariant *
 modemctl_build_bearer_properties(const char *str, gboolean simple, GError **error)
 {
   g_auto(GStrv) pairs = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  GVariantBuilder builder;
 
   if (!modemctl_parse_key_values(str, &pairs, error))
     return NULL;
+  return modemctl_build_bearer_properties_from_pairs((const char *const *)pairs, simple, error);
+}
+
+GVariant *
+modemctl_build_bearer_properties_from_pairs(const char *const *pairs, gboolean simple,
+                                            GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  GVariantBuilder builder;
 
   g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
   for (guint i = 0; pairs[i]; i += 2) {

@@ -26,6 +26,9 @@ gboolean modemctl_parse_boolean(const char *str, gboolean *out_value);
 /* Bearer properties for --create-bearer (simple == FALSE) or --simple-connect (simple == TRUE):
  * returns a floating-free a{sv} reference with the D-Bus types of the API. */
 GVariant *modemctl_build_bearer_properties(const char *str, gboolean simple, GError **error);
+/* The same from pairs as modemctl_parse_key_values() returns them. */
+GVariant *modemctl_build_bearer_properties_from_pairs(const char *const *pairs, gboolean simple,
+                                                      GError **error);
 
 /* Properties of --report-kernel-event ("action=add,subsystem=usbmisc,name=cdc-wdm0,uid=..."). */
 GVariant *modemctl_build_kernel_event_properties(const char *str, GError **error);

@@ -25,6 +25,9 @@ static gboolean opt_scan_modems;
 static char *opt_set_logging;
 static char *opt_report_kernel_event;
 static char *opt_inhibit_device;
+static char *opt_netifd_up;
+static char *opt_netifd_watch;
+static char *opt_netifd_down;
 static char *opt_modem;
 static char *opt_sim;
 static char *opt_bearer;
@@ -46,6 +49,16 @@ static const GOptionEntry manager_entries[]
           "Report a kernel event (see below)", "[\"k=v,...\"]" },
         { "inhibit-device", 0, 0, G_OPTION_ARG_STRING, &opt_inhibit_device,
           "Inhibit a device until Ctrl-C", "[UID]" },
+        { NULL } };
+
+static const GOptionEntry netifd_entries[]
+    = { { "netifd-up", 0, 0, G_OPTION_ARG_STRING, &opt_netifd_up,
+          "Wait for the modem, unlock, connect; print the IP settings as JSON (see below)",
+          "[\"k=v,...\"|-]" },
+        { "netifd-watch", 0, 0, G_OPTION_ARG_STRING, &opt_netifd_watch,
+          "Run until the bearer's session ends (exit status 1)", "[BEARER PATH]" },
+        { "netifd-down", 0, 0, G_OPTION_ARG_STRING, &opt_netifd_down,
+          "Disconnect the bearers of the modem of a device, if there is one", "[DEVICE]" },
         { NULL } };
 
 static const GOptionEntry common_entries[]
@@ -332,7 +345,7 @@ list_modems(Ctx *ctx)
     for (GList *l = modems; l; l = l->next)
       g_ptr_array_add(paths, g_strdup(g_dbus_object_get_object_path(l->data)));
     g_ptr_array_add(paths, NULL);
-    output_add_list(output, NULL, NULL, "modem-list", (const char *const *)paths->pdata);
+    output_add_items(output, NULL, NULL, "modem-list", (const char *const *)paths->pdata);
     output_print(output);
   }
   g_list_free_full(modems, g_object_unref);
@@ -565,6 +578,9 @@ count_manager_actions(void)
   count(opt_set_logging != NULL, &n);
   count(opt_report_kernel_event != NULL, &n);
   count(opt_inhibit_device != NULL, &n);
+  count(opt_netifd_up != NULL, &n);
+  count(opt_netifd_watch != NULL, &n);
+  count(opt_netifd_down != NULL, &n);
   return n;
 }
 
@@ -584,13 +600,23 @@ build_option_context(void)
       "\"action=add|remove,subsystem=...,name=...[,uid=...]\"\n"
       "Modes: cs, 2g, 3g, 4g, 5g joined with '|', or any. Bands: egsm, dcs, pcs, g850,\n"
       "  utran-N, eutran-N, ngran-N, cdma-bcN joined with '|'.\n"
-      "Output: human by default, -K key-value, -J JSON; errors on stderr, exit status 1.");
+      "Output: human by default, -K key-value, -J JSON; errors on stderr, exit status 1.\n"
+      "netifd (--netifd-up, '-' reads them from stdin): \"key=value,...\" with device\n"
+      "  (modem path or index, its device or a port name), wait (seconds, default 30),\n"
+      "  pin, allowed-modes, preferred-mode and the --simple-connect keys; prints one\n"
+      "  JSON object, {\"interface\":...,\"ipv4\":{...},\"ipv6\":{...}} or\n"
+      "  {\"error\":CODE,\"message\":...,\"retry\":\"0\"|\"1\"}.");
   g_option_context_set_summary(context,
                                "Command-line client of modemd, with the options of mmcli.");
   g_option_context_add_main_entries(context, common_entries, NULL);
 
   group = g_option_group_new("manager", "Manager options:", "Show manager options", NULL, NULL);
   g_option_group_add_entries(group, manager_entries);
+  g_option_context_add_group(context, group);
+
+  group = g_option_group_new("netifd", "netifd protocol handler options:",
+                             "Show netifd protocol handler options", NULL, NULL);
+  g_option_group_add_entries(group, netifd_entries);
   g_option_context_add_group(context, group);
 
   group = g_option_group_new("modem", "Modem options (with -m):", "Show modem options", NULL, NULL);
@@ -608,9 +634,8 @@ build_option_context(void)
   return context;
 }
 
-/* tolerate_absence: for -M, which waits for modemd to come (back). */
-static int
-connect_to_daemon(Ctx *ctx, gboolean tolerate_absence)
+int
+ctx_connect(Ctx *ctx, gboolean tolerate_absence)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *owner = NULL;
@@ -723,7 +748,14 @@ run(Ctx *ctx)
   if ((rc = check_arguments()))
     return rc;
 
-  if ((rc = connect_to_daemon(ctx, opt_monitor_modems)))
+  if (opt_netifd_up)
+    return modemctl_netifd_up(ctx, opt_netifd_up);
+  if (opt_netifd_watch)
+    return modemctl_netifd_watch(ctx, opt_netifd_watch);
+  if (opt_netifd_down)
+    return modemctl_netifd_down(ctx, opt_netifd_down);
+
+  if ((rc = ctx_connect(ctx, opt_monitor_modems)))
     return rc;
 
   if (opt_list_modems)

@@ -19,6 +19,10 @@ typedef struct {
   gboolean timeout_set; /* --timeout given: it wins over the long default of scans */
 } Ctx;
 
+/* Connects to the system bus and modemd's ObjectManager; tolerate_absence: for callers that
+ * wait for modemd to come (back), without bus activation. */
+int ctx_connect(Ctx *ctx, gboolean tolerate_absence);
+
 /* Sets the proxy's call timeout from --timeout (or the long default for scans/connects). */
 void ctx_set_timeout(Ctx *ctx, gpointer proxy, gboolean long_operation);
 
@@ -77,6 +81,11 @@ int modemctl_sim_show(Ctx *ctx, MdbusSim *sim);
 int modemctl_sim_run(Ctx *ctx, MdbusSim *sim, const ModemctlOptions *opts);
 int modemctl_bearer_show(Ctx *ctx, MdbusBearer *bearer);
 int modemctl_bearer_run(Ctx *ctx, MdbusBearer *bearer, const ModemctlOptions *opts);
+
+/* The netifd protocol handler's calls (modemctl-netifd.c). */
+int modemctl_netifd_up(Ctx *ctx, const char *settings);
+int modemctl_netifd_watch(Ctx *ctx, const char *bearer_path);
+int modemctl_netifd_down(Ctx *ctx, const char *device);
 
 /* Adds the bearer's fields to output (used by --create-bearer, -b). */
 void modemctl_bearer_add_fields(Output *output, MdbusBearer *bearer);

@@ -10,8 +10,9 @@ typedef struct {
   char *label;
   char *key;
   gboolean is_list;
-  char *value;  /* !is_list; NULL when unknown */
-  GStrv values; /* is_list; never NULL */
+  gboolean is_items; /* a list of results: its length is printed even when 0 */
+  char *value;       /* !is_list; NULL when unknown */
+  GStrv values;      /* is_list; never NULL */
 } Field;
 
 struct _Output {
@@ -74,7 +75,8 @@ output_add_take(Output *output, const char *section, const char *label, const ch
 {
   Field *field = field_new(section, label, key);
 
-  if (value && !*value)
+  /* As mmcli: "none" and "unknown" say nothing, so they are shown as such. */
+  if (value && (!*value || g_str_equal(value, "none") || g_str_equal(value, "unknown")))
     g_clear_pointer(&value, g_free);
   field->value = value;
   g_ptr_array_add(output->fields, field);
@@ -107,6 +109,10 @@ output_add_list(Output *output, const char *section, const char *label, const ch
   Field *field = field_new(section, label, key);
   GPtrArray *copy = g_ptr_array_new();
 
+  /* A lone "none" or "unknown" is an empty list, as mmcli has it. */
+  if (values && values[0] && !values[1]
+      && (g_str_equal(values[0], "none") || g_str_equal(values[0], "unknown")))
+    values = NULL;
   for (guint i = 0; values && values[i]; i++)
     if (*values[i])
       g_ptr_array_add(copy, g_strdup(values[i]));
@@ -114,6 +120,14 @@ output_add_list(Output *output, const char *section, const char *label, const ch
   field->is_list = TRUE;
   field->values = (GStrv)g_ptr_array_free(copy, FALSE);
   g_ptr_array_add(output->fields, field);
+}
+
+void
+output_add_items(Output *output, const char *section, const char *label, const char *key,
+                 const char *const *values)
+{
+  output_add_list(output, section, label, key, values);
+  ((Field *)g_ptr_array_index(output->fields, output->fields->len - 1))->is_items = TRUE;
 }
 
 void
@@ -216,7 +230,7 @@ render_keyvalue(Output *output, GString *out)
     Field *field = g_ptr_array_index(output->fields, i);
     gsize len = strlen(field->key);
 
-    if (field->is_list) {
+    if (field->is_list && (field->values[0] || field->is_items)) {
       guint n = g_strv_length(field->values);
       g_autofree char *last = g_strdup_printf(".value[%u]", n);
 
@@ -231,6 +245,11 @@ render_keyvalue(Output *output, GString *out)
     if (!field->is_list) {
       g_string_append_printf(out, "%-*s : ", (int)width, field->key);
       append_kv_value(out, field->value ? field->value : UNKNOWN_VALUE);
+      continue;
+    }
+    /* An empty list is one unknown value, as mmcli prints it. */
+    if (!field->values[0] && !field->is_items) {
+      g_string_append_printf(out, "%-*s : " UNKNOWN_VALUE "\n", (int)width, field->key);
       continue;
     }
     {

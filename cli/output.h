@@ -2,7 +2,8 @@
  *
  * Every field has a section and a label for the human table ("Hardware", "manufacturer")
  * and a key as mmcli names it ("modem.generic.manufacturer"). The key-value rendering
- * prints "key : value" lines, lists as "key.length" and "key.value[N]"; the JSON rendering
+ * prints "key : value" lines, lists as "key.length" and "key.value[N]" (an empty one as
+ * "key : --", as mmcli does); the JSON rendering
  * nests objects along the dots of the key ({"modem": {"generic": {...}}}), lists as arrays.
  * Missing values are "--" in key-value and JSON, and left out of the human table. */
 #pragma once
@@ -35,6 +36,10 @@ void output_add_printf(Output *output, const char *section, const char *label, c
 /* values: NULL-terminated, may be NULL (empty list). */
 void output_add_list(Output *output, const char *section, const char *label, const char *key,
                      const char *const *values);
+/* A list of results (modems, networks found), as opposed to a property that
+ * is a list: key-value output gives its length even when it is empty. */
+void output_add_items(Output *output, const char *section, const char *label, const char *key,
+                      const char *const *values);
 /* Splits a ", "-joined string (as built by the mmd_*_build_string helpers) into a list;
  * "none"/"unknown"/empty make an empty list. Takes value. */
 void output_add_flags_take(Output *output, const char *section, const char *label, const char *key,

@@ -369,11 +369,32 @@ test_output_keyvalue(void)
                   "modem.generic.drivers.length                 : 2\n"
                   "modem.generic.drivers.value[1]               : qmi_wwan\n"
                   "modem.generic.drivers.value[2]               : option\n"
-                  "modem.generic.own-numbers.length             : 0\n"
+                  "modem.generic.own-numbers                    : --\n"
                   "modem.3gpp.operator-code                     : 21403\n"
                   "modem.generic.supported-ip-families.length   : 2\n"
                   "modem.generic.supported-ip-families.value[1] : ipv4\n"
                   "modem.generic.supported-ip-families.value[2] : ipv6\n");
+}
+
+/* As mmcli prints them: "none" and "unknown" are no value, a property list
+ * that is empty is "--", a list of results has a length even when empty. */
+static void
+test_output_keyvalue_unknowns(void)
+{
+  g_autoptr(Output) output = output_new(OUTPUT_KEYVALUE);
+  const char *const lone_none[] = { "none", NULL };
+  g_autofree char *text = NULL;
+
+  output_add(output, NULL, NULL, "modem.generic.unlock-required", "none");
+  output_add(output, NULL, NULL, "bearer.properties.ip-type", "unknown");
+  output_add_list(output, NULL, NULL, "modem.generic.current-capabilities", lone_none);
+  output_add_items(output, NULL, NULL, "modem-list", NULL);
+  text = output_render(output);
+  g_assert_cmpstr(text, ==,
+                  "modem.generic.unlock-required      : --\n"
+                  "bearer.properties.ip-type          : --\n"
+                  "modem.generic.current-capabilities : --\n"
+                  "modem-list.length                  : 0\n");
 }
 
 static void
@@ -415,6 +436,7 @@ main(int argc, char **argv)
   g_test_add_func("/modemctl/output/json", test_output_json);
   g_test_add_func("/modemctl/output/json-list", test_output_json_list);
   g_test_add_func("/modemctl/output/keyvalue", test_output_keyvalue);
+  g_test_add_func("/modemctl/output/keyvalue-unknowns", test_output_keyvalue_unknowns);
   g_test_add_func("/modemctl/output/human", test_output_human);
   return g_test_run();
 }

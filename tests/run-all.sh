@@ -54,14 +54,16 @@ run_config() {
 
 test_args=("$@")
 
-# A router-style daemon without udev, for the discovery test's ReportKernelEvent
-# case (tests/integration/test_discovery.py reads MODEMD_NOUDEV).
-echo "=== build-noudev: setup, compile modemd ==="
-if { [ -f build-noudev/build.ninja ] || meson setup build-noudev -Dudev=disabled; } &&
-    meson compile -C build-noudev src/daemon/modemd; then
-    export MODEMD_NOUDEV="${srcdir}/build-noudev/src/daemon/modemd"
+# The router daemon (no udev, no polkit: root only), for the discovery test's
+# ReportKernelEvent and coldplug cases and the OpenWrt test (both read
+# MODEMD_NOUDEV).
+echo "=== build-router: setup, compile modemd ==="
+if { [ -f build-router/build.ninja ] ||
+    meson setup build-router -Dudev=disabled -Dpolkit=disabled -Dsystemd=disabled; } &&
+    meson compile -C build-router src/daemon/modemd; then
+    export MODEMD_NOUDEV="${srcdir}/build-router/src/daemon/modemd"
 else
-    echo "*** build-noudev: build failed" >&2
+    echo "*** build-router: build failed" >&2
     failed_steps=$((failed_steps + 1))
 fi
 

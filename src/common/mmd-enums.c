@@ -48,7 +48,7 @@ mmd_modem_state_failed_reason_to_string(MmdModemStateFailedReason reason)
 }
 
 static const EnumName locks[] = {
-  { MMD_MODEM_LOCK_UNKNOWN, "unknown" }, { MMD_MODEM_LOCK_NONE, "sim-none" },
+  { MMD_MODEM_LOCK_UNKNOWN, "unknown" }, { MMD_MODEM_LOCK_NONE, "none" },
   { MMD_MODEM_LOCK_SIM_PIN, "sim-pin" }, { MMD_MODEM_LOCK_SIM_PIN2, "sim-pin2" },
   { MMD_MODEM_LOCK_SIM_PUK, "sim-puk" }, { MMD_MODEM_LOCK_SIM_PUK2, "sim-puk2" },
 };
@@ -308,4 +308,111 @@ gboolean
 mmd_bearer_allowed_auth_from_string(const char *str, guint *out_auth)
 {
   return parse_flags(allowed_auths, G_N_ELEMENTS(allowed_auths), str, out_auth);
+}
+
+static const EnumName sms_pdu_types[] = {
+  { MMD_SMS_PDU_TYPE_UNKNOWN, "unknown" },
+  { MMD_SMS_PDU_TYPE_DELIVER, "deliver" },
+  { MMD_SMS_PDU_TYPE_SUBMIT, "submit" },
+  { MMD_SMS_PDU_TYPE_STATUS_REPORT, "status-report" },
+};
+
+const char *
+mmd_sms_pdu_type_to_string(MmdSmsPduType type)
+{
+  return LOOKUP(sms_pdu_types, type);
+}
+
+static const EnumName sms_states[] = {
+  { MMD_SMS_STATE_UNKNOWN, "unknown" },     { MMD_SMS_STATE_STORED, "stored" },
+  { MMD_SMS_STATE_RECEIVING, "receiving" }, { MMD_SMS_STATE_RECEIVED, "received" },
+  { MMD_SMS_STATE_SENDING, "sending" },     { MMD_SMS_STATE_SENT, "sent" },
+};
+
+const char *
+mmd_sms_state_to_string(MmdSmsState state)
+{
+  return LOOKUP(sms_states, state);
+}
+
+static const EnumName sms_storages[] = {
+  { MMD_SMS_STORAGE_UNKNOWN, "unknown" }, { MMD_SMS_STORAGE_SM, "sm" },
+  { MMD_SMS_STORAGE_ME, "me" },           { MMD_SMS_STORAGE_MT, "mt" },
+  { MMD_SMS_STORAGE_SR, "sr" },           { MMD_SMS_STORAGE_BM, "bm" },
+  { MMD_SMS_STORAGE_TA, "ta" },
+};
+
+const char *
+mmd_sms_storage_to_string(MmdSmsStorage storage)
+{
+  return LOOKUP(sms_storages, storage);
+}
+
+gboolean
+mmd_sms_storage_from_string(const char *str, MmdSmsStorage *out_storage)
+{
+  for (gsize i = 1; str && i < G_N_ELEMENTS(sms_storages); i++) {
+    if (g_ascii_strcasecmp(str, sms_storages[i].name) == 0) {
+      *out_storage = sms_storages[i].value;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static const EnumName call_states[] = {
+  { MMD_CALL_STATE_UNKNOWN, "unknown" },         { MMD_CALL_STATE_DIALING, "dialing" },
+  { MMD_CALL_STATE_RINGING_OUT, "ringing-out" }, { MMD_CALL_STATE_RINGING_IN, "ringing-in" },
+  { MMD_CALL_STATE_ACTIVE, "active" },           { MMD_CALL_STATE_HELD, "held" },
+  { MMD_CALL_STATE_WAITING, "waiting" },         { MMD_CALL_STATE_TERMINATED, "terminated" },
+};
+
+const char *
+mmd_call_state_to_string(MmdCallState state)
+{
+  return LOOKUP(call_states, state);
+}
+
+static const EnumName call_state_reasons[] = {
+  { MMD_CALL_STATE_REASON_UNKNOWN, "unknown" },
+  { MMD_CALL_STATE_REASON_OUTGOING_STARTED, "outgoing-started" },
+  { MMD_CALL_STATE_REASON_INCOMING_NEW, "incoming-new" },
+  { MMD_CALL_STATE_REASON_ACCEPTED, "accepted" },
+  { MMD_CALL_STATE_REASON_TERMINATED, "terminated" },
+  { MMD_CALL_STATE_REASON_REFUSED_OR_BUSY, "refused-or-busy" },
+  { MMD_CALL_STATE_REASON_ERROR, "error" },
+  { MMD_CALL_STATE_REASON_AUDIO_SETUP_FAILED, "audio-setup-failed" },
+  { MMD_CALL_STATE_REASON_TRANSFERRED, "transferred" },
+  { MMD_CALL_STATE_REASON_DEFLECTED, "deflected" },
+};
+
+const char *
+mmd_call_state_reason_to_string(MmdCallStateReason reason)
+{
+  return LOOKUP(call_state_reasons, reason);
+}
+
+static const EnumName call_directions[] = {
+  { MMD_CALL_DIRECTION_UNKNOWN, "unknown" },
+  { MMD_CALL_DIRECTION_INCOMING, "incoming" },
+  { MMD_CALL_DIRECTION_OUTGOING, "outgoing" },
+};
+
+const char *
+mmd_call_direction_to_string(MmdCallDirection direction)
+{
+  return LOOKUP(call_directions, direction);
+}
+
+static const EnumName ussd_states[] = {
+  { MMD_MODEM_3GPP_USSD_SESSION_STATE_UNKNOWN, "unknown" },
+  { MMD_MODEM_3GPP_USSD_SESSION_STATE_IDLE, "idle" },
+  { MMD_MODEM_3GPP_USSD_SESSION_STATE_ACTIVE, "active" },
+  { MMD_MODEM_3GPP_USSD_SESSION_STATE_USER_RESPONSE, "user-response" },
+};
+
+const char *
+mmd_modem_3gpp_ussd_session_state_to_string(MmdModem3gppUssdSessionState state)
+{
+  return LOOKUP(ussd_states, state);
 }

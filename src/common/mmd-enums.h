@@ -201,6 +201,93 @@ typedef enum {
   MMD_MODEM_BAND_ANY = 256,
 } MmdModemBand;
 
+typedef enum {
+  MMD_SMS_PDU_TYPE_UNKNOWN = 0,
+  MMD_SMS_PDU_TYPE_DELIVER = 1,
+  MMD_SMS_PDU_TYPE_SUBMIT = 2,
+  MMD_SMS_PDU_TYPE_STATUS_REPORT = 3,
+} MmdSmsPduType;
+
+typedef enum {
+  MMD_SMS_STATE_UNKNOWN = 0,
+  MMD_SMS_STATE_STORED = 1,
+  MMD_SMS_STATE_RECEIVING = 2,
+  MMD_SMS_STATE_RECEIVED = 3,
+  MMD_SMS_STATE_SENDING = 4,
+  MMD_SMS_STATE_SENT = 5,
+} MmdSmsState;
+
+typedef enum {
+  MMD_SMS_STORAGE_UNKNOWN = 0,
+  MMD_SMS_STORAGE_SM = 1,
+  MMD_SMS_STORAGE_ME = 2,
+  MMD_SMS_STORAGE_MT = 3,
+  MMD_SMS_STORAGE_SR = 4,
+  MMD_SMS_STORAGE_BM = 5,
+  MMD_SMS_STORAGE_TA = 6,
+} MmdSmsStorage;
+
+typedef enum {
+  MMD_SMS_VALIDITY_TYPE_UNKNOWN = 0,
+  MMD_SMS_VALIDITY_TYPE_RELATIVE = 1,
+  MMD_SMS_VALIDITY_TYPE_ABSOLUTE = 2,
+  MMD_SMS_VALIDITY_TYPE_ENHANCED = 3,
+} MmdSmsValidityType;
+
+typedef enum {
+  MMD_MODEM_3GPP_USSD_SESSION_STATE_UNKNOWN = 0,
+  MMD_MODEM_3GPP_USSD_SESSION_STATE_IDLE = 1,
+  MMD_MODEM_3GPP_USSD_SESSION_STATE_ACTIVE = 2,
+  MMD_MODEM_3GPP_USSD_SESSION_STATE_USER_RESPONSE = 3,
+} MmdModem3gppUssdSessionState;
+
+typedef enum {
+  MMD_CALL_STATE_UNKNOWN = 0,
+  MMD_CALL_STATE_DIALING = 1,
+  MMD_CALL_STATE_RINGING_OUT = 2,
+  MMD_CALL_STATE_RINGING_IN = 3,
+  MMD_CALL_STATE_ACTIVE = 4,
+  MMD_CALL_STATE_HELD = 5,
+  MMD_CALL_STATE_WAITING = 6,
+  MMD_CALL_STATE_TERMINATED = 7,
+} MmdCallState;
+
+typedef enum {
+  MMD_CALL_STATE_REASON_UNKNOWN = 0,
+  MMD_CALL_STATE_REASON_OUTGOING_STARTED = 1,
+  MMD_CALL_STATE_REASON_INCOMING_NEW = 2,
+  MMD_CALL_STATE_REASON_ACCEPTED = 3,
+  MMD_CALL_STATE_REASON_TERMINATED = 4,
+  MMD_CALL_STATE_REASON_REFUSED_OR_BUSY = 5,
+  MMD_CALL_STATE_REASON_ERROR = 6,
+  MMD_CALL_STATE_REASON_AUDIO_SETUP_FAILED = 7,
+  MMD_CALL_STATE_REASON_TRANSFERRED = 8,
+  MMD_CALL_STATE_REASON_DEFLECTED = 9,
+} MmdCallStateReason;
+
+typedef enum {
+  MMD_CALL_DIRECTION_UNKNOWN = 0,
+  MMD_CALL_DIRECTION_INCOMING = 1,
+  MMD_CALL_DIRECTION_OUTGOING = 2,
+} MmdCallDirection;
+
+typedef enum {
+  MMD_CBM_STATE_UNKNOWN = 0,
+  MMD_CBM_STATE_RECEIVING = 1,
+  MMD_CBM_STATE_RECEIVED = 2,
+} MmdCbmState;
+
+typedef enum {
+  MMD_MODEM_LOCATION_SOURCE_NONE = 0,
+  MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI = 1 << 0,
+  MMD_MODEM_LOCATION_SOURCE_GPS_RAW = 1 << 1,
+  MMD_MODEM_LOCATION_SOURCE_GPS_NMEA = 1 << 2,
+  MMD_MODEM_LOCATION_SOURCE_CDMA_BS = 1 << 3,
+  MMD_MODEM_LOCATION_SOURCE_GPS_UNMANAGED = 1 << 4,
+  MMD_MODEM_LOCATION_SOURCE_AGPS_MSA = 1 << 5,
+  MMD_MODEM_LOCATION_SOURCE_AGPS_MSB = 1 << 6,
+} MmdModemLocationSource;
+
 /* Names as mmcli prints them; NULL-safe, never NULL. */
 const char *mmd_modem_state_to_string(MmdModemState state);
 const char *mmd_modem_state_failed_reason_to_string(MmdModemStateFailedReason reason);
@@ -212,6 +299,13 @@ const char *mmd_modem_3gpp_packet_service_state_to_string(MmdModem3gppPacketServ
 const char *mmd_modem_3gpp_network_availability_to_string(MmdModem3gppNetworkAvailability a);
 const char *mmd_bearer_ip_method_to_string(MmdBearerIpMethod method);
 const char *mmd_bearer_type_to_string(MmdBearerType type);
+const char *mmd_sms_pdu_type_to_string(MmdSmsPduType type);
+const char *mmd_sms_state_to_string(MmdSmsState state);
+const char *mmd_sms_storage_to_string(MmdSmsStorage storage);
+const char *mmd_call_state_to_string(MmdCallState state);
+const char *mmd_call_state_reason_to_string(MmdCallStateReason reason);
+const char *mmd_call_direction_to_string(MmdCallDirection direction);
+const char *mmd_modem_3gpp_ussd_session_state_to_string(MmdModem3gppUssdSessionState state);
 
 /* Flag sets joined with ", " ("gsm-umts, lte"); "none" for 0. */
 char *mmd_modem_capability_build_string(guint caps);
@@ -223,5 +317,6 @@ char *mmd_bearer_ip_family_build_string(guint families);
 gboolean mmd_modem_mode_from_string(const char *str, guint *out_modes);
 gboolean mmd_bearer_ip_family_from_string(const char *str, guint *out_family);
 gboolean mmd_bearer_allowed_auth_from_string(const char *str, guint *out_auth);
+gboolean mmd_sms_storage_from_string(const char *str, MmdSmsStorage *out_storage);
 
 G_END_DECLS

@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 #define MMD_AUTH_DEVICE_CONTROL "org.example.Modem1.Device.Control"
 #define MMD_AUTH_MANAGER_ADMIN "org.example.Modem1.Manager.Admin"
 #define MMD_AUTH_COMMAND "org.example.Modem1.Command"
+#define MMD_AUTH_MESSAGING "org.example.Modem1.Messaging"
+#define MMD_AUTH_LOCATION "org.example.Modem1.Location"
+#define MMD_AUTH_TIME "org.example.Modem1.Time"
+#define MMD_AUTH_VOICE "org.example.Modem1.Voice"
+#define MMD_AUTH_USSD "org.example.Modem1.USSD"
 
 typedef enum {
   MMD_AUTH_MODE_POLKIT,    /* ask polkitd */

@@ -76,6 +76,8 @@ rewrite_container(GVariant *value, gboolean to_compat)
   GVariantIter iter;
   GVariant *child;
 
+  /* mmd_compat_rewrite() gives a reference of our own, which the new
+   * container takes an extra one of: ours is dropped after. */
   if (g_variant_is_of_type(value, G_VARIANT_TYPE_VARIANT)) {
     g_autoptr(GVariant) inner = g_variant_get_variant(value);
     g_autoptr(GVariant) rewritten = mmd_compat_rewrite(inner, to_compat);
@@ -85,6 +87,7 @@ rewrite_container(GVariant *value, gboolean to_compat)
   g_variant_iter_init(&iter, value);
   while ((child = g_variant_iter_next_value(&iter))) {
     g_autoptr(GVariant) rewritten = mmd_compat_rewrite(child, to_compat);
+
     g_variant_builder_add_value(&builder, rewritten);
     g_variant_unref(child);
   }
@@ -116,9 +119,9 @@ const char *
 mmd_compat_action(const char *native_action, const char *native_interface)
 {
   /* The reference checks modem methods, raw commands and resets included,
-   * against Device.Control and the manager's against ManagerControl. */
+   * against Device.Control and the manager's against Control. */
   if (g_strcmp0(native_action, MMD_AUTH_MANAGER_ADMIN) == 0)
-    return g_strcmp0(native_interface, MMD_DBUS_SERVICE) == 0 ? MMD_COMPAT_SERVICE ".ManagerControl"
+    return g_strcmp0(native_interface, MMD_DBUS_SERVICE) == 0 ? MMD_COMPAT_SERVICE ".Control"
                                                               : MMD_COMPAT_SERVICE
                ".Device.Control";
   if (g_strcmp0(native_action, MMD_AUTH_COMMAND) == 0

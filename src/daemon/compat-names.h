@@ -21,8 +21,7 @@ char *mmd_compat_native_interface_name(const char *compat);
 char *mmd_compat_path(const char *native);
 char *mmd_compat_native_path(const char *compat);
 /* A copy of value with every object path (and error name in a string) of
- * one naming turned into the other, as a reference of the caller's; a
- * floating value is consumed, any other is left to its owner. */
+ * one naming turned into the other; floating references are sunk. */
 GVariant *mmd_compat_rewrite(GVariant *value, gboolean to_compat);
 /* The D-Bus error name of a native one, under the reference's prefix. */
 char *mmd_compat_error_name(const char *native_error_name);

@@ -86,7 +86,6 @@ static GVariant *
 native_property(Mirrored *m, const char *name, GError **error)
 {
   GDBusInterfaceVTable *vtable = g_dbus_interface_skeleton_get_vtable(m->skeleton);
-  /* Floating or not (generated skeletons return full references): ours. */
   g_autoptr(GVariant) value = vtable->get_property(
       m->mirror->compat->connection, NULL, m->mirror->native_path,
       g_dbus_interface_skeleton_get_info(m->skeleton)->name, name, error, m->skeleton);
@@ -224,8 +223,10 @@ signal_marshal(GClosure *closure, GValue *return_value, guint n_param_values,
     return;
   g_variant_builder_init(&args, G_VARIANT_TYPE_TUPLE);
   for (guint i = 0; sc->info->args && sc->info->args[i] && i + 1 < n_param_values; i++) {
+    /* Not floating: the builder takes a reference of its own. */
     g_autoptr(GVariant) arg = g_dbus_gvalue_to_gvariant(
         &param_values[i + 1], G_VARIANT_TYPE(sc->info->args[i]->signature));
+
     g_variant_builder_add_value(&args, arg);
   }
   compat_args = mmd_compat_rewrite(g_variant_builder_end(&args), TRUE);

@@ -410,7 +410,6 @@ static const MmdMethod control_methods[] = {
   { "FactoryReset", MMD_AUTH_MANAGER_ADMIN, unsupported_run },
   { "SetCurrentCapabilities", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
   { "SetPrimarySimSlot", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
-  { "GetCellInfo", NULL, unsupported_run },
   { "Command", MMD_AUTH_COMMAND, command_run },
 };
 

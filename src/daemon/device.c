@@ -271,6 +271,69 @@ mmd_device_new(const char *uid, const char *physdev)
   return device;
 }
 
+/* The name of the node a declared path ends at, following links
+ * (/dev/serial/by-id/... -> ../../ttyUSB2) a few levels deep. Not realpath():
+ * umockdev's wrapper of it overflows the caller's buffer. */
+static char *
+node_name(const char *path)
+{
+  g_autofree char *current = g_strdup(path);
+
+  for (guint depth = 0; depth < 8; depth++) {
+    g_autofree char *target = g_file_read_link(current, NULL);
+    g_autofree char *dir = NULL;
+
+    if (!target)
+      break;
+    dir = g_path_get_dirname(current);
+    g_free(current);
+    current = mmd_sysfs_canonicalize(dir, target);
+  }
+  return g_path_get_basename(current);
+}
+
+/* A declared port's device in sysfs: by the name it was given, else by the
+ * name of the node it links to. */
+static char *
+declared_port_syspath(const MmdPort *port)
+{
+  static const char *const control_classes[] = { "usbmisc", "wwan", "tty" };
+  g_autofree char *linked_name = NULL;
+
+  if (port->type == MMD_MODEM_PORT_TYPE_NET)
+    return mmd_sysfs_resolve("net", port->name);
+  linked_name = port->path ? node_name(port->path) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS(control_classes); i++) {
+    char *syspath = mmd_sysfs_resolve(control_classes[i], port->name);
+
+    if (!syspath && linked_name)
+      syspath = mmd_sysfs_resolve(control_classes[i], linked_name);
+    if (syspath)
+      return syspath;
+  }
+  return NULL;
+}
+
+MmdDevice *
+mmd_device_new_declared(GPtrArray *ports)
+{
+  g_autofree char *physdev = NULL;
+
+  for (guint i = 0; i < ports->len; i++) {
+    MmdPort *port = g_ptr_array_index(ports, i);
+    g_autofree char *syspath = declared_port_syspath(port);
+
+    if (!syspath)
+      continue;
+    g_free(port->driver);
+    port->driver = mmd_sysfs_find_driver(syspath);
+    /* The control port's device is the modem's, as for discovered ports. */
+    if (!physdev && port->type != MMD_MODEM_PORT_TYPE_NET)
+      physdev = mmd_sysfs_find_physdev(syspath, NULL);
+  }
+  return physdev ? mmd_device_new(physdev, physdev) : NULL;
+}
+
 void
 mmd_device_free(MmdDevice *device)
 {

@@ -96,6 +96,11 @@ void mmd_device_port_free(MmdDevicePort *port);
 MmdPort *mmd_device_port_to_port(const MmdDevicePort *port);
 
 MmdDevice *mmd_device_new(const char *uid, const char *physdev);
+/* The device of ports declared with --port, as far as sysfs knows their
+ * nodes (/dev/X as /sys/class/SUBSYSTEM/X): fills in each known port's
+ * driver and returns the physical device (uid and physdev: its sysfs path),
+ * or NULL if sysfs knows none of them (ptys, nodes of another system). */
+MmdDevice *mmd_device_new_declared(GPtrArray *ports);
 void mmd_device_free(MmdDevice *device);
 MmdDevicePort *mmd_device_find_port(MmdDevice *device, const char *subsystem, const char *name);
 /* Takes port. */

@@ -26,6 +26,7 @@ typedef struct {
   char *uid;
   GPtrArray *ports;  /* MmdPort, declared devices */
   MmdDevice *device; /* discovered devices, else NULL */
+  MmdDevice *sysfs;  /* declared devices: what sysfs knows of them, or NULL */
   MmdModem *modem;
   char *inhibitor; /* bus name holding the device, or NULL */
   guint inhibitor_watch;
@@ -58,6 +59,7 @@ device_entry_free(DeviceEntry *entry)
   g_clear_object(&entry->modem);
   g_clear_pointer(&entry->ports, g_ptr_array_unref);
   g_clear_pointer(&entry->device, mmd_device_free);
+  g_clear_pointer(&entry->sysfs, mmd_device_free);
   g_free(entry->inhibitor);
   g_free(entry->uid);
   g_free(entry);
@@ -125,6 +127,8 @@ create_modem(MmdManager *self, DeviceEntry *entry)
     tags = mmd_device_fill_info(entry->device, &info);
   } else {
     ports = g_ptr_array_ref(entry->ports);
+    if (entry->sysfs)
+      tags = mmd_device_fill_info(entry->sysfs, &info);
   }
   plugin = mmd_plugins_find(&info, ports, &primary);
   if (!plugin) {
@@ -680,7 +684,11 @@ mmd_manager_new(GDBusConnection *connection, GPtrArray *static_groups, gboolean 
     DeviceEntry *entry = g_new0(DeviceEntry, 1);
     const MmdPort *first = g_ptr_array_index(ports, 0);
 
-    entry->uid = g_strdup(first->path ? first->path : first->name);
+    entry->sysfs = mmd_device_new_declared(ports);
+    if (entry->sysfs)
+      entry->uid = g_strdup(entry->sysfs->uid);
+    else
+      entry->uid = g_strdup(first->path ? first->path : first->name);
     entry->ports = g_ptr_array_ref(ports);
     g_ptr_array_add(self->devices, entry);
   }
@@ -699,13 +707,17 @@ mmd_manager_start(MmdManager *self)
     self->monitor = mmd_port_monitor_new(handle_port_events, self, &error);
     if (self->monitor) {
       mmd_port_monitor_enumerate(self->monitor);
-    } else {
-      g_warning("%s: ports are taken from ReportKernelEvent and ScanDevices", error->message);
+      return;
     }
+    g_warning("%s: ports are taken from ReportKernelEvent and ScanDevices", error->message);
   }
 #else
   g_message("Built without udev: ports are taken from ReportKernelEvent and ScanDevices");
 #endif
+  /* Coldplug: ports that appeared before anyone could report them. Run once the bus name is
+   * ours, so that an event is either in sysfs now or reported to us later (duplicates are
+   * ignored), never lost in between. */
+  enumerate_sysfs(self);
 }
 
 void

@@ -22,6 +22,7 @@ typedef struct {
   guint quality_refresh_id;
   guint values_refresh_id;
   guint recent_id;
+  gboolean events; /* the modem reports changes itself: no polling */
 } SignalRoom;
 
 static const char room_key[] = "signal";
@@ -77,17 +78,59 @@ stop_timers(SignalRoom *room)
   g_clear_handle_id(&room->values_refresh_id, g_source_remove);
 }
 
-/* Quality is refreshed while enabled; extended values at the rate the client
- * asked for with Setup. */
+static void
+start_polling(SignalRoom *room)
+{
+  if (room->quality_refresh_id)
+    return;
+  refresh(room);
+  room->quality_refresh_id = g_timeout_add_seconds(QUALITY_REFRESH_S, refresh, room);
+}
+
+static void
+events_set_up(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SignalRoom *room = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean(G_TASK(result), &error)) {
+    room->events = TRUE;
+    return;
+  }
+  if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_message("%s: the modem will not report signal changes (%s): polling every %u s",
+            mmd_modem_get_path(room->modem), error->message, QUALITY_REFRESH_S);
+  if (mmd_modem_state_is_enabled(mmd_modem_get_state(room->modem)))
+    start_polling(room);
+}
+
+/* Signal changes come as events when the modem can report them, so that an
+ * idle modem wakes nobody; polling only for modems that cannot, and for the
+ * extended values at the rate a client asked for with Setup. */
+static void
+follow_signal(SignalRoom *room)
+{
+  const MmdProvider *p = MMD_PROVIDER_FIND(room->providers, MmdSignalOps, setup_events);
+
+  if (!p) {
+    start_polling(room);
+    return;
+  }
+  MMD_PROVIDER_OP(p, MmdSignalOps, setup_events)
+  (p->backend, mdbus_modem_signal_get_rssi_threshold(room->iface),
+   mmd_modem_get_cancellable(room->modem), events_set_up, room);
+}
+
 static void
 state_changed(MmdModem *modem, int old_state, int new_state, SignalRoom *room)
 {
   gboolean enabled = mmd_modem_state_is_enabled(new_state);
 
-  if (enabled && !room->quality_refresh_id) {
-    refresh(room);
-    room->quality_refresh_id = g_timeout_add_seconds(QUALITY_REFRESH_S, refresh, room);
+  if (enabled && !mmd_modem_state_is_enabled(old_state)) {
+    follow_signal(room);
   } else if (!enabled) {
+    room->events = FALSE;
     stop_timers(room);
     if (new_state >= MMD_MODEM_STATE_DISABLED)
       clear_values(room);
@@ -124,16 +167,38 @@ setup_run(MmdCall *call)
 }
 
 static void
-unsupported_run(MmdCall *call)
+setup_thresholds_run(MmdCall *call)
 {
-  mmd_call_return_new_error(
-      call, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED, "%s is not supported by this modem",
-      g_dbus_method_invocation_get_method_name(mmd_call_get_invocation(call)));
+  SignalRoom *room = mmd_call_get_data(call);
+  g_autoptr(GVariant) settings = NULL;
+  guint32 rssi = mdbus_modem_signal_get_rssi_threshold(room->iface);
+  gboolean error_rate = mdbus_modem_signal_get_error_rate_threshold(room->iface);
+  guint known = 0;
+
+  g_variant_get(mmd_call_get_parameters(call), "(@a{sv})", &settings);
+  known += g_variant_lookup(settings, "rssi-threshold", "u", &rssi) ? 1 : 0;
+  known += g_variant_lookup(settings, "error-rate-threshold", "b", &error_rate) ? 1 : 0;
+  if (known == 0 || known != g_variant_n_children(settings) || rssi > 100) {
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
+                              "Give \"rssi-threshold\" (u, dB, up to 100) and/or "
+                              "\"error-rate-threshold\" (b)");
+    return;
+  }
+  if (!MMD_PROVIDER_FIND(room->providers, MmdSignalOps, setup_events)) {
+    mmd_call_return_new_error(call, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
+                              "This modem cannot report signal changes by thresholds");
+    return;
+  }
+  mdbus_modem_signal_set_rssi_threshold(room->iface, rssi);
+  mdbus_modem_signal_set_error_rate_threshold(room->iface, error_rate);
+  if (room->events)
+    follow_signal(room);
+  mmd_call_return(call, NULL);
 }
 
 static const MmdMethod signal_methods[] = {
   { "Setup", MMD_AUTH_DEVICE_CONTROL, setup_run },
-  { "SetupThresholds", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
+  { "SetupThresholds", MMD_AUTH_DEVICE_CONTROL, setup_thresholds_run },
 };
 
 static void

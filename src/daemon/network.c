@@ -364,6 +364,32 @@ scan_run(MmdCall *call)
 }
 
 static void
+cell_info_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GError *error = NULL;
+  g_autoptr(GVariant) cells = g_task_propagate_pointer(G_TASK(result), &error);
+
+  if (!cells)
+    mmd_call_return_error(user_data, error);
+  else
+    mmd_call_return(user_data, g_variant_new_tuple(&cells, 1));
+}
+
+static void
+get_cell_info_run(MmdCall *call)
+{
+  MmdModem *modem = MMD_MODEM(mmd_call_get_target(call));
+  const MmdProvider *p = FIND_OP(modem, get_cell_info);
+
+  if (!p)
+    mmd_call_return_error(call, unsupported("GetCellInfo"));
+  else if (!mmd_modem_state_is_enabled(mmd_modem_get_state(modem)))
+    mmd_call_return_error(call, mmd_modem_wrong_state_error(modem, "read cell info"));
+  else
+    OP(p, get_cell_info)(p->backend, mmd_modem_get_cancellable(modem), cell_info_done, call);
+}
+
+static void
 set_initial_eps_bearer_settings_run(MmdCall *call)
 {
   g_autoptr(GVariant) dict = NULL;
@@ -392,11 +418,13 @@ static const MmdMethod modem3gpp_methods[] = {
   { "SetEpsUeModeOperation", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
   { "DisableFacilityLock", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
   { "SetPacketServiceState", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
+  { "SetNr5gRegistrationSettings", MMD_AUTH_DEVICE_CONTROL, unsupported_run },
 };
 
 static const MmdMethod modem_methods[] = {
   { "SetCurrentModes", MMD_AUTH_DEVICE_CONTROL, set_current_modes_run },
   { "SetCurrentBands", MMD_AUTH_DEVICE_CONTROL, set_current_bands_run },
+  { "GetCellInfo", NULL, get_cell_info_run },
 };
 
 /* The room */
@@ -414,6 +442,8 @@ init_interface(MdbusModemModem3gpp *g)
   mdbus_modem_modem3gpp_set_initial_eps_bearer_settings(
       g, g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
   mdbus_modem_modem3gpp_set_packet_service_state(g, MMD_MODEM_3GPP_PACKET_SERVICE_STATE_UNKNOWN);
+  mdbus_modem_modem3gpp_set_nr5g_registration_settings(
+      g, g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
 }
 
 static void

@@ -24,6 +24,11 @@ ACTIONS = {
     'org.example.Modem1.Device.Control': ('no', 'no', 'yes'),
     'org.example.Modem1.Manager.Admin': ('auth_admin', 'auth_admin', 'auth_admin'),
     'org.example.Modem1.Command': ('auth_admin', 'auth_admin', 'auth_admin'),
+    'org.example.Modem1.Messaging': ('no', 'no', 'yes'),
+    'org.example.Modem1.Location': ('no', 'no', 'yes'),
+    'org.example.Modem1.Time': ('no', 'no', 'yes'),
+    'org.example.Modem1.Voice': ('no', 'no', 'yes'),
+    'org.example.Modem1.USSD': ('no', 'no', 'yes'),
 }
 
 # Highest acceptable `systemd-analyze security` exposure (0.0 .. 10.0).
@@ -66,6 +71,15 @@ class DBusPolicyTest(unittest.TestCase):
             for rule in pol.iter('allow'):
                 if 'send_destination' in rule.attrib:
                     self.assertIn('send_interface', rule.attrib, rule.attrib)
+
+    def test_no_deny_by_destination(self):
+        # modemd --compat owns org.freedesktop.ModemManager1 on the same
+        # connection: a deny by destination in either file matches calls to
+        # both names and refuses what the other file allows.
+        for path in (SRCDIR / 'data' / 'dbus' / 'org.example.Modem1.conf',
+                     SRCDIR / 'data' / 'compat' / 'org.freedesktop.ModemManager1.conf'):
+            for rule in ET.parse(path).getroot().iter('deny'):
+                self.assertNotIn('send_destination', rule.attrib, f'{path.name}: {rule.attrib}')
 
     def test_only_root_owns(self):
         for pol in self.root.iter('policy'):

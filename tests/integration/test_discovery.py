@@ -11,7 +11,7 @@ umockdev package; skips (77) without them.
 
 Environment, besides the harness's:
   MODEMD_NOUDEV   a modemd built with -Dudev=disabled (for the ReportKernelEvent
-                  case); default: build-noudev/src/daemon/modemd in the source tree
+                  case); default: build-router/src/daemon/modemd in the source tree
 """
 
 import ctypes
@@ -31,6 +31,22 @@ def _reexec_under_umockdev():
         print('SKIP: umockdev-wrapper not found (package umockdev)', file=sys.stderr)
         sys.exit(77)
     os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+
+
+    def test_coldplug_without_udev(self):
+        """Ports present before a -Dudev=disabled daemon starts (a modem at boot, whose
+        hotplug events came before the daemon): found at start, with no event reported."""
+        binary = os.environ.get('MODEMD_NOUDEV') or str(
+            h.SRCDIR / 'build-router' / 'src' / 'daemon' / 'modemd')
+        if not os.access(binary, os.X_OK):
+            self.skipTest('no modemd built with -Dudev=disabled (set MODEMD_NOUDEV)')
+        hw = self.plug(usb_qmi_modem())
+        self.serve_qmi_modem(hw)
+        self.start_discovery_daemon(binary=binary)
+        path = self.wait_for_modems(1).popitem()[0]
+        self.check_qmi_modem(path, hw)
+        self.assertRegex(self.daemon.read_log(), 'Built without udev')
+        self.assertNotRegex(self.daemon.read_log(), 'Kernel event:')
 
 
 if __name__ == '__main__':
@@ -493,6 +509,23 @@ class DiscoveryTest(DiscoveryTestCase):
         self.assertEqual(sorted(props['Drivers']), ['cdc_acm', 'cdc_ether'])
         sim.wait_for_line(r'rx at AT$')
 
+    def test_declared_ports_known_to_sysfs(self):
+        """--port names nodes that sysfs knows: Device, Physdev and Drivers
+        are the hardware's, as for a discovered modem (mmcli and the
+        reference's other clients show them); the other ports udev finds on
+        that device join no second modem."""
+        hw = self.plug(usb_qmi_modem(ttys=()))
+        self.serve(hw, '/dev/cdc-wdm0', 'qmi')
+        self.start_discovery_daemon('--port=qmi:/dev/cdc-wdm0,net:wwan0')
+        path, props = self.wait_for_modems(1).popitem()
+        self.assertEqual(props['Plugin'], 'qmi')
+        self.assertEqual(props['Device'], hw.syspath)
+        self.assertEqual(props['Physdev'], hw.syspath)
+        self.assertEqual(props['Drivers'], ['qmi_wwan'])
+        self.assertEqual(sorted(props['Ports']), [('cdc-wdm0', PORT_QMI), ('wwan0', PORT_NET)])
+        self.scan()
+        self.assertEqual(list(self.modems()), [path])
+
     def test_at_modem_tagged(self):
         hw = self.plug(usb_acm_modem(net=None, tagged=True))
         self.serve(hw, '/dev/ttyACM0', 'at')
@@ -626,12 +659,13 @@ class DiscoveryTest(DiscoveryTestCase):
     # 8
     def test_report_kernel_event_without_udev(self):
         binary = os.environ.get('MODEMD_NOUDEV') or str(
-            h.SRCDIR / 'build-noudev' / 'src' / 'daemon' / 'modemd')
+            h.SRCDIR / 'build-router' / 'src' / 'daemon' / 'modemd')
         if not os.access(binary, os.X_OK):
             self.skipTest('no modemd built with -Dudev=disabled (set MODEMD_NOUDEV)')
+        # Plugged after the start: only the events below can make the modem known.
+        self.start_discovery_daemon(binary=binary)
         hw = self.plug(usb_qmi_modem())
         self.serve_qmi_modem(hw)
-        self.start_discovery_daemon(binary=binary)
         self.assertEqual(self.modems(), {})
         for subsystem, name in (('tty', 'ttyUSB2'), ('tty', 'ttyUSB3'),
                                 ('usbmisc', 'cdc-wdm0'), ('net', 'wwan0')):
@@ -645,6 +679,22 @@ class DiscoveryTest(DiscoveryTestCase):
                                    'name=cdc-wdm0'], bus=self.bus)
         self.assertEqual(rc, 0)
         h.wait_until(lambda: self.modems() == {}, 20, 'modem gone after remove')
+
+
+    def test_coldplug_without_udev(self):
+        """Ports present before a -Dudev=disabled daemon starts (a modem at boot, whose
+        hotplug events came before the daemon): found at start, with no event reported."""
+        binary = os.environ.get('MODEMD_NOUDEV') or str(
+            h.SRCDIR / 'build-router' / 'src' / 'daemon' / 'modemd')
+        if not os.access(binary, os.X_OK):
+            self.skipTest('no modemd built with -Dudev=disabled (set MODEMD_NOUDEV)')
+        hw = self.plug(usb_qmi_modem())
+        self.serve_qmi_modem(hw)
+        self.start_discovery_daemon(binary=binary)
+        path = self.wait_for_modems(1).popitem()[0]
+        self.check_qmi_modem(path, hw)
+        self.assertRegex(self.daemon.read_log(), 'Built without udev')
+        self.assertNotRegex(self.daemon.read_log(), 'Kernel event:')
 
 
 if __name__ == '__main__':

@@ -109,8 +109,13 @@ class ModemTestCase(h.ModemTestCase):
 
     def unlock(self, pin=PIN):
         self.wait_state(LOCKED)
-        self.call(self.prop('Sim'), h.SIM_IFACE, 'SendPin', (pin,), '(s)')
+        sim = self.prop('Sim')
+        self.call(sim, h.SIM_IFACE, 'SendPin', (pin,), '(s)')
         self.wait_state(DISABLED)
+        # Once unlocked, the card's identity is read in the background (IMSI,
+        # then the operator from EF_AD and EF_SPN): wait for its end, so that
+        # those reads are not taken for something a later call caused.
+        self.wait_prop('OperatorName', bool, iface=h.SIM_IFACE, path=sim)
 
     def simple_connect(self, **extra):
         """Simple.Connect with apn 'internet' and `extra` (GLib.Variant values)."""
@@ -185,6 +190,8 @@ def unprivileged_calls(modem, sim, bearer):
          ["(uint32 8, '12345678')"]),
         ('SetPacketServiceState', modem, h.MODEM_3GPP_IFACE + '.SetPacketServiceState',
          ['uint32 1']),
+        ('SetNr5gRegistrationSettings', modem,
+         h.MODEM_3GPP_IFACE + '.SetNr5gRegistrationSettings', ["{'drx-cycle': <uint32 1>}"]),
         ('Signal.SetupThresholds', modem, h.MODEM_SIGNAL_IFACE + '.SetupThresholds',
          ["{'rssi-threshold': <uint32 5>}"]),
         ('SetPreferredNetworks', sim, h.SIM_IFACE + '.SetPreferredNetworks',

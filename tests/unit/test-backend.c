@@ -13,7 +13,11 @@ struct _TestBackend {
   gboolean pin_locked;
   gboolean no_disconnect;
   gboolean register_on_radio;
+  gboolean signal_events_fail;
   guint refreshes;
+  GPtrArray *sms_storage; /* MmdSmsRecord */
+  GPtrArray *sms_sent;    /* hex strings */
+  guint next_reference;
 };
 
 G_DEFINE_TYPE(TestBackend, test_backend, MMD_TYPE_BACKEND)
@@ -31,6 +35,8 @@ test_backend_finalize(GObject *object)
   g_string_free(self->calls, TRUE);
   g_hash_table_unref(self->failures);
   g_hash_table_unref(self->holds);
+  g_ptr_array_unref(self->sms_storage);
+  g_ptr_array_unref(self->sms_sent);
   G_OBJECT_CLASS(test_backend_parent_class)->finalize(object);
 }
 
@@ -48,6 +54,9 @@ test_backend_init(TestBackend *self)
   self->failures
       = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_error_free);
   self->holds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unref_task);
+  self->sms_storage = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_sms_record_free);
+  self->sms_sent = g_ptr_array_new_with_free_func(g_free);
+  self->next_reference = 42;
 }
 
 /* Records the call; answers now (success or the scripted error), or keeps
@@ -210,6 +219,186 @@ disconnect_bearer(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancella
   succeed(begin(TEST_BACKEND(backend), "disconnect", cancellable, callback, user_data));
 }
 
+/* Messaging */
+
+GBytes *
+test_hex_bytes(const char *hex)
+{
+  g_autoptr(GString) digits = g_string_new(NULL);
+  GByteArray *bytes = g_byte_array_new();
+
+  /* Vectors are written in groups; spaces may fall anywhere. */
+  for (const char *c = hex; *c; c++)
+    if (*c != ' ')
+      g_string_append_c(digits, *c);
+  g_assert_true(digits->len % 2 == 0);
+  for (gsize i = 0; i < digits->len; i += 2) {
+    guint8 b;
+    g_assert_true(g_ascii_isxdigit(digits->str[i]) && g_ascii_isxdigit(digits->str[i + 1]));
+    b = g_ascii_xdigit_value(digits->str[i]) << 4 | g_ascii_xdigit_value(digits->str[i + 1]);
+    g_byte_array_append(bytes, &b, 1);
+  }
+  return g_byte_array_free_to_bytes(bytes);
+}
+
+void
+test_backend_sms_put(TestBackend *self, MmdSmsStorage storage, guint index, MmdSmsRecordState state,
+                     const char *pdu_hex)
+{
+  g_autoptr(GBytes) pdu = test_hex_bytes(pdu_hex);
+  gsize len;
+  const guint8 *data = g_bytes_get_data(pdu, &len);
+
+  g_ptr_array_add(self->sms_storage, mmd_sms_record_new(storage, index, state, data, len));
+}
+
+GPtrArray *
+test_backend_sms_sent(TestBackend *self)
+{
+  return self->sms_sent;
+}
+
+static MmdSmsRecord *
+find_record(TestBackend *self, MmdSmsStorage storage, guint index)
+{
+  for (guint i = 0; i < self->sms_storage->len; i++) {
+    MmdSmsRecord *r = g_ptr_array_index(self->sms_storage, i);
+    if (r->storage == storage && r->index == index)
+      return r;
+  }
+  return NULL;
+}
+
+gboolean
+test_backend_sms_has(TestBackend *self, MmdSmsStorage storage, guint index)
+{
+  return find_record(self, storage, index) != NULL;
+}
+
+static void
+sms_load(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+         gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  GTask *task = begin(self, "sms_load", cancellable, callback, user_data);
+  GPtrArray *records = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_sms_record_free);
+
+  for (guint i = 0; i < self->sms_storage->len; i++) {
+    MmdSmsRecord *r = g_ptr_array_index(self->sms_storage, i);
+    gsize len;
+    const guint8 *data = g_bytes_get_data(r->pdu, &len);
+    g_ptr_array_add(records, mmd_sms_record_new(r->storage, r->index, r->state, data, len));
+  }
+  if (!task) {
+    g_ptr_array_unref(records);
+    return;
+  }
+  g_task_return_pointer(task, records, (GDestroyNotify)g_ptr_array_unref);
+  g_object_unref(task);
+}
+
+static void
+sms_send(MmdBackend *backend, GBytes *pdu, guint tpdu_len, GCancellable *cancellable,
+         GAsyncReadyCallback callback, gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  GTask *task = begin(self, "sms_send", cancellable, callback, user_data);
+  gsize len;
+  const guint8 *data = g_bytes_get_data(pdu, &len);
+  GString *hex = g_string_new(NULL);
+
+  if (!task)
+    return;
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf(hex, "%02X", data[i]);
+  g_assert_cmpuint(tpdu_len, ==, len - 1 - data[0]);
+  g_ptr_array_add(self->sms_sent, g_string_free(hex, FALSE));
+  g_task_return_int(task, self->next_reference++);
+  g_object_unref(task);
+}
+
+static void
+sms_delete(MmdBackend *backend, MmdSmsStorage storage, guint index, GCancellable *cancellable,
+           GAsyncReadyCallback callback, gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  GTask *task = begin(self, "sms_delete", cancellable, callback, user_data);
+  MmdSmsRecord *r = find_record(self, storage, index);
+
+  if (!task)
+    return;
+  if (r)
+    g_ptr_array_remove(self->sms_storage, r);
+  succeed(task);
+}
+
+/* Events: time, location, cell broadcast, signal */
+
+static void
+get_network_time(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                 gpointer user_data)
+{
+  GTask *task = begin(TEST_BACKEND(backend), "get_network_time", cancellable, callback, user_data);
+
+  if (!task)
+    return;
+  g_task_return_pointer(task, g_strdup("2026-11-30T12:00:00+01:00"), g_free);
+  g_object_unref(task);
+}
+
+static void
+setup_gps(MmdBackend *backend, guint sources, GCancellable *cancellable,
+          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *op = g_strdup_printf("setup_gps(0x%x)", sources);
+
+  succeed(begin(TEST_BACKEND(backend), op, cancellable, callback, user_data));
+}
+
+static void
+set_channels(MmdBackend *backend, const MmdCbsChannelRange *ranges, gsize n_ranges,
+             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *op = g_strdup_printf("set_channels(%zu)", n_ranges);
+
+  succeed(begin(TEST_BACKEND(backend), op, cancellable, callback, user_data));
+}
+
+static void
+setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  g_autofree char *op = g_strdup_printf("signal_events(%u)", rssi_threshold);
+  GTask *task = begin(self, op, cancellable, callback, user_data);
+
+  if (task && self->signal_events_fail) {
+    g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED, "no indications");
+    g_object_unref(task);
+    return;
+  }
+  if (task)
+    mmd_modem_set_signal_quality(mmd_backend_get_modem(backend), 66);
+  succeed(task);
+}
+
+static void
+provide_events(MmdModem *modem, MmdBackend *backend)
+{
+  static const MmdTimeOps time_ops = { .get_network_time = get_network_time };
+  static const MmdLocationOps location_ops = { .setup_gps = setup_gps };
+  static const MmdCellBroadcastOps cbs_ops = { .set_channels = set_channels };
+  static const MmdSignalOps signal_ops = { .setup_events = setup_signal_events };
+
+  mmd_modem_provide_time(modem, &time_ops, backend);
+  mmd_modem_provide_location(modem, &location_ops, backend);
+  mmd_modem_set_location_capabilities(modem, MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI
+                                                 | MMD_MODEM_LOCATION_SOURCE_GPS_RAW
+                                                 | MMD_MODEM_LOCATION_SOURCE_GPS_NMEA);
+  mmd_modem_provide_cell_broadcast(modem, &cbs_ops, backend);
+  mmd_modem_provide_signal(modem, &signal_ops, backend);
+}
+
 static void
 test_backend_class_init(TestBackendClass *klass)
 {
@@ -287,12 +476,16 @@ create(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   static const MmdBearerOps bearer_ops
       = { .connect = connect_bearer, .disconnect = disconnect_bearer };
   static const MmdBearerOps bearer_ops_no_disconnect = { .connect = connect_bearer };
+  static const MmdMessagingOps messaging_ops
+      = { .load = sms_load, .send = sms_send, .delete_stored = sms_delete };
+  static const MmdSmsStorage storages[] = { MMD_SMS_STORAGE_SM, MMD_SMS_STORAGE_ME };
   const TestBackendConfig *config = &test_backend_config;
   TestBackend *self = g_object_new(TEST_TYPE_BACKEND, "modem", modem, NULL);
   MmdBackend *backend = MMD_BACKEND(self);
 
   self->pin_locked = config->pin_locked;
   self->register_on_radio = config->register_on_radio;
+  self->signal_events_fail = config->signal_events_fail;
   if (config->caps & TEST_CAP_MODEM)
     mmd_modem_provide_modem(modem, &modem_ops, backend);
   if (config->caps & TEST_CAP_SIM)
@@ -304,6 +497,12 @@ create(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   if (config->caps & TEST_CAP_BEARERS)
     mmd_modem_provide_bearers(
         modem, config->no_disconnect ? &bearer_ops_no_disconnect : &bearer_ops, backend);
+  if (config->caps & TEST_CAP_MESSAGING) {
+    mmd_modem_provide_messaging(modem, &messaging_ops, backend);
+    mmd_modem_set_sms_storages(modem, storages, G_N_ELEMENTS(storages), MMD_SMS_STORAGE_SM);
+  }
+  if (config->caps & TEST_CAP_EVENTS)
+    provide_events(modem, backend);
   last_backend = self;
   return backend;
 }

@@ -19,6 +19,10 @@ typedef enum {
   TEST_CAP_SIGNAL = 1 << 3,
   TEST_CAP_BEARERS = 1 << 4,
   TEST_CAP_ALL = 0x1f,
+  /* Not in ALL: the tests of the other rooms do not expect their operations. */
+  TEST_CAP_MESSAGING = 1 << 5,
+  /* Time, location (3GPP, GPS raw and NMEA), cell broadcast, signal events. */
+  TEST_CAP_EVENTS = 1 << 6,
 } TestCaps;
 
 typedef struct {
@@ -26,6 +30,7 @@ typedef struct {
   gboolean pin_locked;        /* the SIM asks for PIN 1234 */
   gboolean no_disconnect;     /* bearers can connect but not disconnect */
   gboolean register_on_radio; /* registration follows radio on at once */
+  gboolean signal_events_fail;
 } TestBackendConfig;
 
 /* The plugin that creates test backends; set its configuration before
@@ -47,5 +52,16 @@ const char *test_backend_calls(TestBackend *self);
 void test_backend_clear_calls(TestBackend *self);
 /* How often the core asked for signal values (not in the calls). */
 guint test_backend_refreshes(TestBackend *self);
+
+/* SMS storage: what load gives, what send, store and delete did. Send
+ * answers message references 42, 43, ... */
+void test_backend_sms_put(TestBackend *self, MmdSmsStorage storage, guint index,
+                          MmdSmsRecordState state, const char *pdu_hex);
+/* The PDUs sent so far (hex, with SMSC field), in order. */
+GPtrArray *test_backend_sms_sent(TestBackend *self);
+/* Whether a record is in storage at index. */
+gboolean test_backend_sms_has(TestBackend *self, MmdSmsStorage storage, guint index);
+/* Bytes of a hex string (spaces ignored). */
+GBytes *test_hex_bytes(const char *hex);
 
 G_END_DECLS

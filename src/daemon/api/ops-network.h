@@ -21,6 +21,11 @@ typedef struct {
   void (*set_current_bands)(MmdBackend *self, const guint *bands, gsize n_bands,
                             GCancellable *cancellable, GAsyncReadyCallback callback,
                             gpointer user_data);
+  /* The serving and neighbouring cells. Result: pointer, a GVariant aa{sv}
+   * with the keys of Modem.GetCellInfo ("cell-type" u, "serving" b, and per
+   * technology "ci", "tac", "pci", "earfcn", "rsrp", ...). */
+  void (*get_cell_info)(MmdBackend *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data);
 } MmdNetworkOps;
 
 void mmd_modem_provide_network(MmdModem *modem, const MmdNetworkOps *ops, MmdBackend *backend);

@@ -11,6 +11,13 @@ typedef struct {
    * setters below. Result: boolean. */
   void (*refresh)(MmdBackend *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                   gpointer user_data);
+  /* Ask the modem to report signal changes by itself (indications,
+   * thresholds, URCs) from now on, and report the current values once.
+   * rssi_threshold: the change in dB worth a report, 0 for the backend's
+   * default. Result: boolean. When this is missing or fails, the core polls
+   * with refresh while the modem is enabled; when it succeeds, it does not. */
+  void (*setup_events)(MmdBackend *self, guint rssi_threshold, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data);
 } MmdSignalOps;
 
 void mmd_modem_provide_signal(MmdModem *modem, const MmdSignalOps *ops, MmdBackend *backend);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mbim-device.h"
+#include "mbim-generated.h"
 #include "mmd-errors.h"
 #include "plugin-api.h"
 
@@ -127,48 +128,20 @@ return_error(GTask *task, const GError *e)
   mmd_task_fail(task, to_mmd_error(e));
 }
 
-/* The fields of a command's answer; NULL once task has failed with its error. */
-static GVariant *
-finish_or_fail(GTask *task, GObject *source, GAsyncResult *res)
+/* Whether a command failed (then task has failed with its error). */
+static gboolean
+failed(GTask *task, gconstpointer answer, const GError *error)
 {
-  g_autoptr(GError) error = NULL;
-  GVariant *f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
-
-  if (!f)
+  if (!answer)
     return_error(task, error);
-  return f;
+  return !answer;
 }
 
-/* Runs a BASIC_CONNECT command for task, continuing in next. */
-static void
-command(GTask *task, guint32 cid, MbimCommandType type, GVariant *fields, guint timeout_s,
-        GAsyncReadyCallback next)
+/* The device that task's commands go to. */
+static MbimDevice *
+device_of(GTask *task)
 {
-  MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GVariant) owned = fields ? g_variant_ref_sink(fields) : NULL;
-
-  mbim_device_command(self->device, cid, type, owned, timeout_s, g_task_get_cancellable(task), next,
-                      task);
-}
-
-static const char *
-str_field(GVariant *f, const char *name)
-{
-  const char *s = NULL;
-
-  if (!f || !g_variant_lookup(f, name, "&s", &s))
-    return "";
-  return s;
-}
-
-static guint32
-u32_field(GVariant *f, const char *name)
-{
-  guint32 v = 0;
-
-  if (f)
-    g_variant_lookup(f, name, "u", &v);
-  return v;
+  return MMD_MBIM_BACKEND(g_task_get_source_object(task))->device;
 }
 
 /* ---- reports ---- */
@@ -198,7 +171,7 @@ data_class_to_access_tech(guint32 dc)
 }
 
 static void
-report_registration(MmdMbimBackend *self, GVariant *f)
+report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f)
 {
   static const MmdModem3gppRegistrationState states[] = {
     MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN,   /* unknown */
@@ -209,21 +182,21 @@ report_registration(MmdMbimBackend *self, GVariant *f)
     MMD_MODEM_3GPP_REGISTRATION_STATE_ROAMING,   /* partner */
     MMD_MODEM_3GPP_REGISTRATION_STATE_DENIED,    /* denied */
   };
-  guint32 rs = u32_field(f, "RegisterState");
+  guint32 rs = f->register_state;
   MmdModem3gppRegistrationState st
       = rs < G_N_ELEMENTS(states) ? states[rs] : MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN;
 
   if (!self->radio_on)
     return;
-  self->access_tech = data_class_to_access_tech(u32_field(f, "AvailableDataClasses"));
-  mmd_modem_set_registration(modem_of(self), st, str_field(f, "ProviderId"),
-                             str_field(f, "ProviderName"), self->access_tech);
+  self->access_tech = data_class_to_access_tech(f->available_data_classes);
+  mmd_modem_set_registration(modem_of(self), st, f->provider_id, f->provider_name,
+                             self->access_tech);
 }
 
 static void
-report_signal(MmdMbimBackend *self, GVariant *f)
+report_signal(MmdMbimBackend *self, const MbimSignalStateInfo *f)
 {
-  guint32 rssi = u32_field(f, "Rssi");
+  guint32 rssi = f->rssi;
   const char *tech = "gsm";
   GVariantDict d;
 
@@ -242,19 +215,17 @@ report_signal(MmdMbimBackend *self, GVariant *f)
 }
 
 static void
-report_sim(MmdMbimBackend *self, GVariant *f)
+report_sim(MmdMbimBackend *self, const MbimSubscriberReadyInfo *f)
 {
-  guint32 ready = u32_field(f, "ReadyState");
-
-  if (ready == READY_SIM_NOT_INSERTED) {
+  if (f->ready_state == READY_SIM_NOT_INSERTED) {
     mmd_modem_set_sim_missing(modem_of(self));
     return;
   }
-  if (*str_field(f, "SimIccId") || *str_field(f, "SubscriberId")) {
+  if (*f->sim_icc_id || *f->subscriber_id) {
     g_free(self->iccid);
     g_free(self->imsi);
-    self->iccid = g_strdup(str_field(f, "SimIccId"));
-    self->imsi = g_strdup(str_field(f, "SubscriberId"));
+    self->iccid = g_strdup(f->sim_icc_id);
+    self->imsi = g_strdup(f->subscriber_id);
     mmd_modem_set_sim(modem_of(self), self->iccid, self->imsi, NULL, NULL);
   }
 }
@@ -265,41 +236,40 @@ home_provider_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, NULL);
-  g_autoptr(GVariant) p = f ? g_variant_lookup_value(f, "Provider", G_VARIANT_TYPE("a{sv}")) : NULL;
+  g_autoptr(MbimProvider) p
+      = mbim_command_home_provider_query_finish(MBIM_DEVICE(source), res, NULL, NULL);
 
-  if (p && *str_field(p, "ProviderId"))
-    mmd_modem_set_sim(modem_of(self), self->iccid, self->imsi, str_field(p, "ProviderId"),
-                      str_field(p, "ProviderName"));
+  if (p && *p->provider_id)
+    mmd_modem_set_sim(modem_of(self), self->iccid, self->imsi, p->provider_id, p->provider_name);
   mmd_task_succeed(task);
 }
 
 static void
 query_home_provider(GTask *task)
 {
-  command(task, MBIM_CID_HOME_PROVIDER, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
-          home_provider_done);
+  mbim_command_home_provider_query(device_of(task), CMD_TIMEOUT_S, g_task_get_cancellable(task),
+                                   home_provider_done, task);
 }
 
 static void
-on_indication(MbimDevice *device, const MbimCidInfo *info, GVariant *f, gpointer user_data)
+on_indication(MbimDevice *device, const MbimNotification *n, gpointer user_data)
 {
   MmdMbimBackend *self = user_data;
 
-  switch (info->cid) {
-    case MBIM_CID_REGISTER_STATE:
-      report_registration(self, f);
+  switch (n->id) {
+    case MBIM_NOTIFICATION_REGISTER_STATE:
+      report_registration(self, n->register_state);
       break;
-    case MBIM_CID_SIGNAL_STATE:
+    case MBIM_NOTIFICATION_SIGNAL_STATE:
       if (self->radio_on)
-        report_signal(self, f);
+        report_signal(self, n->signal_state);
       break;
-    case MBIM_CID_SUBSCRIBER_READY_STATUS:
-      if (u32_field(f, "ReadyState") == READY_INITIALIZED)
-        report_sim(self, f);
+    case MBIM_NOTIFICATION_SUBSCRIBER_READY_STATUS:
+      if (n->subscriber_ready_status->ready_state == READY_INITIALIZED)
+        report_sim(self, n->subscriber_ready_status);
       break;
-    case MBIM_CID_PACKET_SERVICE: {
-      guint32 ps = u32_field(f, "PacketServiceState");
+    case MBIM_NOTIFICATION_PACKET_SERVICE: {
+      guint32 ps = n->packet_service->packet_service_state;
 
       mmd_modem_set_packet_service_state(modem_of(self),
                                          ps == 2   ? MMD_MODEM_3GPP_PACKET_SERVICE_STATE_ATTACHED
@@ -307,11 +277,11 @@ on_indication(MbimDevice *device, const MbimCidInfo *info, GVariant *f, gpointer
                                                    : MMD_MODEM_3GPP_PACKET_SERVICE_STATE_UNKNOWN);
       break;
     }
-    case MBIM_CID_CONNECT: {
-      guint32 sid = u32_field(f, "SessionId");
+    case MBIM_NOTIFICATION_CONNECT: {
+      guint32 sid = n->connect->session_id;
 
       if (sid < MAX_SESSIONS && self->sessions[sid]
-          && u32_field(f, "ActivationState") == ACTIVATION_DEACTIVATED) {
+          && n->connect->activation_state == ACTIVATION_DEACTIVATED) {
         MmdBearer *bearer = self->sessions[sid];
         g_autoptr(GError) e = g_error_new(MMD_CONNECTION_ERROR, MMD_CONNECTION_ERROR_NO_CARRIER,
                                           "The network deactivated session %u", sid);
@@ -342,13 +312,14 @@ init_pin_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimPinInfo) f = mbim_command_pin_query_finish(MBIM_DEVICE(source), res, NULL, &error);
   MmdModemLock lock = MMD_MODEM_LOCK_NONE;
 
-  if (!f)
+  if (failed(task, f, error))
     return;
-  if (u32_field(f, "PinState") == PIN_STATE_LOCKED) {
-    switch (u32_field(f, "PinType")) {
+  if (f->pin_state == PIN_STATE_LOCKED) {
+    switch (f->pin_type) {
       case PIN_TYPE_PIN1:
         lock = MMD_MODEM_LOCK_SIM_PIN;
         break;
@@ -362,7 +333,7 @@ init_pin_done(GObject *source, GAsyncResult *res, gpointer user_data)
   }
   mmd_modem_set_unlock_required(modem_of(self), lock);
   if (lock == MMD_MODEM_LOCK_SIM_PIN || lock == MMD_MODEM_LOCK_SIM_PUK) {
-    mmd_modem_set_unlock_retries(modem_of(self), lock, u32_field(f, "RemainingAttempts"));
+    mmd_modem_set_unlock_retries(modem_of(self), lock, f->remaining_attempts);
     mmd_task_succeed(task);
     return;
   }
@@ -375,9 +346,8 @@ init_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) err_fields = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, &err_fields, &error);
-  guint32 ready;
+  g_autoptr(MbimSubscriberReadyInfo) f
+      = mbim_command_subscriber_ready_status_query_finish(MBIM_DEVICE(source), res, NULL, &error);
 
   if (!f && g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_SIM_NOT_INSERTED)) {
     mmd_modem_set_sim_missing(modem_of(self));
@@ -385,12 +355,9 @@ init_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
     mmd_task_succeed(task);
     return;
   }
-  if (!f) {
-    return_error(task, error);
+  if (failed(task, f, error))
     return;
-  }
-  ready = u32_field(f, "ReadyState");
-  switch (ready) {
+  switch (f->ready_state) {
     case READY_SIM_NOT_INSERTED:
       mmd_modem_set_sim_missing(modem_of(self));
       mmd_modem_report_failed(modem_of(self), MMD_MODEM_STATE_FAILED_REASON_SIM_MISSING);
@@ -402,10 +369,30 @@ init_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
     default:
       report_sim(self, f);
       /* The PIN state tells a locked SIM apart and gives the retries. */
-      command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S, init_pin_done);
+      mbim_command_pin_query(device_of(task), CMD_TIMEOUT_S, g_task_get_cancellable(task),
+                             init_pin_done, task);
       return;
   }
   mmd_task_succeed(task);
+}
+
+/* One combination, as the reference reports an MBIM modem: MBIM 1.0 can
+ * neither restrict nor prefer modes, so the data classes are all there is. */
+static void
+report_modes(MmdModem *modem, guint32 dc)
+{
+  guint modes[1][2] = { { MMD_MODEM_MODE_NONE, MMD_MODEM_MODE_NONE } };
+
+  if (dc & (DATA_CLASS_GPRS | DATA_CLASS_EDGE))
+    modes[0][0] |= MMD_MODEM_MODE_2G;
+  if (dc & (DATA_CLASS_UMTS | DATA_CLASS_HSDPA | DATA_CLASS_HSUPA))
+    modes[0][0] |= MMD_MODEM_MODE_3G;
+  if (dc & DATA_CLASS_LTE)
+    modes[0][0] |= MMD_MODEM_MODE_4G;
+  if (dc & (DATA_CLASS_5G_NSA | DATA_CLASS_5G_SA))
+    modes[0][0] |= MMD_MODEM_MODE_5G;
+  mmd_modem_set_supported_modes(modem, (const guint(*)[2])modes, 1);
+  mmd_modem_set_current_modes(modem, modes[0][0], MMD_MODEM_MODE_NONE);
 }
 
 static void
@@ -414,29 +401,31 @@ init_caps_done(GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
   MmdModem *modem = modem_of(self);
-  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimDeviceCapsInfo) f
+      = mbim_command_device_caps_query_finish(MBIM_DEVICE(source), res, NULL, &error);
   guint32 dc, sessions;
   guint caps = 0;
 
-  if (!f)
+  if (failed(task, f, error))
     return;
-  dc = u32_field(f, "DataClass");
-  if (u32_field(f, "CellularClass") & 0x1)
+  dc = f->data_class;
+  if (f->cellular_class & 0x1)
     caps |= MMD_MODEM_CAPABILITY_GSM_UMTS;
   if (dc & (DATA_CLASS_LTE | DATA_CLASS_5G_NSA))
     caps |= MMD_MODEM_CAPABILITY_LTE;
   if (dc & (DATA_CLASS_5G_NSA | DATA_CLASS_5G_SA))
     caps |= MMD_MODEM_CAPABILITY_5GNR;
   mmd_modem_set_capabilities(modem, caps, caps);
-  mmd_modem_set_identity(modem, NULL, str_field(f, "HardwareInfo"), str_field(f, "FirmwareInfo"),
-                         str_field(f, "HardwareInfo"));
-  mmd_modem_set_equipment_identifier(modem, str_field(f, "DeviceId"));
-  sessions = MAX(1u, MIN(u32_field(f, "MaxSessions"), (guint32)MAX_SESSIONS));
+  report_modes(modem, dc);
+  mmd_modem_set_identity(modem, NULL, f->hardware_info, f->firmware_info, f->hardware_info);
+  mmd_modem_set_equipment_identifier(modem, f->device_id);
+  sessions = MAX(1u, MIN(f->max_sessions, (guint32)MAX_SESSIONS));
   mmd_modem_set_max_bearers(modem, sessions, sessions);
   mmd_modem_set_supported_ip_families(modem, MMD_BEARER_IP_FAMILY_IPV4 | MMD_BEARER_IP_FAMILY_IPV6
                                                  | MMD_BEARER_IP_FAMILY_IPV4V6);
-  command(task, MBIM_CID_SUBSCRIBER_READY_STATUS, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
-          init_ready_done);
+  mbim_command_subscriber_ready_status_query(device_of(task), CMD_TIMEOUT_S,
+                                             g_task_get_cancellable(task), init_ready_done, task);
 }
 
 static void
@@ -449,7 +438,8 @@ init_open_done(GObject *source, GAsyncResult *res, gpointer user_data)
     return_error(task, error);
     return;
   }
-  command(task, MBIM_CID_DEVICE_CAPS, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S, init_caps_done);
+  mbim_command_device_caps_query(device_of(task), CMD_TIMEOUT_S, g_task_get_cancellable(task),
+                                 init_caps_done, task);
 }
 
 static void
@@ -473,15 +463,15 @@ mbim_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallb
 /* A wrong code: record the retries left (and a PUK lock once the PIN is
  * blocked) from the PIN state f, then fail. */
 static void
-fail_incorrect_pin(GTask *task, GVariant *f)
+fail_incorrect_pin(GTask *task, const MbimPinInfo *f)
 {
   MmdMbimBackend *self = g_task_get_source_object(task);
 
-  if (f && u32_field(f, "PinState") == PIN_STATE_LOCKED) {
-    MmdModemLock lock = u32_field(f, "PinType") == PIN_TYPE_PUK1 ? MMD_MODEM_LOCK_SIM_PUK
-                                                                 : MMD_MODEM_LOCK_SIM_PIN;
+  if (f && f->pin_state == PIN_STATE_LOCKED) {
+    MmdModemLock lock
+        = f->pin_type == PIN_TYPE_PUK1 ? MMD_MODEM_LOCK_SIM_PUK : MMD_MODEM_LOCK_SIM_PIN;
 
-    mmd_modem_set_unlock_retries(modem_of(self), lock, u32_field(f, "RemainingAttempts"));
+    mmd_modem_set_unlock_retries(modem_of(self), lock, f->remaining_attempts);
     if (lock == MMD_MODEM_LOCK_SIM_PUK)
       mmd_modem_set_unlock_required(modem_of(self), lock);
   }
@@ -493,7 +483,7 @@ fail_incorrect_pin(GTask *task, GVariant *f)
 static void
 pin_state_after_failure_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, NULL);
+  g_autoptr(MbimPinInfo) f = mbim_command_pin_query_finish(MBIM_DEVICE(source), res, NULL, NULL);
 
   fail_incorrect_pin(user_data, f);
 }
@@ -503,7 +493,8 @@ unlocked_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, NULL);
+  g_autoptr(MbimSubscriberReadyInfo) f
+      = mbim_command_subscriber_ready_status_query_finish(MBIM_DEVICE(source), res, NULL, NULL);
 
   if (f)
     report_sim(self, f);
@@ -513,15 +504,15 @@ unlocked_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
 /* A PIN command failed: a wrong code is a generic failure whose buffer holds
  * the PIN state (retries, PUK needed). */
 static void
-pin_command_failed(GTask *task, GError *error, GVariant *err_fields)
+pin_command_failed(GTask *task, GError *error, const MbimPinInfo *err_fields)
 {
   if (g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_FAILURE)
       || g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_PIN_REQUIRED)) {
-    if (err_fields && u32_field(err_fields, "PinType") != PIN_TYPE_NONE)
+    if (err_fields && err_fields->pin_type != PIN_TYPE_NONE)
       fail_incorrect_pin(task, err_fields);
     else
-      command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
-              pin_state_after_failure_done);
+      mbim_command_pin_query(device_of(task), CMD_TIMEOUT_S, g_task_get_cancellable(task),
+                             pin_state_after_failure_done, task);
   } else {
     return_error(task, error);
   }
@@ -533,16 +524,17 @@ pin_set_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   GError *error = NULL;
-  g_autoptr(GVariant) err_fields = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, &err_fields, &error);
+  g_autoptr(MbimPinInfo) err_fields = NULL;
+  g_autoptr(MbimPinInfo) f
+      = mbim_command_pin_set_finish(MBIM_DEVICE(source), res, &err_fields, &error);
 
   if (!f) {
     pin_command_failed(task, error, err_fields);
     return;
   }
   /* Unlocked: the IMSI is readable now. */
-  command(task, MBIM_CID_SUBSCRIBER_READY_STATUS, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
-          unlocked_ready_done);
+  mbim_command_subscriber_ready_status_query(
+      device_of(task), CMD_TIMEOUT_S, g_task_get_cancellable(task), unlocked_ready_done, task);
 }
 
 /* Change or enable/disable the PIN: nothing to read afterwards. */
@@ -551,8 +543,9 @@ pin_op_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   GError *error = NULL;
-  g_autoptr(GVariant) err_fields = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, &err_fields, &error);
+  g_autoptr(MbimPinInfo) err_fields = NULL;
+  g_autoptr(MbimPinInfo) f
+      = mbim_command_pin_set_finish(MBIM_DEVICE(source), res, &err_fields, &error);
 
   if (!f) {
     pin_command_failed(task, error, err_fields);
@@ -561,18 +554,16 @@ pin_op_done(GObject *source, GAsyncResult *res, gpointer user_data)
   mmd_task_succeed(task);
 }
 
-static GVariant *
-pin_fields(guint32 type, guint32 operation, const char *pin, const char *new_pin)
+/* Runs a PIN operation for task, continuing in next. */
+static void
+set_pin(GTask *task, guint32 type, guint32 operation, const char *pin, const char *new_pin,
+        GAsyncReadyCallback next)
 {
-  GVariantDict d;
+  const MbimSetPin in
+      = { .pin_type = type, .pin_operation = operation, .pin = pin, .new_pin = new_pin };
 
-  g_variant_dict_init(&d, NULL);
-  g_variant_dict_insert(&d, "PinType", "u", type);
-  g_variant_dict_insert(&d, "PinOperation", "u", operation);
-  g_variant_dict_insert(&d, "Pin", "s", pin);
-  if (new_pin)
-    g_variant_dict_insert(&d, "NewPin", "s", new_pin);
-  return g_variant_dict_end(&d);
+  mbim_command_pin_set(device_of(task), &in, CMD_TIMEOUT_S, g_task_get_cancellable(task), next,
+                       task);
 }
 
 static void
@@ -581,8 +572,7 @@ mbim_send_pin(MmdBackend *backend, const char *pin, GCancellable *cancellable,
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
 
-  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
-          pin_fields(PIN_TYPE_PIN1, PIN_OP_ENTER, pin, NULL), CMD_TIMEOUT_S, pin_set_done);
+  set_pin(task, PIN_TYPE_PIN1, PIN_OP_ENTER, pin, NULL, pin_set_done);
 }
 
 static void
@@ -591,8 +581,7 @@ mbim_send_puk(MmdBackend *backend, const char *puk, const char *new_pin, GCancel
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
 
-  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
-          pin_fields(PIN_TYPE_PUK1, PIN_OP_ENTER, puk, new_pin), CMD_TIMEOUT_S, pin_set_done);
+  set_pin(task, PIN_TYPE_PUK1, PIN_OP_ENTER, puk, new_pin, pin_set_done);
 }
 
 static void
@@ -601,9 +590,7 @@ mbim_enable_pin(MmdBackend *backend, const char *pin, gboolean enabled, GCancell
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
 
-  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
-          pin_fields(PIN_TYPE_PIN1, enabled ? PIN_OP_ENABLE : PIN_OP_DISABLE, pin, NULL),
-          CMD_TIMEOUT_S, pin_op_done);
+  set_pin(task, PIN_TYPE_PIN1, enabled ? PIN_OP_ENABLE : PIN_OP_DISABLE, pin, NULL, pin_op_done);
 }
 
 static void
@@ -612,8 +599,7 @@ mbim_change_pin(MmdBackend *backend, const char *old_pin, const char *new_pin,
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
 
-  command(task, MBIM_CID_PIN, MBIM_COMMAND_TYPE_SET,
-          pin_fields(PIN_TYPE_PIN1, PIN_OP_CHANGE, old_pin, new_pin), CMD_TIMEOUT_S, pin_op_done);
+  set_pin(task, PIN_TYPE_PIN1, PIN_OP_CHANGE, old_pin, new_pin, pin_op_done);
 }
 
 /* ---- radio and registration ---- */
@@ -623,7 +609,8 @@ radio_register_state_done(GObject *source, GAsyncResult *res, gpointer user_data
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, NULL);
+  g_autoptr(MbimRegistrationStateInfo) f
+      = mbim_command_register_state_query_finish(MBIM_DEVICE(source), res, NULL, NULL);
 
   /* From here on, registration follows the REGISTER_STATE indications. */
   if (f)
@@ -637,9 +624,11 @@ radio_set_done(GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
   gboolean on = GPOINTER_TO_INT(g_task_get_task_data(task));
-  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimRadioStateInfo) f
+      = mbim_command_radio_state_set_finish(MBIM_DEVICE(source), res, NULL, &error);
 
-  if (!f)
+  if (failed(task, f, error))
     return;
   self->radio_on = on;
   if (!on) {
@@ -648,8 +637,8 @@ radio_set_done(GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   mmd_modem_set_power_state(modem_of(self), MMD_MODEM_POWER_STATE_ON);
-  command(task, MBIM_CID_REGISTER_STATE, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S,
-          radio_register_state_done);
+  mbim_command_register_state_query(device_of(task), CMD_TIMEOUT_S, g_task_get_cancellable(task),
+                                    radio_register_state_done, task);
 }
 
 static void
@@ -657,11 +646,11 @@ mbim_set_radio(MmdBackend *backend, gboolean on, GCancellable *cancellable,
                GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
+  const MbimSetRadioState in = { .radio_state = on ? 1 : 0 };
 
   g_task_set_task_data(task, GINT_TO_POINTER(on), NULL);
-  command(task, MBIM_CID_RADIO_STATE, MBIM_COMMAND_TYPE_SET,
-          g_variant_new_parsed("{'RadioState': <%u>}", (guint32)(on ? 1 : 0)), CMD_TIMEOUT_S,
-          radio_set_done);
+  mbim_command_radio_state_set(device_of(task), &in, CMD_TIMEOUT_S, cancellable, radio_set_done,
+                               task);
 }
 
 static void
@@ -669,9 +658,11 @@ register_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimRegistrationStateInfo) f
+      = mbim_command_register_state_set_finish(MBIM_DEVICE(source), res, NULL, &error);
 
-  if (!f)
+  if (failed(task, f, error))
     return;
   report_registration(self, f);
   mmd_task_succeed(task);
@@ -683,42 +674,36 @@ mbim_register_network(MmdBackend *backend, const char *operator_id, GCancellable
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
   gboolean automatic = !operator_id || !*operator_id;
+  const MbimSetRegistrationState in
+      = { .provider_id = automatic ? "" : operator_id, .register_action = automatic ? 0 : 1 };
 
-  command(task, MBIM_CID_REGISTER_STATE, MBIM_COMMAND_TYPE_SET,
-          g_variant_new_parsed("{'ProviderId': <%s>, 'RegisterAction': <%u>}",
-                               automatic ? "" : operator_id, (guint32)(automatic ? 0 : 1)),
-          SCAN_TIMEOUT_S, register_done);
+  mbim_command_register_state_set(device_of(task), &in, SCAN_TIMEOUT_S, cancellable, register_done,
+                                  task);
 }
 
 static void
 scan_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
-  g_autoptr(GVariant) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimProviders) f
+      = mbim_command_visible_providers_query_finish(MBIM_DEVICE(source), res, NULL, &error);
   GVariantBuilder b;
-  GVariantIter it;
-  GVariant *p;
 
-  if (!f)
+  if (failed(task, f, error))
     return;
   g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
-  list = g_variant_lookup_value(f, "Providers", G_VARIANT_TYPE("aa{sv}"));
-  if (list) {
-    g_variant_iter_init(&it, list);
-    while ((p = g_variant_iter_next_value(&it))) {
-      guint32 state = u32_field(p, "ProviderState");
-      MmdModem3gppNetworkAvailability avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_AVAILABLE;
+  for (guint32 i = 0; i < f->n_providers; i++) {
+    const MbimProvider *p = &f->providers[i];
+    MmdModem3gppNetworkAvailability avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_AVAILABLE;
 
-      if (state & PROVIDER_STATE_REGISTERED)
-        avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_CURRENT;
-      else if (state & PROVIDER_STATE_FORBIDDEN)
-        avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_FORBIDDEN;
-      /* A visible provider names only its cellular class, not the technology. */
-      mmd_scan_result_add(&b, avail, str_field(p, "ProviderName"), str_field(p, "ProviderName"),
-                          str_field(p, "ProviderId"), MMD_MODEM_ACCESS_TECHNOLOGY_UNKNOWN);
-      g_variant_unref(p);
-    }
+    if (p->provider_state & PROVIDER_STATE_REGISTERED)
+      avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_CURRENT;
+    else if (p->provider_state & PROVIDER_STATE_FORBIDDEN)
+      avail = MMD_MODEM_3GPP_NETWORK_AVAILABILITY_FORBIDDEN;
+    /* A visible provider names only its cellular class, not the technology. */
+    mmd_scan_result_add(&b, avail, p->provider_name, p->provider_name, p->provider_id,
+                        MMD_MODEM_ACCESS_TECHNOLOGY_UNKNOWN);
   }
   g_task_return_pointer(task, g_variant_ref_sink(g_variant_builder_end(&b)),
                         (GDestroyNotify)g_variant_unref);
@@ -730,9 +715,10 @@ mbim_scan(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback ca
           gpointer user_data)
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
+  const MbimVisibleProvidersReq in = { .action = 0 };
 
-  command(task, MBIM_CID_VISIBLE_PROVIDERS, MBIM_COMMAND_TYPE_QUERY,
-          g_variant_new_parsed("{'Action': <@u 0>}"), SCAN_TIMEOUT_S, scan_done);
+  mbim_command_visible_providers_query(device_of(task), &in, SCAN_TIMEOUT_S, cancellable, scan_done,
+                                       task);
 }
 
 static void
@@ -740,9 +726,11 @@ signal_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
-  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimSignalStateInfo) f
+      = mbim_command_signal_state_query_finish(MBIM_DEVICE(source), res, NULL, &error);
 
-  if (!f)
+  if (failed(task, f, error))
     return;
   report_signal(self, f);
   mmd_task_succeed(task);
@@ -754,7 +742,7 @@ mbim_refresh_signal(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyC
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
 
-  command(task, MBIM_CID_SIGNAL_STATE, MBIM_COMMAND_TYPE_QUERY, NULL, CMD_TIMEOUT_S, signal_done);
+  mbim_command_signal_state_query(device_of(task), CMD_TIMEOUT_S, cancellable, signal_done, task);
 }
 
 /* ---- data sessions ---- */
@@ -771,30 +759,29 @@ connect_ctx_free(ConnectCtx *ctx)
   g_free(ctx);
 }
 
-static void
-fill_ip(MmdIpConfig *ip, GVariant *f, gboolean v6, char **dns_store)
+/* The text of an address of n bytes, kept in texts (NULL for none). */
+static const char *
+address_text(GPtrArray *texts, const guint8 *addr, gsize n)
 {
-  g_autoptr(GVariant) addrs
-      = g_variant_lookup_value(f, v6 ? "IPv6Address" : "IPv4Address", G_VARIANT_TYPE("aa{sv}"));
-  g_autoptr(GVariant) dns
-      = g_variant_lookup_value(f, v6 ? "IPv6DnsServer" : "IPv4DnsServer", G_VARIANT_TYPE("as"));
+  if (!addr)
+    return NULL;
+  g_ptr_array_add(texts, mbim_ip_to_string(addr, n));
+  return g_ptr_array_index(texts, texts->len - 1);
+}
 
+/* Static settings of one family: addresses of n bytes, n_dns packed DNS servers. */
+static void
+fill_ip(MmdIpConfig *ip, GPtrArray *texts, gsize n, const guint8 *address, guint32 prefix,
+        const guint8 *gateway, const guint8 *dns, guint32 n_dns, guint32 mtu)
+{
   memset(ip, 0, sizeof *ip);
   ip->method = MMD_BEARER_IP_METHOD_STATIC;
-  if (addrs && g_variant_n_children(addrs) > 0) {
-    g_autoptr(GVariant) el = g_variant_get_child_value(addrs, 0);
-
-    ip->address = str_field(el, v6 ? "IPv6Address" : "IPv4Address");
-    ip->prefix = u32_field(el, "OnLinkPrefixLength");
-  }
-  ip->gateway = *str_field(f, v6 ? "IPv6Gateway" : "IPv4Gateway")
-                    ? str_field(f, v6 ? "IPv6Gateway" : "IPv4Gateway")
-                    : NULL;
-  for (gsize i = 0; dns && i < g_variant_n_children(dns) && i < 3; i++) {
-    g_variant_get_child(dns, i, "s", &dns_store[i]);
-    ip->dns[i] = dns_store[i];
-  }
-  ip->mtu = u32_field(f, v6 ? "IPv6Mtu" : "IPv4Mtu");
+  ip->address = address_text(texts, address, n);
+  ip->prefix = prefix;
+  ip->gateway = address_text(texts, gateway, n);
+  for (guint32 i = 0; i < n_dns && i < G_N_ELEMENTS(ip->dns); i++)
+    ip->dns[i] = address_text(texts, dns + i * n, n);
+  ip->mtu = mtu;
 }
 
 static void
@@ -803,19 +790,27 @@ ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
   GTask *task = user_data;
   MmdMbimBackend *self = g_task_get_source_object(task);
   ConnectCtx *ctx = g_task_get_task_data(task);
-  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimIpConfigurationInfo) f
+      = mbim_command_ip_configuration_query_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
   MmdIpConfig ip4, ip6;
-  char *dns4[3] = { NULL }, *dns6[3] = { NULL };
   gboolean have4, have6;
 
-  if (!f)
+  if (failed(task, f, error))
     return;
-  have4 = u32_field(f, "IPv4AddressCount") > 0;
-  have6 = u32_field(f, "IPv6AddressCount") > 0;
+  have4 = f->n_ipv4_address > 0;
+  have6 = f->n_ipv6_address > 0;
   if (have4)
-    fill_ip(&ip4, f, FALSE, dns4);
+    fill_ip(
+        &ip4, texts, 4, f->ipv4_address[0].ipv4_address.addr,
+        f->ipv4_address[0].on_link_prefix_length, f->ipv4_gateway ? f->ipv4_gateway->addr : NULL,
+        f->ipv4_dns_server ? f->ipv4_dns_server->addr : NULL, f->n_ipv4_dns_server, f->ipv4_mtu);
   if (have6)
-    fill_ip(&ip6, f, TRUE, dns6);
+    fill_ip(
+        &ip6, texts, 16, f->ipv6_address[0].ipv6_address.addr,
+        f->ipv6_address[0].on_link_prefix_length, f->ipv6_gateway ? f->ipv6_gateway->addr : NULL,
+        f->ipv6_dns_server ? f->ipv6_dns_server->addr : NULL, f->n_ipv6_dns_server, f->ipv6_mtu);
   if (!have4 && !have6) {
     /* No static settings: the host runs DHCP on the interface. */
     memset(&ip4, 0, sizeof ip4);
@@ -826,10 +821,6 @@ ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
   g_object_add_weak_pointer(G_OBJECT(ctx->bearer), (gpointer *)&self->sessions[ctx->session]);
   mmd_bearer_set_connected(ctx->bearer, net_interface(self), have4 ? &ip4 : NULL,
                            have6 ? &ip6 : NULL);
-  for (guint i = 0; i < 3; i++) {
-    g_free(dns4[i]);
-    g_free(dns6[i]);
-  }
   mmd_task_succeed(task);
 }
 
@@ -838,19 +829,22 @@ connect_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   ConnectCtx *ctx = g_task_get_task_data(task);
-  g_autoptr(GVariant) f = finish_or_fail(task, source, res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimConnectInfo) f
+      = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, &error);
+  const MbimIpConfigurationInfo query = { .session_id = ctx->session };
 
-  if (!f)
+  if (failed(task, f, error))
     return;
-  if (u32_field(f, "ActivationState") != ACTIVATION_ACTIVATED) {
+  if (f->activation_state != ACTIVATION_ACTIVATED) {
     g_task_return_new_error(task, MMD_CONNECTION_ERROR, MMD_CONNECTION_ERROR_NO_CARRIER,
                             "Session %u not activated (state %u, network error %u)", ctx->session,
-                            u32_field(f, "ActivationState"), u32_field(f, "NwError"));
+                            f->activation_state, f->nw_error);
     g_object_unref(task);
     return;
   }
-  command(task, MBIM_CID_IP_CONFIGURATION, MBIM_COMMAND_TYPE_QUERY,
-          g_variant_new_parsed("{'SessionId': <%u>}", ctx->session), CMD_TIMEOUT_S, ip_config_done);
+  mbim_command_ip_configuration_query(device_of(task), &query, CMD_TIMEOUT_S,
+                                      g_task_get_cancellable(task), ip_config_done, task);
 }
 
 static guint32
@@ -880,24 +874,23 @@ ip_type(guint family)
   }
 }
 
-static GVariant *
-connect_fields(guint32 session, gboolean activate, const MmdBearerSettings *s)
+/* Activates (with settings s) or deactivates a session for task, continuing in next. */
+static void
+set_connect(GTask *task, guint32 session, gboolean activate, const MmdBearerSettings *s,
+            guint timeout_s, GAsyncReadyCallback next)
 {
-  g_autofree char *ctx = mbim_uuid_to_string(mbim_uuid_context_internet);
-  GVariantDict d;
+  MbimSetConnect in = { .session_id = session, .activation_command = activate ? 1 : 0 };
 
-  g_variant_dict_init(&d, NULL);
-  g_variant_dict_insert(&d, "SessionId", "u", session);
-  g_variant_dict_insert(&d, "ActivationCommand", "u", (guint32)(activate ? 1 : 0));
-  g_variant_dict_insert(&d, "ContextType", "s", ctx);
+  memcpy(in.context_type, mbim_uuid_context_internet, sizeof in.context_type);
   if (s) {
-    g_variant_dict_insert(&d, "AccessString", "s", s->apn ? s->apn : "");
-    g_variant_dict_insert(&d, "UserName", "s", s->user ? s->user : "");
-    g_variant_dict_insert(&d, "Password", "s", s->password ? s->password : "");
-    g_variant_dict_insert(&d, "AuthProtocol", "u", auth_protocol(s->allowed_auth));
-    g_variant_dict_insert(&d, "IpType", "u", ip_type(s->ip_type));
+    in.access_string = s->apn;
+    in.user_name = s->user;
+    in.password = s->password;
+    in.auth_protocol = auth_protocol(s->allowed_auth);
+    in.ip_type = ip_type(s->ip_type);
   }
-  return g_variant_dict_end(&d);
+  mbim_command_connect_set(device_of(task), &in, timeout_s, g_task_get_cancellable(task), next,
+                           task);
 }
 
 static void
@@ -921,9 +914,7 @@ mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
   ctx->bearer = g_object_ref(bearer);
   ctx->session = sid;
   g_task_set_task_data(task, ctx, (GDestroyNotify)connect_ctx_free);
-  command(task, MBIM_CID_CONNECT, MBIM_COMMAND_TYPE_SET,
-          connect_fields(sid, TRUE, mmd_bearer_get_settings(bearer)), CONNECT_TIMEOUT_S,
-          connect_done);
+  set_connect(task, sid, TRUE, mmd_bearer_get_settings(bearer), CONNECT_TIMEOUT_S, connect_done);
 }
 
 static void
@@ -931,7 +922,8 @@ disconnect_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) f = mbim_device_command_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(MbimConnectInfo) f
+      = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, &error);
 
   if (!f && !g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_CONTEXT_NOT_ACTIVATED)) {
     return_error(task, error);
@@ -957,8 +949,7 @@ mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellabl
   }
   g_object_remove_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[sid]);
   self->sessions[sid] = NULL;
-  command(task, MBIM_CID_CONNECT, MBIM_COMMAND_TYPE_SET, connect_fields(sid, FALSE, NULL),
-          CMD_TIMEOUT_S, disconnect_done);
+  set_connect(task, sid, FALSE, NULL, CMD_TIMEOUT_S, disconnect_done);
 }
 
 /* ---- lifetime ---- */
@@ -1059,7 +1050,7 @@ mbim_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports
   mmd_modem_provide_network(modem, &mbim_network_ops, backend);
   mmd_modem_provide_signal(modem, &mbim_signal_ops, backend);
   mmd_modem_provide_bearers(modem, &mbim_bearer_ops, backend);
-  mbim_codec_set_log_personal_info(mmd_log_personal_info());
+  mbim_log_set_policy(mmd_log_debug_enabled, mmd_log_personal_info());
 
   for (guint i = 0; i < ports->len; i++) {
     const MmdPort *p = ports->pdata[i];

@@ -10,20 +10,25 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "mbim-describe.h"
+#include "mbim-generated.h"
 #include "mmd-errors.h"
 
 /* cdc-wdm: the device's wMaxCommand (linux/usb/cdc-wdm.h) */
 #define MBIM_IOCTL_WDM_MAX_COMMAND _IOR('H', 0xA0, guint16)
-/* Anything longer is not a message we could ever have asked for. */
-#define MBIM_MAX_MESSAGE (64 * 1024)
+/* A function that sends nothing but garbage (bytes that are no message,
+ * malformed messages, broken fragment sequences) is dropped after this many
+ * rejected pieces in a row, or this many rejected bytes, whichever comes
+ * first; any well-formed message starts the count again. */
+#define MBIM_GARBAGE_PIECES_MAX 16
+#define MBIM_GARBAGE_BYTES_MAX (64 * 1024)
 
 G_DEFINE_QUARK(mbim - status - error - quark, mbim_status_error)
 
 typedef struct {
   MbimDevice *self;
   guint32 tid;
-  guint32 cid; /* 0 for OPEN */
-  const MbimCidInfo *info;
+  const char *name; /* of the CID, for errors; NULL for OPEN */
   GTask *task;
   guint timeout_id;
   guint timeout_s;
@@ -41,6 +46,9 @@ struct _MbimDevice {
   guint32 next_tid;
   gboolean opened;
   GByteArray *in;
+  guint input_epoch; /* changes when in is emptied for a new session */
+  guint garbage_pieces;
+  gsize garbage_bytes;
   MbimReassembler *reassembler;
   GHashTable *pending; /* tid -> Pending* */
 };
@@ -80,7 +88,7 @@ mbim_device_class_init(MbimDeviceClass *klass)
   G_OBJECT_CLASS(klass)->finalize = mbim_device_finalize;
   signals[SIGNAL_INDICATION]
       = g_signal_new("indication", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                     G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_VARIANT);
+                     G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_GONE] = g_signal_new("gone", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                       NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
@@ -92,7 +100,7 @@ mbim_device_init(MbimDevice *self)
   self->next_tid = 1;
   self->max_control_transfer = MBIM_DEFAULT_MAX_CONTROL_TRANSFER;
   self->in = g_byte_array_new();
-  self->reassembler = mbim_reassembler_new();
+  self->reassembler = mbim_reassembler_new(self->max_control_transfer);
   self->pending = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)pending_free);
 }
 
@@ -121,7 +129,8 @@ mbim_device_get_max_control_transfer(MbimDevice *self)
 void
 mbim_device_set_max_control_transfer(MbimDevice *self, guint32 max)
 {
-  self->max_control_transfer = MAX(max, (guint32)MBIM_MIN_CONTROL_TRANSFER);
+  self->max_control_transfer = CLAMP(max, MBIM_MIN_CONTROL_TRANSFER, MBIM_MAX_MESSAGE_SIZE);
+  mbim_reassembler_set_max_transfer(self->reassembler, self->max_control_transfer);
 }
 
 static guint32
@@ -175,14 +184,14 @@ send_message(MbimDevice *self, GBytes *msg, GError **error)
                 self->name);
     return FALSE;
   }
-  {
+  if (mbim_log_wire_enabled()) {
     g_autoptr(MbimMessage) m = mbim_message_parse(msg, NULL);
     g_autofree char *d = m ? mbim_message_describe(m) : NULL;
 
     g_debug("[%s] >> %s", self->name, d ? d : "?");
   }
   frags = mbim_message_fragment(msg, self->max_control_transfer);
-  if (frags->len > 1)
+  if (frags->len > 1 && mbim_log_wire_enabled())
     g_debug("[%s] >> (%u fragments)", self->name, frags->len);
   for (guint i = 0; i < frags->len; i++) {
     GBytes *f = frags->pdata[i];
@@ -244,21 +253,20 @@ pending_timeout(gpointer user_data)
   p->timeout_id = 0;
   g_hash_table_steal(self->pending, GUINT_TO_POINTER(p->tid));
   g_task_return_new_error(p->task, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
-                          "%s: no response to %s (tid %u)", self->name,
-                          p->info ? p->info->name : "OPEN", p->tid);
+                          "%s: no response to %s (tid %u)", self->name, p->name ? p->name : "OPEN",
+                          p->tid);
   pending_free(p);
   return G_SOURCE_REMOVE;
 }
 
 static Pending *
-pending_add(MbimDevice *self, guint32 tid, const MbimCidInfo *info, GTask *task, guint timeout_s)
+pending_add(MbimDevice *self, guint32 tid, const char *name, GTask *task, guint timeout_s)
 {
   Pending *p = g_new0(Pending, 1);
 
   p->self = self;
   p->tid = tid;
-  p->info = info;
-  p->cid = info ? info->cid : 0;
+  p->name = name;
   p->task = task;
   p->timeout_s = timeout_s ? timeout_s : 10;
   p->timeout_id = g_timeout_add_seconds(p->timeout_s, pending_timeout, p);
@@ -277,15 +285,14 @@ pending_take(MbimDevice *self, guint32 tid)
 }
 
 typedef struct {
-  GVariant *fields;
+  GBytes *buffer;
   guint32 status;
 } Result;
 
 static void
 result_free(Result *r)
 {
-  if (r->fields)
-    g_variant_unref(r->fields);
+  g_clear_pointer(&r->buffer, g_bytes_unref);
   g_free(r);
 }
 
@@ -344,134 +351,218 @@ reopen_and_resend(MbimDevice *self, Pending *p)
   }
 }
 
+/* ---- receiving ---- */
+
+/* Counts rejected input; a function that sends only that is not served
+ * forever. */
+static void
+note_garbage(MbimDevice *self, gsize bytes)
+{
+  self->garbage_pieces++;
+  self->garbage_bytes += bytes;
+  if (self->garbage_pieces >= MBIM_GARBAGE_PIECES_MAX
+      || self->garbage_bytes >= MBIM_GARBAGE_BYTES_MAX)
+    gone(self, "the function sends nothing but garbage");
+}
+
+static void
+note_good(MbimDevice *self)
+{
+  self->garbage_pieces = 0;
+  self->garbage_bytes = 0;
+}
+
+static void
+handle_open_done(MbimDevice *self, const MbimMessage *m)
+{
+  Pending *p = pending_take(self, m->tid);
+
+  if (!p || p->name) {
+    if (p) /* a command's tid: not the answer it waits for */
+      g_hash_table_insert(self->pending, GUINT_TO_POINTER(p->tid), p);
+    g_debug("[%s] << no OPEN waits for tid %u", self->name, m->tid);
+    return;
+  }
+  if (m->status != MBIM_STATUS_SUCCESS) {
+    g_task_return_new_error(p->task, MBIM_STATUS_ERROR, m->status, "%s: OPEN failed: %s",
+                            self->name, mbim_status_name(m->status));
+  } else {
+    self->opened = TRUE;
+    g_task_return_boolean(p->task, TRUE);
+  }
+  pending_free(p);
+}
+
+static void
+handle_command_done(MbimDevice *self, GBytes *raw, const MbimMessage *m)
+{
+  Pending *p = pending_take(self, m->tid);
+  Result *r;
+
+  if (!p) {
+    g_debug("[%s] << no request waits for tid %u", self->name, m->tid);
+    return;
+  }
+  r = g_new0(Result, 1);
+  r->status = m->status;
+  r->buffer = g_bytes_new_from_bytes(raw, m->buf - (const guint8 *)g_bytes_get_data(raw, NULL),
+                                     m->buf_len);
+  g_task_return_pointer(p->task, r, (GDestroyNotify)result_free);
+  pending_free(p);
+}
+
+static void
+handle_function_error(MbimDevice *self, const MbimMessage *m)
+{
+  Pending *p = m->tid ? pending_take(self, m->tid) : NULL;
+
+  if (!p) {
+    if (m->status == MBIM_PROTOCOL_ERROR_NOT_OPENED)
+      self->opened = FALSE;
+    return;
+  }
+  if (m->status == MBIM_PROTOCOL_ERROR_NOT_OPENED && p->request && !p->reopened) {
+    /* The function was closed under us (reset, another program's CLOSE):
+     * open it again and repeat the command once. */
+    self->opened = FALSE;
+    reopen_and_resend(self, p);
+    return;
+  }
+  g_task_return_new_error(p->task, MBIM_PROTOCOL_ERROR, m->status, "%s: function error: %s",
+                          self->name, mbim_protocol_error_name(m->status));
+  pending_free(p);
+}
+
+static void
+handle_indication(MbimDevice *self, const MbimMessage *m)
+{
+  g_autoptr(GError) error = NULL;
+  MbimNotification n;
+
+  if (!mbim_notification_decode(m, &n, &error)) {
+    g_debug("[%s] bad indication: %s", self->name, error->message);
+    note_garbage(self, m->length);
+    return;
+  }
+  if (n.id != MBIM_NOTIFICATION_NONE)
+    g_signal_emit(self, signals[SIGNAL_INDICATION], 0, &n);
+  mbim_notification_clear(&n);
+}
+
 static void
 handle_message(MbimDevice *self, GBytes *raw)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MbimMessage) m = mbim_message_parse(raw, &error);
-  g_autofree char *d = NULL;
-  Pending *p;
 
   if (!m) {
     g_debug("[%s] << dropped: %s", self->name, error->message);
+    note_garbage(self, g_bytes_get_size(raw));
     return;
   }
-  d = mbim_message_describe(m);
-  g_debug("[%s] << %s", self->name, d);
+  note_good(self);
+  if (mbim_log_wire_enabled()) {
+    g_autofree char *d = mbim_message_describe(m);
 
+    g_debug("[%s] << %s", self->name, d);
+  }
   switch (m->type) {
     case MBIM_MESSAGE_TYPE_OPEN_DONE:
-      if (!(p = pending_take(self, m->tid)) || p->info)
-        break;
-      if (m->status != MBIM_STATUS_SUCCESS)
-        g_task_return_new_error(p->task, MBIM_STATUS_ERROR, m->status, "%s: OPEN failed: %s",
-                                self->name, mbim_status_name(m->status));
-      else {
-        self->opened = TRUE;
-        g_task_return_boolean(p->task, TRUE);
-      }
-      pending_free(p);
-      return;
-    case MBIM_MESSAGE_TYPE_COMMAND_DONE: {
-      Result *r;
-
-      if (!(p = pending_take(self, m->tid)))
-        break;
-      r = g_new0(Result, 1);
-      r->status = m->status;
-      if (m->buf_len && p->info && p->info->response) {
-        r->fields = mbim_decode(p->info->response, m->buf, m->buf_len, &error);
-        if (!r->fields && m->status == MBIM_STATUS_SUCCESS) {
-          g_task_return_error(p->task, g_steal_pointer(&error));
-          result_free(r);
-          pending_free(p);
-          return;
-        }
-      } else if (m->status == MBIM_STATUS_SUCCESS && p->info && p->info->response) {
-        /* an empty buffer decodes as all-empty fields where it can */
-        r->fields = mbim_decode(p->info->response, NULL, 0, NULL);
-      }
-      g_task_return_pointer(p->task, r, (GDestroyNotify)result_free);
-      pending_free(p);
-      return;
-    }
+      handle_open_done(self, m);
+      break;
+    case MBIM_MESSAGE_TYPE_COMMAND_DONE:
+      handle_command_done(self, raw, m);
+      break;
     case MBIM_MESSAGE_TYPE_FUNCTION_ERROR:
-      if (m->tid && (p = pending_take(self, m->tid))) {
-        if (m->status == MBIM_PROTOCOL_ERROR_NOT_OPENED && p->request && !p->reopened) {
-          /* The function was closed under us (reset, another program's
-           * CLOSE): open it again and repeat the command once. */
-          self->opened = FALSE;
-          reopen_and_resend(self, p);
-          return;
-        }
-        g_task_return_new_error(p->task, MBIM_PROTOCOL_ERROR, m->status, "%s: function error: %s",
-                                self->name, mbim_protocol_error_name(m->status));
-        pending_free(p);
-      } else if (m->status == MBIM_PROTOCOL_ERROR_NOT_OPENED) {
-        self->opened = FALSE;
-      }
-      return;
-    case MBIM_MESSAGE_TYPE_INDICATE_STATUS: {
-      const MbimCidInfo *info = mbim_cid_lookup(m->service, m->cid);
-      g_autoptr(GVariant) fields = NULL;
-
-      if (!info || !info->notification)
-        return;
-      fields = mbim_decode(info->notification, m->buf, m->buf_len, &error);
-      if (!fields) {
-        g_debug("[%s] bad indication: %s", self->name, error->message);
-        return;
-      }
-      g_signal_emit(self, signals[SIGNAL_INDICATION], 0, info, fields);
-      return;
-    }
+      handle_function_error(self, m);
+      break;
+    case MBIM_MESSAGE_TYPE_INDICATE_STATUS:
+      handle_indication(self, m);
+      break;
     default:
-      return;
+      break;
   }
-  g_debug("[%s] << no request waits for tid %u", self->name, m->tid);
 }
 
-/* Splits the byte stream into messages: a cdc-wdm read returns whole
- * messages, a pty returns whatever is there. */
+/* Whether a message of the function to the host may start here. */
+static gboolean
+plausible_start(MbimDevice *self, guint32 type, guint32 length)
+{
+  switch (type) {
+    case MBIM_MESSAGE_TYPE_OPEN_DONE:
+    case MBIM_MESSAGE_TYPE_CLOSE_DONE:
+    case MBIM_MESSAGE_TYPE_COMMAND_DONE:
+    case MBIM_MESSAGE_TYPE_FUNCTION_ERROR:
+    case MBIM_MESSAGE_TYPE_INDICATE_STATUS:
+      return length >= MBIM_HEADER_SIZE && length <= self->max_control_transfer;
+    default:
+      return FALSE;
+  }
+}
+
+/* One transfer (a whole message or a fragment) of len bytes. */
+static void
+take_transfer(MbimDevice *self, const guint8 *data, gsize len)
+{
+  g_autoptr(GError) error = NULL;
+  guint32 error_tid = 0;
+  g_autoptr(GBytes) whole = mbim_reassembler_push(self->reassembler, data, len, &error_tid, &error);
+
+  if (error) {
+    g_autoptr(GBytes) herr
+        = mbim_message_new_status(MBIM_MESSAGE_TYPE_HOST_ERROR, error_tid, error->code);
+
+    g_debug("[%s] << dropped: %s", self->name, error->message);
+    send_message(self, herr, NULL);
+    note_garbage(self, len);
+  }
+  if (whole && self->fd >= 0)
+    handle_message(self, whole);
+}
+
+/* Splits the byte stream into transfers: a cdc-wdm read returns whole
+ * ones, a pty returns whatever is there. Bytes that cannot start a message
+ * are skipped (resynchronising) and count as garbage. */
 static void
 process_input(MbimDevice *self)
 {
-  while (self->in->len >= MBIM_HEADER_SIZE) {
-    guint32 type, length, tid;
-    g_autoptr(GBytes) whole = NULL;
-    g_autoptr(GError) error = NULL;
-    guint32 error_tid = 0;
+  guint epoch = self->input_epoch;
+  gsize pos = 0, skipped = 0;
 
-    mbim_header_peek(self->in->data, self->in->len, &type, &length, &tid);
-    if (length < MBIM_HEADER_SIZE || length > MBIM_MAX_MESSAGE || !(type & 0x80000000)) {
-      /* not a message start: resynchronise one byte further */
-      g_byte_array_remove_range(self->in, 0, 1);
+  while (self->fd >= 0 && self->input_epoch == epoch && self->in->len - pos >= MBIM_HEADER_SIZE) {
+    guint32 type, length;
+
+    mbim_header_peek(self->in->data + pos, self->in->len - pos, &type, &length, NULL);
+    if (!plausible_start(self, type, length)) {
+      pos++;
+      skipped++;
       continue;
     }
-    if (self->in->len < length)
-      return;
-    whole = mbim_reassembler_push(self->reassembler, self->in->data, length, &error_tid, &error);
-    g_byte_array_remove_range(self->in, 0, length);
-    if (error) {
-      g_autoptr(GBytes) herr = mbim_message_new_status(MBIM_MESSAGE_TYPE_HOST_ERROR, error_tid,
-                                                       error->code ? (guint32)error->code
-                                                                   : MBIM_PROTOCOL_ERROR_UNKNOWN);
-
-      g_debug("[%s] << %s", self->name, error->message);
-      send_message(self, herr, NULL);
+    if (skipped) {
+      g_debug("[%s] << skipped %zu bytes that are no message", self->name, skipped);
+      note_garbage(self, skipped);
+      skipped = 0;
       continue;
     }
-    if (whole)
-      handle_message(self, whole);
-    if (self->fd < 0)
-      return;
+    if (self->in->len - pos < length)
+      break;
+    pos += length;
+    take_transfer(self, self->in->data + pos - length, length);
   }
+  if (skipped && self->fd >= 0) {
+    g_debug("[%s] << skipped %zu bytes that are no message", self->name, skipped);
+    note_garbage(self, skipped);
+  }
+  if (self->input_epoch == epoch)
+    g_byte_array_remove_range(self->in, 0, pos);
 }
 
 static gboolean
 on_readable(int fd, GIOCondition cond, gpointer user_data)
 {
-  MbimDevice *self = user_data;
+  /* What the function sent can end in "gone", whose handlers may drop the
+   * last reference to the device. */
+  g_autoptr(MbimDevice) self = g_object_ref(user_data);
   guint8 buf[4096];
   ssize_t n;
 
@@ -487,7 +578,7 @@ on_readable(int fd, GIOCondition cond, gpointer user_data)
   }
   g_byte_array_append(self->in, buf, n);
   process_input(self);
-  return G_SOURCE_CONTINUE;
+  return self->fd >= 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 /* ---- open / close ---- */
@@ -569,10 +660,12 @@ mbim_device_open(MbimDevice *self, guint timeout_s, GCancellable *cancellable,
       }
     } else if (ioctl(self->fd, MBIM_IOCTL_WDM_MAX_COMMAND, &max) == 0
                && max >= MBIM_MIN_CONTROL_TRANSFER) {
-      self->max_control_transfer = max;
+      mbim_device_set_max_control_transfer(self, max);
     }
     g_debug("[%s] opened, max control transfer %u", self->name, self->max_control_transfer);
     g_byte_array_set_size(self->in, 0);
+    self->input_epoch++;
+    note_good(self);
     mbim_reassembler_reset(self->reassembler);
     self->watch_id = g_unix_fd_add(self->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, self);
   }
@@ -607,25 +700,18 @@ mbim_device_close(MbimDevice *self)
 /* ---- commands ---- */
 
 void
-mbim_device_command(MbimDevice *self, guint32 cid, MbimCommandType type, GVariant *fields,
-                    guint timeout_s, GCancellable *cancellable, GAsyncReadyCallback callback,
-                    gpointer user_data)
+mbim_device_command(MbimDevice *self, const guint8 *service, guint32 cid, MbimCommandType type,
+                    GBytes *buffer, guint timeout_s, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new(self, cancellable, callback, user_data);
-  const MbimCidInfo *info = mbim_cid_lookup(mbim_uuid_basic_connect, cid);
-  const MbimStruct *st;
-  g_autoptr(GBytes) buf = NULL;
+  const MbimCidInfo *info = mbim_cid_info_lookup(service, cid);
+  gsize len = 0;
+  const guint8 *data = buffer ? g_bytes_get_data(buffer, &len) : NULL;
   g_autoptr(GBytes) msg = NULL;
   GError *error = NULL;
   guint32 tid;
 
-  g_assert(info);
-  st = type == MBIM_COMMAND_TYPE_SET ? info->set : info->query;
-  if (!(buf = mbim_encode(st, fields, &error))) {
-    g_task_return_error(task, error);
-    g_object_unref(task);
-    return;
-  }
   if (self->fd < 0) {
     g_task_return_new_error(task, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_NOT_OPEN,
                             "%s: port is not open", self->name);
@@ -633,9 +719,9 @@ mbim_device_command(MbimDevice *self, guint32 cid, MbimCommandType type, GVarian
     return;
   }
   tid = next_tid(self);
-  msg = mbim_message_new_command(tid, info->service, cid, type, g_bytes_get_data(buf, NULL),
-                                 g_bytes_get_size(buf));
-  pending_add(self, tid, info, task, timeout_s)->request = g_bytes_ref(msg);
+  msg = mbim_message_new_command(tid, service, cid, type, data, len);
+  pending_add(self, tid, info ? info->name : "command", task, timeout_s)->request
+      = g_bytes_ref(msg);
   if (!send_message(self, msg, &error)) {
     Pending *p = pending_take(self, tid);
 
@@ -644,25 +730,51 @@ mbim_device_command(MbimDevice *self, guint32 cid, MbimCommandType type, GVarian
   }
 }
 
-GVariant *
-mbim_device_command_finish(MbimDevice *self, GAsyncResult *res, GVariant **out_fields,
+GBytes *
+mbim_device_command_finish(MbimDevice *self, GAsyncResult *res, GBytes **status_buffer,
                            GError **error)
 {
   Result *r = g_task_propagate_pointer(G_TASK(res), error);
-  GVariant *v;
+  GBytes *buffer;
 
-  if (out_fields)
-    *out_fields = NULL;
+  if (status_buffer)
+    *status_buffer = NULL;
   if (!r)
     return NULL;
+  buffer = g_steal_pointer(&r->buffer);
   if (r->status != MBIM_STATUS_SUCCESS) {
     g_set_error(error, MBIM_STATUS_ERROR, r->status, "MBIM status %s", mbim_status_name(r->status));
-    if (out_fields)
-      *out_fields = g_steal_pointer(&r->fields);
-    result_free(r);
+    if (status_buffer)
+      *status_buffer = g_steal_pointer(&buffer);
+    g_clear_pointer(&buffer, g_bytes_unref);
+  }
+  result_free(r);
+  return buffer;
+}
+
+gpointer
+mbim_device_command_finish_decoded(MbimDevice *self, GAsyncResult *res, MbimDecodeFunc decode,
+                                   gsize fixed_size, gpointer *status_info, GError **error)
+{
+  g_autoptr(GBytes) status_buffer = NULL;
+  g_autoptr(GBytes) buffer
+      = mbim_device_command_finish(self, res, status_info ? &status_buffer : NULL, error);
+  g_autofree guint8 *zeros = NULL;
+  const guint8 *data;
+  gsize len = 0;
+
+  if (status_info)
+    *status_info = NULL;
+  if (!buffer) {
+    data = status_buffer ? g_bytes_get_data(status_buffer, &len) : NULL;
+    if (len)
+      *status_info = decode(data, len, NULL);
     return NULL;
   }
-  v = g_steal_pointer(&r->fields);
-  result_free(r);
-  return v ? v : g_variant_ref_sink(g_variant_new("a{sv}", NULL));
+  data = g_bytes_get_data(buffer, &len);
+  if (len > 0)
+    return decode(data, len, error);
+  /* Some functions answer with no buffer at all where one is defined. */
+  zeros = g_malloc0(fixed_size);
+  return decode(zeros, fixed_size, error);
 }

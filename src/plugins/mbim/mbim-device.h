@@ -5,7 +5,9 @@
 
 #include <gio/gio.h>
 
-#include "mbim-codec.h"
+#include "mbim-buffer.h"
+#include "mbim-fragment.h"
+#include "mbim-message.h"
 
 G_BEGIN_DECLS
 
@@ -13,10 +15,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(MbimDevice, mbim_device, MBIM, DEVICE, GObject)
 
 /* Signals:
- *   "indication" (const MbimCidInfo *info, GVariant *fields): a decoded
- *       INDICATE_STATUS of a known CID;
- *   "gone" (const char *why): the port hung up or failed; the device is
- *       closed and pending requests have failed. */
+ *   "indication" (const MbimNotification *notification): a decoded
+ *       INDICATE_STATUS of a known CID (mbim-generated.h);
+ *   "gone" (const char *why): the port hung up or failed, or the function
+ *       sent nothing but garbage for too long; the device is closed and
+ *       pending requests have failed. */
 
 MbimDevice *mbim_device_new(const char *path);
 const char *mbim_device_get_path(MbimDevice *self);
@@ -33,17 +36,25 @@ guint32 mbim_device_get_max_control_transfer(MbimDevice *self);
  * descriptors) when the port cannot tell; messages are split to fit. */
 void mbim_device_set_max_control_transfer(MbimDevice *self, guint32 max);
 
-/* Sends a command with the buffer encoded from fields (a{sv}, may be NULL)
- * and completes with the decoded response buffer (a{sv}). Errors:
+/* Sends a command with an information buffer (NULL: empty) and completes
+ * with the response's buffer. The typed mbim_command_<cid>_<type>()
+ * functions of mbim-generated.h wrap this. Errors:
  * MMD_SERIAL_ERROR_RESPONSE_TIMEOUT, MMD_SERIAL_ERROR_NOT_OPEN, FUNCTION_ERROR
  * as MBIM_PROTOCOL_ERROR, a status other than success as MBIM_STATUS_ERROR
- * with the status as code (the decoded buffer, if any, is still returned
- * through out_fields). */
-void mbim_device_command(MbimDevice *self, guint32 cid, MbimCommandType type, GVariant *fields,
-                         guint timeout_s, GCancellable *cancellable, GAsyncReadyCallback callback,
-                         gpointer user_data);
-GVariant *mbim_device_command_finish(MbimDevice *self, GAsyncResult *res, GVariant **out_fields,
-                                     GError **error);
+ * with the status as code (the buffer that came with it, if any, is still
+ * returned through status_buffer). */
+void mbim_device_command(MbimDevice *self, const guint8 *service, guint32 cid, MbimCommandType type,
+                         GBytes *buffer, guint timeout_s, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
+GBytes *mbim_device_command_finish(MbimDevice *self, GAsyncResult *res, GBytes **status_buffer,
+                                   GError **error);
+/* The same, decoded with decode. An empty buffer on success stands for a
+ * fixed part of fixed_size zero bytes (all numbers 0, strings "", arrays
+ * empty). On a status error, *status_info (if wanted) is the buffer that came
+ * with it, decoded, or NULL. */
+gpointer mbim_device_command_finish_decoded(MbimDevice *self, GAsyncResult *res,
+                                            MbimDecodeFunc decode, gsize fixed_size,
+                                            gpointer *status_info, GError **error);
 
 #define MBIM_STATUS_ERROR (mbim_status_error_quark())
 GQuark mbim_status_error_quark(void);

@@ -1,10 +1,8 @@
-/* MBIM control messages: building, parsing, fragmentation, reassembly. */
+/* MBIM control messages: building, parsing, names. */
 #include "mbim-message.h"
 
 #include <string.h>
 
-const MbimUuid mbim_uuid_basic_connect = { 0xa2, 0x89, 0xcc, 0x33, 0xbc, 0xbb, 0x8b, 0x4f,
-                                           0xb6, 0xb0, 0x13, 0x3e, 0xc2, 0xaa, 0xe6, 0xdf };
 const MbimUuid mbim_uuid_context_internet = { 0x7e, 0x5e, 0x2a, 0x7e, 0x4e, 0x6f, 0x72, 0x72,
                                               0x73, 0x6b, 0x65, 0x6e, 0x7e, 0x5e, 0x2a, 0x7e };
 
@@ -130,6 +128,10 @@ mbim_message_parse(GBytes *raw, GError **error)
     malformed(error, "short header");
     return NULL;
   }
+  if (len > MBIM_MAX_MESSAGE_SIZE) {
+    malformed(error, "longer than any message can be");
+    return NULL;
+  }
   if (m->length != len) {
     malformed(error, "length field does not match");
     return NULL;
@@ -183,8 +185,8 @@ mbim_message_parse(GBytes *raw, GError **error)
   return g_steal_pointer(&m);
 }
 
-static GByteArray *
-start_message(guint32 type, guint32 tid)
+GByteArray *
+mbim_message_start(guint32 type, guint32 tid)
 {
   GByteArray *b = g_byte_array_sized_new(64);
   guint8 h[MBIM_HEADER_SIZE];
@@ -196,8 +198,8 @@ start_message(guint32 type, guint32 tid)
   return b;
 }
 
-static void
-put_u32(GByteArray *b, guint32 v)
+void
+mbim_message_put_u32(GByteArray *b, guint32 v)
 {
   guint8 x[4];
 
@@ -205,8 +207,8 @@ put_u32(GByteArray *b, guint32 v)
   g_byte_array_append(b, x, 4);
 }
 
-static GBytes *
-finish_message(GByteArray *b)
+GBytes *
+mbim_message_finish(GByteArray *b)
 {
   mbim_write_u32(b->data + 4, b->len);
   return g_byte_array_free_to_bytes(b);
@@ -215,43 +217,43 @@ finish_message(GByteArray *b)
 GBytes *
 mbim_message_new_open(guint32 tid, guint32 max_control_transfer)
 {
-  GByteArray *b = start_message(MBIM_MESSAGE_TYPE_OPEN, tid);
+  GByteArray *b = mbim_message_start(MBIM_MESSAGE_TYPE_OPEN, tid);
 
-  put_u32(b, max_control_transfer);
-  return finish_message(b);
+  mbim_message_put_u32(b, max_control_transfer);
+  return mbim_message_finish(b);
 }
 
 GBytes *
 mbim_message_new_close(guint32 tid)
 {
-  return finish_message(start_message(MBIM_MESSAGE_TYPE_CLOSE, tid));
+  return mbim_message_finish(mbim_message_start(MBIM_MESSAGE_TYPE_CLOSE, tid));
 }
 
 GBytes *
 mbim_message_new_status(guint32 type, guint32 tid, guint32 status)
 {
-  GByteArray *b = start_message(type, tid);
+  GByteArray *b = mbim_message_start(type, tid);
 
-  put_u32(b, status);
-  return finish_message(b);
+  mbim_message_put_u32(b, status);
+  return mbim_message_finish(b);
 }
 
 static GBytes *
 new_command_like(guint32 type, guint32 tid, const guint8 *service, guint32 cid, gboolean has_word,
                  guint32 word, const guint8 *buf, gsize buf_len)
 {
-  GByteArray *b = start_message(type, tid);
+  GByteArray *b = mbim_message_start(type, tid);
 
-  put_u32(b, 1); /* total fragments */
-  put_u32(b, 0); /* current fragment */
+  mbim_message_put_u32(b, 1); /* total fragments */
+  mbim_message_put_u32(b, 0); /* current fragment */
   g_byte_array_append(b, service, 16);
-  put_u32(b, cid);
+  mbim_message_put_u32(b, cid);
   if (has_word)
-    put_u32(b, word);
-  put_u32(b, buf_len);
+    mbim_message_put_u32(b, word);
+  mbim_message_put_u32(b, buf_len);
   if (buf_len)
     g_byte_array_append(b, buf, buf_len);
-  return finish_message(b);
+  return mbim_message_finish(b);
 }
 
 GBytes *
@@ -277,128 +279,40 @@ mbim_message_new_indication(const guint8 *service, guint32 cid, const guint8 *bu
                           buf_len);
 }
 
-GPtrArray *
-mbim_message_fragment(GBytes *message, guint32 max_transfer)
+const char *
+mbim_status_name(guint32 status)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-  gsize len;
-  const guint8 *d = g_bytes_get_data(message, &len);
-  const gsize hdr = MBIM_HEADER_SIZE + MBIM_FRAGMENT_HEADER_SIZE;
-  gsize chunk, payload, total, off;
-  guint32 type = 0, tid = 0;
+  static const char *const names[] = {
+    "success",
+    "busy",
+    "failure",
+    "sim-not-inserted",
+    "bad-sim",
+    "pin-required",
+    "pin-disabled",
+    "not-registered",
+    "providers-not-found",
+    "no-device-support",
+    "provider-not-visible",
+    "data-class-not-available",
+    "packet-service-detached",
+    "max-activated-contexts",
+    "not-initialized",
+    "voice-call-in-progress",
+    "context-not-activated",
+    "service-not-activated",
+    "invalid-access-string",
+    "invalid-user-name-pwd",
+    "radio-power-off",
+    "invalid-parameters",
+    "read-failure",
+    "write-failure",
+    "24",
+    "no-phonebook",
+    "parameter-too-long",
+    "stk-busy",
+    "operation-not-allowed",
+  };
 
-  mbim_header_peek(d, len, &type, NULL, &tid);
-  if (max_transfer < MBIM_MIN_CONTROL_TRANSFER)
-    max_transfer = MBIM_MIN_CONTROL_TRANSFER;
-  if (len <= max_transfer || !mbim_message_type_is_fragmented(type) || len < hdr) {
-    g_ptr_array_add(out, g_bytes_ref(message));
-    return out;
-  }
-  payload = len - hdr;
-  chunk = max_transfer - hdr;
-  total = (payload + chunk - 1) / chunk;
-  for (off = 0; off < payload; off += chunk) {
-    gsize n = MIN(chunk, payload - off);
-    GByteArray *b = start_message(type, tid);
-
-    put_u32(b, total);
-    put_u32(b, off / chunk);
-    g_byte_array_append(b, d + hdr + off, n);
-    g_ptr_array_add(out, finish_message(b));
-  }
-  return out;
-}
-
-struct _MbimReassembler {
-  GByteArray *data; /* header + fragment header of the first fragment, then payloads */
-  guint32 type;
-  guint32 tid;
-  guint32 total;
-  guint32 next;
-};
-
-MbimReassembler *
-mbim_reassembler_new(void)
-{
-  return g_new0(MbimReassembler, 1);
-}
-
-void
-mbim_reassembler_reset(MbimReassembler *r)
-{
-  if (r->data)
-    g_byte_array_unref(r->data);
-  r->data = NULL;
-  r->total = r->next = 0;
-}
-
-void
-mbim_reassembler_free(MbimReassembler *r)
-{
-  if (!r)
-    return;
-  mbim_reassembler_reset(r);
-  g_free(r);
-}
-
-GBytes *
-mbim_reassembler_push(MbimReassembler *r, const guint8 *data, gsize len, guint32 *error_tid,
-                      GError **error)
-{
-  const gsize hdr = MBIM_HEADER_SIZE + MBIM_FRAGMENT_HEADER_SIZE;
-  guint32 type, length, tid, total, current;
-
-  if (!mbim_header_peek(data, len, &type, &length, &tid) || length != len) {
-    *error_tid = tid;
-    malformed(error, "fragment length");
-    return NULL;
-  }
-  if (!mbim_message_type_is_fragmented(type) || len < hdr) {
-    if (r->data) { /* a complete message in between: drop the partial one */
-      *error_tid = r->tid;
-      mbim_reassembler_reset(r);
-      g_set_error(error, MBIM_PROTOCOL_ERROR, MBIM_PROTOCOL_ERROR_FRAGMENT_OUT_OF_SEQUENCE,
-                  "Fragmented message interrupted");
-      return NULL;
-    }
-    return g_bytes_new(data, len);
-  }
-  total = mbim_read_u32(data + 12);
-  current = mbim_read_u32(data + 16);
-  if (!r->data) {
-    if (current != 0 || total == 0) {
-      *error_tid = tid;
-      g_set_error(error, MBIM_PROTOCOL_ERROR, MBIM_PROTOCOL_ERROR_FRAGMENT_OUT_OF_SEQUENCE,
-                  "Fragment %u of %u without a first fragment", current, total);
-      return NULL;
-    }
-    if (total == 1)
-      return g_bytes_new(data, len);
-    r->data = g_byte_array_sized_new(total * len);
-    g_byte_array_append(r->data, data, len);
-    r->type = type;
-    r->tid = tid;
-    r->total = total;
-    r->next = 1;
-    return NULL;
-  }
-  if (type != r->type || tid != r->tid || total != r->total || current != r->next) {
-    *error_tid = r->tid;
-    mbim_reassembler_reset(r);
-    g_set_error(error, MBIM_PROTOCOL_ERROR, MBIM_PROTOCOL_ERROR_FRAGMENT_OUT_OF_SEQUENCE,
-                "Fragment %u of %u out of sequence", current, total);
-    return NULL;
-  }
-  g_byte_array_append(r->data, data + hdr, len - hdr);
-  if (++r->next < r->total)
-    return NULL;
-  {
-    GByteArray *b = g_steal_pointer(&r->data);
-
-    mbim_write_u32(b->data + 4, b->len);
-    mbim_write_u32(b->data + 12, 1);
-    mbim_write_u32(b->data + 16, 0);
-    mbim_reassembler_reset(r);
-    return g_byte_array_free_to_bytes(b);
-  }
+  return status < G_N_ELEMENTS(names) ? names[status] : "unknown-status";
 }

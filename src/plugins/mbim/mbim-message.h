@@ -1,5 +1,6 @@
 /* MBIM control messages: the 12-byte little-endian header, the message types,
- * command/response/indication bodies and fragmentation. No D-Bus here.
+ * command/response/indication bodies, status codes. No D-Bus here.
+ * Fragmentation and reassembly are in mbim-fragment.h.
  *
  *   header:   MessageType u32 | MessageLength u32 | TransactionId u32
  *   fragment: TotalFragments u32 | CurrentFragment u32      (COMMAND, COMMAND_DONE,
@@ -20,6 +21,10 @@ G_BEGIN_DECLS
 #define MBIM_DEFAULT_MAX_CONTROL_TRANSFER 4096
 /* The smallest transfer size the specification allows. */
 #define MBIM_MIN_CONTROL_TRANSFER 64
+/* The largest message taken, whole or reassembled: the largest control
+ * transfer a function can announce (wMaxControlMessage is 16 bits). No
+ * buffer of a CID the daemon speaks comes near it. */
+#define MBIM_MAX_MESSAGE_SIZE 65535
 
 typedef enum {
   MBIM_MESSAGE_TYPE_OPEN = 0x00000001,
@@ -52,7 +57,7 @@ typedef enum {
 
 typedef guint8 MbimUuid[16];
 
-extern const MbimUuid mbim_uuid_basic_connect;
+/* The service UUIDs are generated with the services (mbim-generated.h). */
 extern const MbimUuid mbim_uuid_context_internet;
 
 /* "a289cc33-bcbb-8b4f-b6b0-133ec2aae6df" (newly allocated) */
@@ -93,27 +98,47 @@ GBytes *mbim_message_new_command_done(guint32 tid, const guint8 *service, guint3
 GBytes *mbim_message_new_indication(const guint8 *service, guint32 cid, const guint8 *buf,
                                     gsize buf_len);
 
-/* Splits a COMMAND / COMMAND_DONE / INDICATE_STATUS message into fragments of
- * at most max_transfer bytes each (other types are returned whole). */
-GPtrArray *mbim_message_fragment(GBytes *message, guint32 max_transfer);
+/* Pieces of the builders, for the fragmenter: a header with length 0, a
+ * little-endian u32, and the message with its length filled in. */
+GByteArray *mbim_message_start(guint32 type, guint32 tid);
+void mbim_message_put_u32(GByteArray *b, guint32 v);
+GBytes *mbim_message_finish(GByteArray *b);
 
 /* Reads the header of the bytes at data; FALSE if fewer than 12 bytes. */
 gboolean mbim_header_peek(const guint8 *data, gsize len, guint32 *type, guint32 *length,
                           guint32 *tid);
 gboolean mbim_message_type_is_fragmented(guint32 type);
 
-/* Reassembly of fragmented messages (one in flight at a time, as the
- * specification requires for each direction). */
-typedef struct _MbimReassembler MbimReassembler;
+/* MBIM status codes (COMMAND_DONE Status) */
+typedef enum {
+  MBIM_STATUS_SUCCESS = 0,
+  MBIM_STATUS_BUSY = 1,
+  MBIM_STATUS_FAILURE = 2,
+  MBIM_STATUS_SIM_NOT_INSERTED = 3,
+  MBIM_STATUS_BAD_SIM = 4,
+  MBIM_STATUS_PIN_REQUIRED = 5,
+  MBIM_STATUS_PIN_DISABLED = 6,
+  MBIM_STATUS_NOT_REGISTERED = 7,
+  MBIM_STATUS_PROVIDERS_NOT_FOUND = 8,
+  MBIM_STATUS_NO_DEVICE_SUPPORT = 9,
+  MBIM_STATUS_PROVIDER_NOT_VISIBLE = 10,
+  MBIM_STATUS_DATA_CLASS_NOT_AVAILABLE = 11,
+  MBIM_STATUS_PACKET_SERVICE_DETACHED = 12,
+  MBIM_STATUS_MAX_ACTIVATED_CONTEXTS = 13,
+  MBIM_STATUS_NOT_INITIALIZED = 14,
+  MBIM_STATUS_VOICE_CALL_IN_PROGRESS = 15,
+  MBIM_STATUS_CONTEXT_NOT_ACTIVATED = 16,
+  MBIM_STATUS_SERVICE_NOT_ACTIVATED = 17,
+  MBIM_STATUS_INVALID_ACCESS_STRING = 18,
+  MBIM_STATUS_INVALID_USER_NAME_PWD = 19,
+  MBIM_STATUS_RADIO_POWER_OFF = 20,
+  MBIM_STATUS_INVALID_PARAMETERS = 21,
+  MBIM_STATUS_READ_FAILURE = 22,
+  MBIM_STATUS_WRITE_FAILURE = 23,
+  MBIM_STATUS_OPERATION_NOT_ALLOWED = 28,
+} MbimStatus;
 
-MbimReassembler *mbim_reassembler_new(void);
-void mbim_reassembler_free(MbimReassembler *r);
-/* Takes one received message (one fragment). Returns the complete message
- * when this was its last fragment, NULL otherwise (*error set on a
- * sequence or length error, *error_tid the transaction to report). */
-GBytes *mbim_reassembler_push(MbimReassembler *r, const guint8 *data, gsize len, guint32 *error_tid,
-                              GError **error);
-void mbim_reassembler_reset(MbimReassembler *r);
+const char *mbim_status_name(guint32 status);
 
 /* Error domain of malformed MBIM data; codes are MbimProtocolError. */
 #define MBIM_PROTOCOL_ERROR (mbim_protocol_error_quark())

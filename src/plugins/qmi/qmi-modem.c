@@ -43,6 +43,7 @@ typedef enum {
   INIT_MANUFACTURER,
   INIT_MODEL,
   INIT_REVISION,
+  INIT_HARDWARE_REVISION,
   INIT_IDS,
   INIT_CAPABILITIES,
   INIT_BANDS,
@@ -57,6 +58,7 @@ typedef struct {
   char *manufacturer;
   char *model;
   char *revision;
+  char *hardware_revision;
 } InitContext;
 
 static void
@@ -65,6 +67,7 @@ init_context_free(InitContext *ctx)
   g_free(ctx->manufacturer);
   g_free(ctx->model);
   g_free(ctx->revision);
+  g_free(ctx->hardware_revision);
   g_free(ctx);
 }
 
@@ -159,13 +162,19 @@ string_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     if (qmi_client_dms_get_model_finish(self->dms, res, &out, &error))
       ctx->model = g_strdup(out.model);
     qmi_output_base_clear(&out.base);
-  } else {
+  } else if (ctx->step == INIT_REVISION) {
     QmiDmsGetRevisionOutput out;
     if (qmi_client_dms_get_revision_finish(self->dms, res, &out, &error))
       ctx->revision = g_strdup(out.revision);
     qmi_output_base_clear(&out.base);
+  } else {
+    /* Optional: older firmware refuses it, and the identity stands without. */
+    QmiDmsGetHardwareRevisionOutput out;
+    if (qmi_client_dms_get_hardware_revision_finish(self->dms, res, &out, &error))
+      ctx->hardware_revision = g_strdup(out.revision);
+    qmi_output_base_clear(&out.base);
     mmd_modem_set_identity(qmi_backend_modem(self), ctx->manufacturer, ctx->model, ctx->revision,
-                           NULL);
+                           ctx->hardware_revision);
   }
   if (error)
     g_debug("[%s] %s", self->control_path, error->message);
@@ -382,6 +391,9 @@ init_step(GTask *task)
       return;
     case INIT_REVISION:
       qmi_client_dms_get_revision(self->dms, QMI_TIMEOUT, c, string_ready, task);
+      return;
+    case INIT_HARDWARE_REVISION:
+      qmi_client_dms_get_hardware_revision(self->dms, QMI_TIMEOUT, c, string_ready, task);
       return;
     case INIT_IDS:
       qmi_client_dms_get_ids(self->dms, QMI_TIMEOUT, c, ids_ready, task);

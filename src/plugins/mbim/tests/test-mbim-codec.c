@@ -1,7 +1,7 @@
 /* MBIM messages and information buffers against hand-built byte vectors. */
 #include <string.h>
 
-#include "mbim-codec.h"
+#include "mbim-generated.h"
 
 static void
 assert_bytes(GBytes *b, const guint8 *expect, gsize n)
@@ -52,7 +52,7 @@ test_fragments(void)
   guint8 big[300];
   g_autoptr(GBytes) m = NULL;
   g_autoptr(GPtrArray) frags = NULL;
-  MbimReassembler *r = mbim_reassembler_new();
+  MbimReassembler *r = mbim_reassembler_new(64);
   g_autoptr(GBytes) whole = NULL;
   g_autoptr(GError) error = NULL;
   guint32 etid = 0;
@@ -99,40 +99,48 @@ test_encode_pin(void)
     0,   0, 0,   0, 0,   0, 0,   0, /* NewPin empty */
     '1', 0, '2', 0, '3', 0, '4', 0,
   };
-  const MbimCidInfo *info = mbim_cid_lookup(mbim_uuid_basic_connect, MBIM_CID_PIN);
-  g_autoptr(GVariant) v
-      = g_variant_ref_sink(g_variant_new_parsed("{'PinType': <@u 2>, 'Pin': <'1234'>}"));
-  g_autoptr(GBytes) b = mbim_encode(info->set, v, NULL);
-  g_autofree char *log = mbim_fields_to_string(info->set, v);
+  const MbimSetPin in = { .pin_type = 2, .pin = "1234" };
+  g_autoptr(GBytes) b = mbim_set_pin_encode(&in);
+  g_autoptr(GString) log = g_string_new(NULL);
 
   assert_bytes(b, expect, sizeof expect);
-  g_assert_null(strstr(log, "1234"));
+  mbim_set_pin_describe(expect, sizeof expect, log);
+  g_assert_nonnull(strstr(log->str, "PinType: 2"));
+  g_assert_nonnull(strstr(log->str, "Pin: '***'"));
+  g_assert_null(strstr(log->str, "1234"));
 }
 
 static void
 test_strings_padding(void)
 {
-  const MbimCidInfo *info = mbim_cid_lookup(mbim_uuid_basic_connect, MBIM_CID_REGISTER_STATE);
-  g_autoptr(GVariant) v = g_variant_ref_sink(g_variant_new_parsed(
-      "{'RegisterState': <@u 3>, 'ProviderId': <'26201'>, 'ProviderName': <'Näť'>}"));
-  g_autoptr(GBytes) b = mbim_encode(info->response, v, NULL);
+  const MbimRegistrationStateInfo in
+      = { .register_state = 3, .provider_id = "26201", .provider_name = "Näť" };
+  g_autoptr(GBytes) b = mbim_registration_state_info_encode(&in);
   const guint8 *d = g_bytes_get_data(b, NULL);
-  g_autoptr(GVariant) back = NULL;
-  const char *s;
-  guint32 u;
+  g_autoptr(MbimRegistrationStateInfo) back = NULL;
+  g_autoptr(GError) error = NULL;
 
   /* fixed part: 5 u32 + 3 strings + 1 u32 = 48; "26201" = 10 bytes padded to 12 */
   g_assert_cmpuint(mbim_read_u32(d + 20), ==, 48);
   g_assert_cmpuint(mbim_read_u32(d + 24), ==, 10);
   g_assert_cmpuint(mbim_read_u32(d + 28), ==, 60);
   g_assert_cmpuint(mbim_read_u32(d + 32), ==, 6);
-  g_assert_cmpuint(d[62], ==, 0xe4); /* ä in UTF-16LE */
+  g_assert_cmpuint(d[62], ==, 0xe4);              /* ä in UTF-16LE */
+  g_assert_cmpuint(mbim_read_u32(d + 36), ==, 0); /* empty RoamingText: no offset, no size */
+  g_assert_cmpuint(mbim_read_u32(d + 40), ==, 0);
   g_assert_cmpuint(g_bytes_get_size(b), ==, 68);
-  back = mbim_decode(info->response, d, g_bytes_get_size(b), NULL);
-  g_assert_true(g_variant_lookup(back, "ProviderName", "&s", &s));
-  g_assert_cmpstr(s, ==, "Näť");
-  g_assert_true(g_variant_lookup(back, "RegisterState", "u", &u));
-  g_assert_cmpuint(u, ==, 3);
+  back = mbim_registration_state_info_decode(d, g_bytes_get_size(b), &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(back->provider_name, ==, "Näť");
+  g_assert_cmpstr(back->provider_id, ==, "26201");
+  g_assert_cmpstr(back->roaming_text, ==, "");
+  g_assert_cmpuint(back->register_state, ==, 3);
+}
+
+static char *
+ip_text(const guint8 *addr, gsize n)
+{
+  return addr ? mbim_ip_to_string(addr, n) : g_strdup("none");
 }
 
 static void
@@ -153,77 +161,104 @@ test_ip_configuration(void)
     192,  0,    2, 1,                 /* gateway */
     192,  0,    2, 53, 192, 0, 2, 54, /* dns */
   };
-  const MbimCidInfo *info = mbim_cid_lookup(mbim_uuid_basic_connect, MBIM_CID_IP_CONFIGURATION);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) v = mbim_decode(info->response, buf, sizeof buf, &error);
-  g_autoptr(GVariant) addrs = NULL;
-  g_autoptr(GVariant) dns = NULL;
+  g_autoptr(MbimIpConfigurationInfo) v = mbim_ip_configuration_info_decode(buf, sizeof buf, &error);
+  g_autoptr(MbimIpConfigurationInfo) truncated = NULL;
   g_autoptr(GBytes) again = NULL;
-  const char *s;
-  guint32 u;
+  g_autofree char *address = NULL, *gateway = NULL, *gateway6 = NULL, *dns2 = NULL;
 
   g_assert_no_error(error);
-  addrs = g_variant_lookup_value(v, "IPv4Address", G_VARIANT_TYPE("aa{sv}"));
-  g_assert_cmpuint(g_variant_n_children(addrs), ==, 1);
-  {
-    g_autoptr(GVariant) el = g_variant_get_child_value(addrs, 0);
-
-    g_assert_true(g_variant_lookup(el, "IPv4Address", "&s", &s));
-    g_assert_cmpstr(s, ==, "192.0.2.10");
-    g_assert_true(g_variant_lookup(el, "OnLinkPrefixLength", "u", &u));
-    g_assert_cmpuint(u, ==, 28);
-  }
-  g_assert_true(g_variant_lookup(v, "IPv4Gateway", "&s", &s));
-  g_assert_cmpstr(s, ==, "192.0.2.1");
-  g_assert_true(g_variant_lookup(v, "IPv6Gateway", "&s", &s));
-  g_assert_cmpstr(s, ==, "");
-  dns = g_variant_lookup_value(v, "IPv4DnsServer", G_VARIANT_TYPE("as"));
-  g_assert_cmpuint(g_variant_n_children(dns), ==, 2);
-  g_assert_true(g_variant_lookup(v, "IPv4Mtu", "u", &u));
-  g_assert_cmpuint(u, ==, 1428);
+  g_assert_cmpuint(v->n_ipv4_address, ==, 1);
+  address = ip_text(v->ipv4_address[0].ipv4_address.addr, 4);
+  g_assert_cmpstr(address, ==, "192.0.2.10");
+  g_assert_cmpuint(v->ipv4_address[0].on_link_prefix_length, ==, 28);
+  gateway = ip_text(v->ipv4_gateway ? v->ipv4_gateway->addr : NULL, 4);
+  g_assert_cmpstr(gateway, ==, "192.0.2.1");
+  gateway6 = ip_text(v->ipv6_gateway ? v->ipv6_gateway->addr : NULL, 16);
+  g_assert_cmpstr(gateway6, ==, "none");
+  g_assert_cmpuint(v->n_ipv4_dns_server, ==, 2);
+  dns2 = ip_text(v->ipv4_dns_server[1].addr, 4);
+  g_assert_cmpstr(dns2, ==, "192.0.2.54");
+  g_assert_cmpuint(v->ipv4_mtu, ==, 1428);
 
   /* the encoder lays the same data out identically */
-  again = mbim_encode(info->response, v, &error);
-  g_assert_no_error(error);
+  again = mbim_ip_configuration_info_encode(v);
   assert_bytes(again, buf, sizeof buf);
 
   /* truncated buffers are refused, not overrun */
-  g_clear_pointer(&v, g_variant_unref);
-  v = mbim_decode(info->response, buf, 70, &error);
-  g_assert_null(v);
+  truncated = mbim_ip_configuration_info_decode(buf, 70, &error);
+  g_assert_null(truncated);
   g_assert_error(error, MBIM_PROTOCOL_ERROR, MBIM_PROTOCOL_ERROR_LENGTH_MISMATCH);
 }
 
 static void
 test_providers_roundtrip(void)
 {
-  const MbimCidInfo *info = mbim_cid_lookup(mbim_uuid_basic_connect, MBIM_CID_VISIBLE_PROVIDERS);
-  g_autoptr(GVariant) v = g_variant_ref_sink(g_variant_new_parsed(
-      "{'Providers': <[{'ProviderId': <'26201'>, 'ProviderName': <'One'>, 'ProviderState': <@u "
-      "8>}, {'ProviderId': <'26202'>, 'ProviderName': <'Two'>}]>}"));
+  MbimProvider list[] = {
+    { .provider_id = "26201", .provider_name = "One", .provider_state = 8 },
+    { .provider_id = "26202", .provider_name = "Two" },
+  };
+  const MbimProviders in = { .n_providers = 2, .providers = list };
+  g_autoptr(GBytes) b = mbim_providers_encode(&in);
+  g_autoptr(MbimProviders) back = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) b = mbim_encode(info->response, v, &error);
-  g_autoptr(GVariant) back = NULL;
-  g_autoptr(GVariant) list = NULL;
-  const guint8 *d;
-  const char *s;
-  guint32 n;
+  const guint8 *d = g_bytes_get_data(b, NULL);
 
-  g_assert_no_error(error);
-  d = g_bytes_get_data(b, NULL);
   g_assert_cmpuint(mbim_read_u32(d), ==, 2);      /* count derived from the array */
   g_assert_cmpuint(mbim_read_u32(d + 4), ==, 20); /* first provider after the 2 pairs */
-  back = mbim_decode(info->response, d, g_bytes_get_size(b), &error);
+  back = mbim_providers_decode(d, g_bytes_get_size(b), &error);
   g_assert_no_error(error);
-  g_assert_true(g_variant_lookup(back, "ProvidersCount", "u", &n));
-  g_assert_cmpuint(n, ==, 2);
-  list = g_variant_lookup_value(back, "Providers", G_VARIANT_TYPE("aa{sv}"));
-  {
-    g_autoptr(GVariant) p = g_variant_get_child_value(list, 1);
+  g_assert_cmpuint(back->n_providers, ==, 2);
+  g_assert_cmpstr(back->providers[1].provider_name, ==, "Two");
+  g_assert_cmpstr(back->providers[0].provider_id, ==, "26201");
+  g_assert_cmpuint(back->providers[0].provider_state, ==, 8);
+}
 
-    g_assert_true(g_variant_lookup(p, "ProviderName", "&s", &s));
-    g_assert_cmpstr(s, ==, "Two");
+/* Every structure's encoder and decoder agree: what one writes, the other
+ * reads back to the same bytes. */
+static void
+test_every_codec_roundtrips_zeros(void)
+{
+  for (guint i = 0; i < mbim_n_struct_codecs; i++) {
+    const MbimStructCodec *c = &mbim_struct_codecs[i];
+    gpointer zeros = g_malloc0(4096);
+    g_autoptr(GBytes) b = c->encode(zeros);
+    g_autoptr(GError) error = NULL;
+    gpointer back = c->decode(g_bytes_get_data(b, NULL), g_bytes_get_size(b), &error);
+    g_autoptr(GBytes) again = NULL;
+
+    g_test_message("%s", c->name);
+    g_assert_no_error(error);
+    again = c->encode(back);
+    g_assert_true(g_bytes_equal(b, again));
+    mbim_decoded_free(back);
+    g_free(zeros);
   }
+}
+
+static void
+test_describe_message(void)
+{
+  const MbimSubscriberReadyInfo in = { .ready_state = 1,
+                                       .subscriber_id = "262011234567890",
+                                       .sim_icc_id = "8949020000012345678" };
+  g_autoptr(GBytes) buf = mbim_subscriber_ready_info_encode(&in);
+  g_autoptr(GBytes) raw
+      = mbim_message_new_indication(mbim_uuid_basic_connect, MBIM_CID_SUBSCRIBER_READY_STATUS,
+                                    g_bytes_get_data(buf, NULL), g_bytes_get_size(buf));
+  g_autoptr(MbimMessage) m = mbim_message_parse(raw, NULL);
+  g_autofree char *masked = NULL;
+  g_autofree char *full = NULL;
+
+  mbim_log_set_policy(NULL, FALSE);
+  masked = mbim_message_describe(m);
+  g_assert_nonnull(strstr(masked, "INDICATE_STATUS tid=0 basic-connect/subscriber-ready-status"));
+  g_assert_nonnull(strstr(masked, "SubscriberId: '262011*********'"));
+  g_assert_null(strstr(masked, "2620112"));
+  mbim_log_set_policy(NULL, TRUE);
+  full = mbim_message_describe(m);
+  g_assert_nonnull(strstr(full, "SubscriberId: '262011234567890'"));
+  mbim_log_set_policy(NULL, FALSE);
 }
 
 int
@@ -237,5 +272,7 @@ main(int argc, char **argv)
   g_test_add_func("/mbim/strings-padding", test_strings_padding);
   g_test_add_func("/mbim/ip-configuration", test_ip_configuration);
   g_test_add_func("/mbim/providers-roundtrip", test_providers_roundtrip);
+  g_test_add_func("/mbim/every-codec-roundtrips-zeros", test_every_codec_roundtrips_zeros);
+  g_test_add_func("/mbim/describe-message", test_describe_message);
   return g_test_run();
 }

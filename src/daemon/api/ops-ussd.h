@@ -1,0 +1,42 @@
+/* The USSD capability. Conventions as in ops-modem.h. */
+#pragma once
+
+#include "backend.h"
+
+G_BEGIN_DECLS
+
+/* The network's answer to Initiate or Respond. */
+typedef struct {
+  char *text;              /* UTF-8 */
+  gboolean needs_response; /* the network waits for Respond */
+} MmdUssdReply;
+
+MmdUssdReply *mmd_ussd_reply_new(const char *text, gboolean needs_response);
+void mmd_ussd_reply_free(MmdUssdReply *reply);
+
+typedef struct {
+  /* Send a USSD string and wait for the network's answer, however the modem
+   * delivers it (the reply of the request or an indication/URC). Results:
+   * pointer, an MmdUssdReply (freed with mmd_ussd_reply_free). */
+  void (*initiate)(MmdBackend *self, const char *command, GCancellable *cancellable,
+                   GAsyncReadyCallback callback, gpointer user_data);
+  void (*respond)(MmdBackend *self, const char *response, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data);
+  /* Result: boolean. */
+  void (*cancel)(MmdBackend *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                 gpointer user_data);
+} MmdUssdOps;
+
+void mmd_modem_provide_ussd(MmdModem *modem, const MmdUssdOps *ops, MmdBackend *backend);
+
+/* The network started something: a notification (no answer expected), a
+ * request (it waits for Respond), or it ended the session. text may be NULL
+ * for an end. */
+typedef enum {
+  MMD_USSD_NETWORK_NOTIFICATION,
+  MMD_USSD_NETWORK_REQUEST,
+  MMD_USSD_NETWORK_END,
+} MmdUssdNetworkKind;
+void mmd_modem_ussd_network(MmdModem *self, MmdUssdNetworkKind kind, const char *text);
+
+G_END_DECLS
