@@ -202,8 +202,8 @@ send_dtmf_run(MmdCall *call)
   }
   if (require_state(call, vc, active, "send DTMF") && require_op(call, p, "DTMF"))
     VOICE_OP(p, send_dtmf)
-    (p->backend, mmd_voice_call_get_id(vc), dtmf, mmd_modem_get_cancellable(room->modem), dtmf_sent,
-     call);
+  (p->backend, mmd_voice_call_get_id(vc), dtmf, mmd_modem_get_cancellable(room->modem), dtmf_sent,
+   call);
 }
 
 static void
@@ -226,8 +226,8 @@ deflect_run(MmdCall *call)
   }
   if (require_state(call, vc, ringing, "deflect") && require_op(call, p, "Deflecting"))
     VOICE_OP(p, deflect)
-    (p->backend, mmd_voice_call_get_id(vc), number, mmd_modem_get_cancellable(room->modem),
-     mmd_call_complete_bool, call);
+  (p->backend, mmd_voice_call_get_id(vc), number, mmd_modem_get_cancellable(room->modem),
+   mmd_call_complete_bool, call);
 }
 
 static void

@@ -5,7 +5,8 @@ Everything runs for real on one machine:
   Bus      a private *system* bus (dbus-daemon with our D-Bus policy file)
   Polkit   the real polkitd on that bus, with our actions installed
   Daemon   modemd on that bus
-  Sim      modem-sim, the simulated modem
+  Sim      modem-sim, the simulated modem; sim.control (SimControl) sends it
+           control commands (network-disconnect, register denied, ...)
 
 Tests need root (polkitd only reads actions from /usr/share/polkit-1/actions,
 and only root may own org.example.Modem1); without it they exit 77 (skip).
@@ -28,6 +29,7 @@ import re
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -772,16 +774,100 @@ class Daemon:
 # modem-sim
 
 
-class Sim:
-    """The simulated modem.  stderr is read by a thread into `lines`."""
+class SimControlError(RuntimeError):
+    """modem-sim refused a control command (its reply was "error: ...")."""
 
-    def __init__(self, args, env=None, name='modem-sim'):
+
+class SimControl:
+    """Client of modem-sim's control socket (--control=PATH):
+    send('register denied') returns the reply line ('ok', or 'ok <text>' as
+    for 'help') and raises SimControlError when it is 'error: <reason>'.
+    The commands are listed in tests/sim/README.md.  One connection, opened
+    at the first command."""
+
+    def __init__(self, path, timeout=10):
+        self.path = path
+        self.timeout = timeout
+        self._sock = None
+        self._buf = b''
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self._sock is not None:
+            self._sock.close()
+        self._sock = None
+        self._buf = b''
+
+    def _connection(self):
+        if self._sock is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(scaled(self.timeout))
+            sock.connect(self.path)
+            self._sock = sock
+        return self._sock
+
+    def _read_line(self, command):
+        while b'\n' not in self._buf:
+            try:
+                data = self._sock.recv(4096)
+            except socket.timeout:
+                raise TimeoutError(f'modem-sim did not answer control command {command!r}')
+            if not data:
+                raise ConnectionError(f'modem-sim closed its control socket before answering '
+                                      f'{command!r}')
+            self._buf += data
+        line, self._buf = self._buf.split(b'\n', 1)
+        return line.decode('utf-8', 'replace')
+
+    def send(self, command):
+        self._connection().sendall(command.encode() + b'\n')
+        reply = self._read_line(command)
+        log(f'sim control: {command} -> {reply}')
+        if reply.startswith('error:'):
+            raise SimControlError(f'{command!r}: {reply}')
+        return reply
+
+
+_sim_control_dir = None
+_sim_control_count = 0
+
+
+def _new_control_path():
+    """A fresh socket path in a directory of this process, removed at exit
+    (short: unix socket paths are limited to 107 bytes)."""
+    global _sim_control_dir, _sim_control_count
+    if _sim_control_dir is None:
+        _sim_control_dir = tempfile.mkdtemp(prefix='modem-sim-ctl-')
+        add_cleanup(lambda: shutil.rmtree(_sim_control_dir, ignore_errors=True))
+    _sim_control_count += 1
+    return os.path.join(_sim_control_dir, f'{_sim_control_count}.sock')
+
+
+class Sim:
+    """The simulated modem.  stderr is read by a thread into `lines`.
+
+    Unless control=False or args name a --control socket themselves, it
+    listens on a control socket of its own: `control_path`, and `control`
+    (a SimControl) to send it commands."""
+
+    def __init__(self, args, env=None, name='modem-sim', control=True):
         self.args = list(args)
         self.env = env
         self.name = name
         self.proc = None
         self.lines = []
         self._cond = threading.Condition()
+        given = [a.split('=', 1)[1] for a in self.args if a.startswith('--control=')]
+        self.control_path = given[-1] if given else None
+        if control and not given:
+            self.control_path = _new_control_path()
+            self.args.append(f'--control={self.control_path}')
+        self.control = SimControl(self.control_path) if self.control_path else None
 
     def __enter__(self):
         self.start()
@@ -837,6 +923,8 @@ class Sim:
                 self._cond.wait(min(remaining, 0.5))
 
     def stop(self, timeout=10):
+        if self.control is not None:
+            self.control.close()
         proc, self.proc = self.proc, None
         if proc is None:
             return None

@@ -97,6 +97,7 @@ config_free(SimConfig *c)
 {
   g_free(c->protocol);
   g_free(c->link);
+  g_free(c->control);
   g_free(c->sim_pin);
   g_free(c->sim_puk);
   g_free(c->imei);
@@ -115,18 +116,34 @@ config_free(SimConfig *c)
   g_free(c);
 }
 
-int
-main(int argc, char **argv)
+/* Options that need parsing once GOption has read them. */
+typedef struct {
+  char *home;
+  char **visible;
+  char *ip4, *gw4, **dns4;
+  char *ip6, *gw6, **dns6;
+  gboolean no_ip6;
+  char **faults;
+} RawOptions;
+
+static void
+raw_options_clear(RawOptions *o)
+{
+  g_free(o->home);
+  g_strfreev(o->visible);
+  g_free(o->ip4);
+  g_free(o->gw4);
+  g_strfreev(o->dns4);
+  g_free(o->ip6);
+  g_free(o->gw6);
+  g_strfreev(o->dns6);
+  g_strfreev(o->faults);
+}
+
+static SimConfig *
+config_new(void)
 {
   SimConfig *c = g_new0(SimConfig, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GOptionContext) ctx = NULL;
-  char *home = NULL, *ip4 = NULL, *gw4 = NULL, *ip6 = NULL, *gw6 = NULL;
-  char **visible = NULL, **dns4 = NULL, **dns6 = NULL, **faults = NULL;
-  gboolean no_ip6 = FALSE;
-  const SimProtocol *proto;
-  SimCore *core;
-  int rc;
 
   c->fd = -1;
   c->pin_retries = 3;
@@ -137,54 +154,62 @@ main(int argc, char **argv)
   c->snr = 12.0;
   c->mtu = 1500;
   c->silent_after = c->garbage_after = c->hangup_after = -1;
+  return c;
+}
 
-  {
-    GOptionEntry entries[] = {
-      { "protocol", 0, 0, G_OPTION_ARG_STRING, &c->protocol, "Protocol: qmi, mbim or at", "PROTO" },
-      { "link", 0, 0, G_OPTION_ARG_FILENAME, &c->link, "Create a pty and symlink PATH to it",
-        "PATH" },
-      { "fd", 0, 0, G_OPTION_ARG_INT, &c->fd, "Serve on inherited descriptor N", "N" },
-      { "sim-pin", 0, 0, G_OPTION_ARG_STRING, &c->sim_pin, "SIM PIN (SIM locked at start)", "PIN" },
-      { "sim-puk", 0, 0, G_OPTION_ARG_STRING, &c->sim_puk, "SIM PUK", "PUK" },
-      { "pin-retries", 0, 0, G_OPTION_ARG_INT, &c->pin_retries, "PIN retries", "N" },
-      { "puk-retries", 0, 0, G_OPTION_ARG_INT, &c->puk_retries, "PUK retries", "N" },
-      { "no-sim", 0, 0, G_OPTION_ARG_NONE, &c->no_sim, "No SIM card inserted", NULL },
-      { "imei", 0, 0, G_OPTION_ARG_STRING, &c->imei, "IMEI", "IMEI" },
-      { "manufacturer", 0, 0, G_OPTION_ARG_STRING, &c->manufacturer, "Manufacturer", "S" },
-      { "model", 0, 0, G_OPTION_ARG_STRING, &c->model, "Model", "S" },
-      { "revision", 0, 0, G_OPTION_ARG_STRING, &c->revision, "Firmware revision", "S" },
-      { "iccid", 0, 0, G_OPTION_ARG_STRING, &c->iccid, "ICCID", "DIGITS" },
-      { "imsi", 0, 0, G_OPTION_ARG_STRING, &c->imsi, "IMSI", "DIGITS" },
-      { "home-operator", 0, 0, G_OPTION_ARG_STRING, &home, "Home operator", "MCCMNC:Name" },
-      { "visible-operator", 0, 0, G_OPTION_ARG_STRING_ARRAY, &visible,
-        "Other operator seen in scans (repeatable)", "MCCMNC:Name" },
-      { "registration-delay-ms", 0, 0, G_OPTION_ARG_INT, &c->registration_delay_ms,
-        "Searching time before registration", "MS" },
-      { "rssi", 0, 0, G_OPTION_ARG_INT, &c->rssi, "RSSI dBm", "N" },
-      { "rsrp", 0, 0, G_OPTION_ARG_INT, &c->rsrp, "RSRP dBm", "N" },
-      { "rsrq", 0, 0, G_OPTION_ARG_INT, &c->rsrq, "RSRQ dB", "N" },
-      { "snr", 0, 0, G_OPTION_ARG_DOUBLE, &c->snr, "SNR dB", "N" },
-      { "ip4", 0, 0, G_OPTION_ARG_STRING, &ip4, "IPv4 address", "ADDR/PREFIX" },
-      { "gateway4", 0, 0, G_OPTION_ARG_STRING, &gw4, "IPv4 gateway", "ADDR" },
-      { "dns4", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dns4, "IPv4 DNS (repeatable)", "ADDR" },
-      { "mtu", 0, 0, G_OPTION_ARG_INT, &c->mtu, "MTU", "N" },
-      { "ip6", 0, 0, G_OPTION_ARG_STRING, &ip6, "IPv6 address", "ADDR/PREFIX" },
-      { "gateway6", 0, 0, G_OPTION_ARG_STRING, &gw6, "IPv6 gateway", "ADDR" },
-      { "dns6", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dns6, "IPv6 DNS (repeatable)", "ADDR" },
-      { "no-ip6", 0, 0, G_OPTION_ARG_NONE, &no_ip6, "Network refuses IPv6", NULL },
-      { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
-        "silent-after=N | garbage-after=N | hangup-after=N", "FAULT" },
-      { "network-disconnect-after-ms", 0, 0, G_OPTION_ARG_INT, &c->network_disconnect_after_ms,
-        "Drop data sessions from the network side after MS", "MS" },
-      { NULL }
-    };
+static gboolean
+parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError **error)
+{
+  GOptionEntry entries[] = {
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &c->protocol, "Protocol: qmi, mbim or at", "PROTO" },
+    { "link", 0, 0, G_OPTION_ARG_FILENAME, &c->link, "Create a pty and symlink PATH to it",
+      "PATH" },
+    { "fd", 0, 0, G_OPTION_ARG_INT, &c->fd, "Serve on inherited descriptor N", "N" },
+    { "control", 0, 0, G_OPTION_ARG_FILENAME, &c->control,
+      "Listen for control commands on a unix socket at PATH", "PATH" },
+    { "sim-pin", 0, 0, G_OPTION_ARG_STRING, &c->sim_pin, "SIM PIN (SIM locked at start)", "PIN" },
+    { "sim-puk", 0, 0, G_OPTION_ARG_STRING, &c->sim_puk, "SIM PUK", "PUK" },
+    { "pin-retries", 0, 0, G_OPTION_ARG_INT, &c->pin_retries, "PIN retries", "N" },
+    { "puk-retries", 0, 0, G_OPTION_ARG_INT, &c->puk_retries, "PUK retries", "N" },
+    { "no-sim", 0, 0, G_OPTION_ARG_NONE, &c->no_sim, "No SIM card inserted", NULL },
+    { "imei", 0, 0, G_OPTION_ARG_STRING, &c->imei, "IMEI", "IMEI" },
+    { "manufacturer", 0, 0, G_OPTION_ARG_STRING, &c->manufacturer, "Manufacturer", "S" },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &c->model, "Model", "S" },
+    { "revision", 0, 0, G_OPTION_ARG_STRING, &c->revision, "Firmware revision", "S" },
+    { "iccid", 0, 0, G_OPTION_ARG_STRING, &c->iccid, "ICCID", "DIGITS" },
+    { "imsi", 0, 0, G_OPTION_ARG_STRING, &c->imsi, "IMSI", "DIGITS" },
+    { "home-operator", 0, 0, G_OPTION_ARG_STRING, &o->home, "Home operator", "MCCMNC:Name" },
+    { "visible-operator", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->visible,
+      "Other operator seen in scans (repeatable)", "MCCMNC:Name" },
+    { "registration-delay-ms", 0, 0, G_OPTION_ARG_INT, &c->registration_delay_ms,
+      "Searching time before registration", "MS" },
+    { "rssi", 0, 0, G_OPTION_ARG_INT, &c->rssi, "RSSI dBm", "N" },
+    { "rsrp", 0, 0, G_OPTION_ARG_INT, &c->rsrp, "RSRP dBm", "N" },
+    { "rsrq", 0, 0, G_OPTION_ARG_INT, &c->rsrq, "RSRQ dB", "N" },
+    { "snr", 0, 0, G_OPTION_ARG_DOUBLE, &c->snr, "SNR dB", "N" },
+    { "ip4", 0, 0, G_OPTION_ARG_STRING, &o->ip4, "IPv4 address", "ADDR/PREFIX" },
+    { "gateway4", 0, 0, G_OPTION_ARG_STRING, &o->gw4, "IPv4 gateway", "ADDR" },
+    { "dns4", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->dns4, "IPv4 DNS (repeatable)", "ADDR" },
+    { "mtu", 0, 0, G_OPTION_ARG_INT, &c->mtu, "MTU", "N" },
+    { "ip6", 0, 0, G_OPTION_ARG_STRING, &o->ip6, "IPv6 address", "ADDR/PREFIX" },
+    { "gateway6", 0, 0, G_OPTION_ARG_STRING, &o->gw6, "IPv6 gateway", "ADDR" },
+    { "dns6", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->dns6, "IPv6 DNS (repeatable)", "ADDR" },
+    { "no-ip6", 0, 0, G_OPTION_ARG_NONE, &o->no_ip6, "Network refuses IPv6", NULL },
+    { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->faults,
+      "silent-after=N | garbage-after=N | hangup-after=N", "FAULT" },
+    { "network-disconnect-after-ms", 0, 0, G_OPTION_ARG_INT, &c->network_disconnect_after_ms,
+      "Drop data sessions from the network side after MS", "MS" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("- simulated modem");
 
-    ctx = g_option_context_new("- simulated modem");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &error))
-      goto fail;
-  }
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  return g_option_context_parse(ctx, argc, argv, error);
+}
 
+static void
+default_identity(SimConfig *c)
+{
 #define DEFAULT(field, value)                                                                      \
   if (!c->field)                                                                                   \
     c->field = g_strdup(value);
@@ -196,89 +221,107 @@ main(int argc, char **argv)
   DEFAULT(iccid, "89490200001234567890");
   DEFAULT(imsi, "262011234567890");
 #undef DEFAULT
+}
 
-  if (!parse_operator(home ? home : "26201:Simnet", &c->home, &error))
-    goto fail;
+static gboolean
+parse_operators(SimConfig *c, const RawOptions *o, GError **error)
+{
+  if (!parse_operator(o->home ? o->home : "26201:Simnet", &c->home, error))
+    return FALSE;
   c->visible = g_ptr_array_new_with_free_func(operator_free_full);
-  for (char **v = visible; v && *v; v++) {
+  for (char **v = o->visible; v && *v; v++) {
     SimOperator *op = g_new0(SimOperator, 1);
 
     g_ptr_array_add(c->visible, op);
-    if (!parse_operator(*v, op, &error))
-      goto fail;
+    if (!parse_operator(*v, op, error))
+      return FALSE;
   }
+  return TRUE;
+}
 
+/* the addresses in list, or the one in fallback, into an array of them */
+static gboolean
+parse_addr_list(char **list, const char *fallback, int family, GArray *out, GError **error)
+{
+  const char *def[] = { fallback, NULL };
+
+  for (char **v = list ? list : (char **)def; *v; v++) {
+    guint8 a[16];
+
+    if (!parse_addr(*v, family, a, NULL, error))
+      return FALSE;
+    g_array_append_vals(out, a, 1);
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_ip_config(SimConfig *c, const RawOptions *o, GError **error)
+{
   c->ip4_prefix = 24;
-  if (!parse_addr(ip4 ? ip4 : "10.0.0.2/24", AF_INET, c->ip4, &c->ip4_prefix, &error)
-      || !parse_addr(gw4 ? gw4 : "10.0.0.1", AF_INET, c->gw4, NULL, &error))
-    goto fail;
   c->dns4 = g_array_new(FALSE, TRUE, 4);
-  {
-    const char *def[] = { "10.0.0.53", NULL };
-
-    for (char **v = dns4 ? dns4 : (char **)def; *v; v++) {
-      guint8 a[4];
-
-      if (!parse_addr(*v, AF_INET, a, NULL, &error))
-        goto fail;
-      g_array_append_vals(c->dns4, a, 1);
-    }
-  }
-  c->have_ip6 = !no_ip6;
+  if (!parse_addr(o->ip4 ? o->ip4 : "10.0.0.2/24", AF_INET, c->ip4, &c->ip4_prefix, error)
+      || !parse_addr(o->gw4 ? o->gw4 : "10.0.0.1", AF_INET, c->gw4, NULL, error)
+      || !parse_addr_list(o->dns4, "10.0.0.53", AF_INET, c->dns4, error))
+    return FALSE;
+  c->have_ip6 = !o->no_ip6;
   c->ip6_prefix = 64;
-  if (!parse_addr(ip6 ? ip6 : "2001:db8:1::2/64", AF_INET6, c->ip6, &c->ip6_prefix, &error)
-      || !parse_addr(gw6 ? gw6 : "2001:db8:1::1", AF_INET6, c->gw6, NULL, &error))
-    goto fail;
   c->dns6 = g_array_new(FALSE, TRUE, 16);
-  {
-    const char *def[] = { "2001:db8:1::53", NULL };
+  return parse_addr(o->ip6 ? o->ip6 : "2001:db8:1::2/64", AF_INET6, c->ip6, &c->ip6_prefix, error)
+         && parse_addr(o->gw6 ? o->gw6 : "2001:db8:1::1", AF_INET6, c->gw6, NULL, error)
+         && parse_addr_list(o->dns6, "2001:db8:1::53", AF_INET6, c->dns6, error);
+}
 
-    for (char **v = dns6 ? dns6 : (char **)def; *v; v++) {
-      guint8 a[16];
+static const SimProtocol *
+protocol_by_name(const char *name, GError **error)
+{
+  if (g_str_equal(name, "qmi"))
+    return &sim_protocol_qmi;
+  if (g_str_equal(name, "mbim"))
+    return &sim_protocol_mbim;
+  if (g_str_equal(name, "at"))
+    return &sim_protocol_at;
+  g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unsupported protocol '%s'", name);
+  return NULL;
+}
 
-      if (!parse_addr(*v, AF_INET6, a, NULL, &error))
-        goto fail;
-      g_array_append_vals(c->dns6, a, 1);
-    }
+static gboolean
+parse_config(SimConfig *c, int *argc, char ***argv, GError **error)
+{
+  RawOptions o = { 0 };
+  gboolean ok = parse_command_line(c, &o, argc, argv, error);
+
+  if (ok) {
+    default_identity(c);
+    ok = parse_operators(c, &o, error) && parse_ip_config(c, &o, error);
   }
-  for (char **v = faults; v && *v; v++)
-    if (!parse_fault(*v, c, &error))
-      goto fail;
-
-  if (!c->link && c->fd < 0) {
-    g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "need --link=PATH or --fd=N");
-    goto fail;
+  for (char **v = o.faults; ok && v && *v; v++)
+    ok = parse_fault(*v, c, error);
+  raw_options_clear(&o);
+  if (ok && !c->link && c->fd < 0) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "need --link=PATH or --fd=N");
+    ok = FALSE;
   }
-  if (g_str_equal(c->protocol, "qmi")) {
-    proto = &sim_protocol_qmi;
-  } else if (g_str_equal(c->protocol, "mbim")) {
-    proto = &sim_protocol_mbim;
-  } else if (g_str_equal(c->protocol, "at")) {
-    proto = &sim_protocol_at;
-  } else {
-    g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unsupported protocol '%s'",
-                c->protocol);
-    goto fail;
-  }
+  return ok;
+}
 
+int
+main(int argc, char **argv)
+{
+  SimConfig *c = config_new();
+  g_autoptr(GError) error = NULL;
+  const SimProtocol *proto = NULL;
+  SimCore *core;
+  int rc;
+
+  if (!parse_config(c, &argc, &argv, &error) || !(proto = protocol_by_name(c->protocol, &error))) {
+    fprintf(stderr, "modem-sim: %s\n", error->message);
+    config_free(c);
+    return 2;
+  }
   core = sim_core_new(c, proto);
   rc = sim_core_run(core);
   sim_core_free(core);
-  goto out;
-
-fail:
-  fprintf(stderr, "modem-sim: %s\n", error->message);
-  rc = 2;
-out:
-  g_free(home);
-  g_free(ip4);
-  g_free(gw4);
-  g_free(ip6);
-  g_free(gw6);
-  g_strfreev(visible);
-  g_strfreev(dns4);
-  g_strfreev(dns6);
-  g_strfreev(faults);
   config_free(c);
   return rc;
 }

@@ -3,10 +3,11 @@
  * modem-sim: protocol-independent core.
  *
  * The core owns the scripted "world" (SIM card, radio, network registration,
- * data sessions), the link to the peer (pty or inherited fd) and fault
- * injection.  A protocol module (sim-qmi.c, later sim-mbim.c, sim-at.c) turns
- * bytes from the link into requests, calls into the core to change or read
- * state, and gets told about spontaneous changes so it can send indications.
+ * signal, data sessions), the link to the peer (pty or inherited fd), fault
+ * injection and the control socket.  A protocol module (sim-qmi.c,
+ * sim-mbim.c, sim-at.c) turns bytes from the link into requests, calls into
+ * the core to change or read state, and gets told about spontaneous changes
+ * so it can send indications.
  */
 #pragma once
 
@@ -15,6 +16,7 @@
 G_BEGIN_DECLS
 
 typedef struct _SimCore SimCore;
+typedef struct _SimControl SimControl;
 
 /* ---- configuration (from the command line) ---- */
 
@@ -27,6 +29,7 @@ typedef struct {
   char *protocol;
   char *link;
   int fd;
+  char *control; /* control socket path, or NULL */
 
   char *sim_pin; /* NULL: PIN check disabled */
   char *sim_puk;
@@ -45,7 +48,7 @@ typedef struct {
   GPtrArray *visible; /* SimOperator*, home is not in it */
   int registration_delay_ms;
 
-  int rssi;   /* dBm */
+  int rssi;   /* dBm, at start (the world's values: sim_core_signal()) */
   int rsrp;   /* dBm */
   int rsrq;   /* dB */
   double snr; /* dB */
@@ -95,6 +98,23 @@ typedef enum {
   SIM_REG_REGISTERED,
   SIM_REG_DENIED,
 } SimRegState;
+
+/* LTE signal as measured now */
+typedef struct {
+  int rssi;   /* dBm */
+  int rsrp;   /* dBm */
+  int rsrq;   /* dB */
+  double snr; /* dB */
+} SimSignal;
+
+/* What the network does with the modem (control command "register") */
+typedef enum {
+  SIM_NETWORK_HOME,      /* registered on the home operator */
+  SIM_NETWORK_ROAMING,   /* registered on the first visible operator */
+  SIM_NETWORK_SEARCHING, /* no network to register on */
+  SIM_NETWORK_DENIED,    /* registration refused */
+  SIM_NETWORK_IDLE,      /* not registered and not searching */
+} SimNetworkState;
 
 typedef enum {
   SIM_FAMILY_IPV4 = 4,
@@ -146,6 +166,10 @@ void sim_core_free(SimCore *core);
 
 const SimConfig *sim_core_config(SimCore *core);
 
+/* The control socket's command table, which modules may extend
+ * (sim_control_add_commands()). */
+SimControl *sim_core_control(SimCore *core);
+
 void sim_core_log(SimCore *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* Call once per received request, before decoding it further.
@@ -189,6 +213,15 @@ gboolean sim_core_register(SimCore *core, const char *mccmnc);
 gboolean sim_core_manual_selection(SimCore *core);
 /* All operators visible in a scan, home first. */
 GPtrArray *sim_core_visible_operators(SimCore *core);
+const SimSignal *sim_core_signal(SimCore *core);
+
+/* Network-side events (control commands) */
+void sim_core_set_signal(SimCore *core, int rsrp, int rsrq, double snr);
+/* Registration changes now; FALSE (SIM_CONTROL_ERROR_NOT_POSSIBLE) when the
+ * radio is off, the SIM not ready or there is no operator to roam on. */
+gboolean sim_core_network_set(SimCore *core, SimNetworkState state, GError **error);
+/* Hang up the link like a USB unplug, then exit 0. */
+void sim_core_unplug(SimCore *core);
 
 /* Data sessions */
 SimSession *sim_core_session_start(SimCore *core, guint owner, const char *apn, const char *user,
@@ -199,7 +232,7 @@ SimSession *sim_core_session_by_owner(SimCore *core, guint owner);
 /* Host-initiated stop; no notification. */
 void sim_core_session_stop(SimCore *core, SimSession *session);
 void sim_core_session_stop_owner(SimCore *core, guint owner);
-/* Network-initiated stop of all sessions (SIGUSR1). */
+/* Network-initiated stop of all sessions (SIGUSR1, network-disconnect). */
 void sim_core_drop_all_sessions(SimCore *core);
 
 /* helpers */

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,57 @@ class Sim:
                 self.proc.wait()
         self.reader.join(timeout=5)
         return self.proc.returncode
+
+
+class Control:
+    """A client of modem-sim's control socket (--control=PATH): one command
+    line out, one reply line back."""
+
+    def __init__(self, path, timeout=READY_TIMEOUT):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+        self.buf = b""
+
+    def close(self):
+        self.sock.close()
+
+    def send_raw(self, data):
+        self.sock.sendall(data)
+
+    def reply(self):
+        """The next reply line; Failure on a timeout or when the sim hangs up."""
+        while b"\n" not in self.buf:
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                raise Failure("no reply on the control socket")
+            if not data:
+                raise Failure("control socket closed, %r unanswered" % self.buf)
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode()
+
+    def eof(self):
+        """True once the sim closed the connection (nothing else arrives first)."""
+        try:
+            return self.buf == b"" and self.sock.recv(4096) == b""
+        except socket.timeout:
+            return False
+
+    def command(self, line):
+        print("control> " + line, flush=True)
+        self.send_raw(line.encode() + b"\n")
+        reply = self.reply()
+        print("control< " + reply, flush=True)
+        return reply
+
+    def ok(self, line):
+        """Send a command that must succeed; its reply."""
+        reply = self.command(line)
+        if reply != "ok" and not reply.startswith("ok "):
+            raise Failure("%r -> %r" % (line, reply))
+        return reply
 
 
 def run_tool(cmd, expect_ok=True):

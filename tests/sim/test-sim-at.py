@@ -5,6 +5,7 @@
 Usage: test-sim-at.py PATH-TO-MODEM-SIM
 """
 
+import errno
 import os
 import select
 import signal
@@ -13,7 +14,7 @@ import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simtest import Failure, Sim, check, check_stopped, ok, test_main  # noqa: E402
+from simtest import Control, Failure, Sim, check, check_stopped, ok, test_main  # noqa: E402
 
 TIMEOUT = 5
 FINAL = ("OK", "ERROR", "+CME ERROR:", "NO CARRIER", "CONNECT")
@@ -91,7 +92,7 @@ class Tty:
                 return None
 
 
-def run(binary, tmp):
+def test_command_set(binary, tmp):
     link = os.path.join(tmp, "ttyUSB-sim")
     sim = Sim(binary, ["--protocol=at", "--link=" + link, "--manufacturer=AT Works",
                        "--model=AT-1", "--revision=AT.9", "--imei=490154203237518",
@@ -186,6 +187,130 @@ def run(binary, tmp):
         raise
     check_stopped(sim)
 
+
+def test_number_bounds(binary, tmp):
+    """Numbers past what a command takes are errors, not wrapped-around values."""
+    link = os.path.join(tmp, "ttyUSB-bounds")
+    sim = Sim(binary, ["--protocol=at", "--link=" + link])
+    try:
+        sim.wait_ready()
+        t = Tty(link)
+        t.expect_ok("ATE0")
+        check("ATE99999999999 (past a signed int)", t.cmd("ATE99999999999")[1], "ERROR")
+        check("ATE4294967297 (2^32 + 1)", t.cmd("ATE4294967297")[1], "ERROR")
+        check("ATE256 (past 255)", t.cmd("ATE256")[1], "ERROR")
+        os.write(t.fd, b"AT\r")
+        deadline = time.monotonic() + TIMEOUT
+        while "OK\r\n" not in t.buf:
+            if not t._fill(deadline):
+                raise Failure("no answer to AT")
+        check("echo still off after the refused ATEs", t.buf, "\r\nOK\r\n")
+        t.buf = ""
+        t.expect_ok("ATE0000000000000000000000000")  # leading zeros are still 0
+        t.expect_ok("AT+CMEE=1")
+        check("+CFUN=2^32+1 is not +CFUN=1", t.cmd("AT+CFUN=4294967297")[1], "+CME ERROR: 4")
+        check("+CFUN? unchanged", t.expect_ok("AT+CFUN?"), ["+CFUN: 1"])
+        check("+CRSM P1 past a byte", t.cmd("AT+CRSM=176,12258,256,0,10")[1], "+CME ERROR: 4")
+        check("+CRSM file id past 16 bits", t.cmd("AT+CRSM=176,77794,0,0,10")[1],
+              "+CME ERROR: 4")
+        check("+CRSM within bounds", t.expect_ok("AT+CRSM=176,12258,0,0,1"),
+              ['+CRSM: 144,0,"98"'])
+        check("dial cid past an int", t.cmd("ATD*99***99999999999#")[1], "ERROR")
+        check("+WS46 past an int", t.cmd("AT+WS46=4294967324")[1], "ERROR")
+        check("+WS46? unchanged", t.expect_ok("AT+WS46?"), ["+WS46: 28"])
+        t.close()
+    except BaseException:
+        sim.stop()
+        raise
+    check_stopped(sim, link)
+
+
+def hung_up(t, timeout=TIMEOUT):
+    """True when the link reads EIO or end of file (the modem is gone)."""
+    deadline = time.monotonic() + timeout
+    while select.select([t.fd], [], [], max(0, deadline - time.monotonic()))[0]:
+        try:
+            if os.read(t.fd, 4096) == b"":
+                return True
+        except OSError as e:
+            return e.errno == errno.EIO
+    return False
+
+
+def test_control(binary, tmp):
+    """What the control commands do, as an AT host sees it."""
+    link = os.path.join(tmp, "ttyUSB-ctl")
+    path = os.path.join(tmp, "at.ctl")
+    sim = Sim(binary, ["--protocol=at", "--link=" + link, "--control=" + path,
+                       "--visible-operator=26207:Roam Net", "--rsrp=-95", "--rsrq=-10"])
+    try:
+        sim.wait_ready()
+        c = Control(path)
+        t = Tty(link)
+        t.expect_ok("ATE0;+CMEE=1;+CEREG=1;+CGEREP=2,1")
+        check("+CESQ before", t.expect_ok("AT+CESQ"), ["+CESQ: 99,99,255,255,20,46"])
+        c.ok("signal -100 -12 5.5")
+        check("+CESQ answers the new RSRQ and RSRP", t.expect_ok("AT+CESQ"),
+              ["+CESQ: 99,99,255,255,16,41"])
+
+        c.ok("register denied")
+        ok("registration denied URC", t.urc("+CEREG: 3") is not None)
+        check("+CEREG? denied", t.expect_ok("AT+CEREG?"), ["+CEREG: 1,3"])
+        check("+COPS? without an operator", t.expect_ok("AT+COPS?"), ["+COPS: 0"])
+        c.ok("register roaming")
+        ok("roaming URC", t.urc("+CEREG: 5") is not None)
+        check("+COPS? on the roaming operator", t.expect_ok("AT+COPS?"),
+              ['+COPS: 0,0,"Roam Net",7'])
+        c.ok("register searching")
+        ok("searching URC", t.urc("+CEREG: 2") is not None)
+        c.ok("register idle")
+        ok("idle URC", t.urc("+CEREG: 0") is not None)
+        c.ok("register home")
+        ok("home URC", t.urc("+CEREG: 1") is not None)
+        check("+COPS? at home", t.expect_ok("AT+COPS?"), ['+COPS: 0,0,"Simnet",7'])
+
+        # the network's verdict holds against the host's own attempts
+        c.ok("register denied")
+        ok("denied again", t.urc("+CEREG: 3") is not None)
+        t.expect_ok("AT+COPS=0")
+        check("automatic selection while denied", t.expect_ok("AT+CEREG?"), ["+CEREG: 1,3"])
+        t.expect_ok("AT+CFUN=4")
+        ok("radio off: deregistered", t.urc("+CEREG: 0") is not None)
+        check("register home with the radio off", c.command("register home"),
+              "error: not possible: the radio is off")
+        t.expect_ok("AT+CFUN=1")
+        ok("radio on: denied again", t.urc("+CEREG: 3") is not None)
+        c.ok("register home")
+        ok("registered", t.urc("+CEREG: 1") is not None)
+
+        # network-disconnect: +CGEV for an activated context
+        t.expect_ok('AT+CGDCONT=1,"IP","internet"')
+        t.expect_ok("AT+CGACT=1,1")
+        c.ok("network-disconnect")
+        ok("+CGEV: NW PDN DEACT", t.urc("+CGEV: NW PDN DEACT 1") is not None)
+        check("+CGACT? after the drop", t.expect_ok("AT+CGACT?"), ["+CGACT: 1,0"])
+        # ... and NO CARRIER for a PPP call
+        info, final = t.cmd("ATD*99***1#")
+        ok("dial answers CONNECT", final.startswith("CONNECT"))
+        c.ok("network-disconnect")
+        ok("network drop: NO CARRIER", t.urc("NO CARRIER") is not None)
+        t.expect_ok("AT")
+
+        check("unplug", c.command("unplug"), "ok")
+        ok("the host reads a hangup", hung_up(t))
+        check("exit 0 after unplug", sim.wait_exit(), 0)
+        check("link removed", os.path.lexists(link), False)
+        check("control socket removed", os.path.lexists(path), False)
+        ok("control connection closed", c.eof())
+        t.close()
+    finally:
+        sim.stop()
+
+
+def run(binary, tmp):
+    for t in (test_command_set, test_number_bounds, test_control):
+        print("== " + t.__name__, flush=True)
+        t(binary, tmp)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import tty
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simtest import Failure, Sim  # noqa: E402
+from simtest import Control, Failure, Sim  # noqa: E402
 from simtest import ok as check  # noqa: E402
 
 REPLY_TIMEOUT = 5
@@ -315,6 +315,93 @@ def test_hangup(binary, tmp):
         sim.stop()
 
 
+def signal_info(p, nas):
+    """NAS Get Signal Info, LTE: (RSSI, RSRQ, RSRP, SNR x10)."""
+    m = p.request(NAS, nas, 0x004F)
+    return struct.unpack("<bbhh", m.tlvs[0x14])
+
+
+def roaming(ind):
+    """Serving system roaming indicator: True when roaming."""
+    return ind.tlvs[0x10][0] == 0
+
+
+def test_control(binary, tmp):
+    link = os.path.join(tmp, "ctl")
+    path = os.path.join(tmp, "qmi.ctl")
+    sim = Sim(binary, ["--protocol=qmi", "--link=" + link, "--control=" + path,
+                       "--visible-operator=26207:Roam Net", "--rssi=-70", "--rsrp=-95",
+                       "--rsrq=-10", "--snr=12.5"])
+    try:
+        sim.wait_ready()
+        c = Control(path)
+        p = Port(link)
+        nas = p.allocate(NAS)
+        wds = p.allocate(WDS)
+        p.request(NAS, nas, 0x0003, tlv(0x13, b"\x01") + tlv(0x18, b"\x01"))
+
+        # signal: the next queries answer the new values, RSSI stays
+        check("signal info before", signal_info(p, nas) == (-70, -10, -95, 125))
+        c.ok("signal -112 -17 -3.5")
+        check("signal info answers the new values", signal_info(p, nas) == (-70, -17, -112, -35))
+        m = p.request(NAS, nas, 0x0020)
+        check("signal strength answers them too",
+              (struct.unpack("<b", m.tlvs[0x16][:1])[0], struct.unpack("<h", m.tlvs[0x17])[0],
+               struct.unpack("<h", m.tlvs[0x18])[0]) == (-17, -35, -112))
+
+        # network-disconnect: the WDS packet service status indication
+        m = p.request(WDS, wds, 0x0020, tlv(0x14, b"internet"))
+        check("start network", m.error() == 0)
+        check("connected", p.indication(WDS, wds, 0x0022).tlvs[0x01][0] == 2)
+        c.ok("network-disconnect")
+        ind = p.indication(WDS, wds, 0x0022)
+        check("network-disconnect: packet service indication, disconnected (no service)",
+              ind is not None and ind.tlvs[0x01][0] == 1
+              and struct.unpack("<H", ind.tlvs[0x10])[0] == 3)
+        check("packet service status: disconnected", p.request(WDS, wds, 0x0022).tlvs[0x01][0] == 1)
+
+        # register: serving system indications (0 idle, 1 registered, 2 searching, 3 denied)
+        c.ok("register roaming")
+        ind = p.indication(NAS, nas, 0x0024)
+        check("roaming: leaves home first (searching)", ind and serving_state(ind) == 2)
+        ind = p.indication(NAS, nas, 0x0024)
+        check("roaming: registered, roaming, on 262-07",
+              ind and serving_state(ind) == 1 and roaming(ind)
+              and struct.unpack_from("<HH", ind.tlvs[0x12]) == (262, 7))
+        check("system info indication too", p.indication(NAS, nas, 0x004E) is not None)
+        c.ok("register denied")
+        ind = p.indication(NAS, nas, 0x0024)
+        check("denied", ind and serving_state(ind) == 3)
+        m = p.request(WDS, wds, 0x0020, tlv(0x14, b"internet"))
+        check("no data session while denied", m.error() == 14)
+        c.ok("register searching")
+        ind = p.indication(NAS, nas, 0x0024)
+        check("searching", ind and serving_state(ind) == 2)
+        c.ok("register idle")
+        ind = p.indication(NAS, nas, 0x0024)
+        check("idle", ind and serving_state(ind) == 0)
+        c.ok("register home")
+        ind = p.indication(NAS, nas, 0x0024)
+        check("home: registered, not roaming, on 262-01",
+              ind and serving_state(ind) == 1 and not roaming(ind)
+              and struct.unpack_from("<HH", ind.tlvs[0x12]) == (262, 1))
+
+        # unplug: the host reads a hangup, the simulator is gone
+        check("unplug", c.command("unplug") == "ok")
+        hung_up = False
+        try:
+            p.raw(REPLY_TIMEOUT)
+        except EOFError:
+            hung_up = True
+        check("unplug: peer sees EIO/EOF", hung_up)
+        check("unplug: simulator exits 0", sim.wait_exit() == 0)
+        check("unplug: link removed", not os.path.lexists(link))
+        check("unplug: control socket removed", not os.path.lexists(path))
+        p.close()
+    finally:
+        sim.stop()
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -322,7 +409,8 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="modem-sim-") as tmp:
         try:
-            for t in (test_indications, test_stale_output_discarded, test_fd_mode, test_silent, test_garbage, test_hangup):
+            for t in (test_indications, test_stale_output_discarded, test_fd_mode, test_silent,
+                      test_garbage, test_hangup, test_control):
                 print("== " + t.__name__, flush=True)
                 t(binary, tmp)
         except Failure as e:

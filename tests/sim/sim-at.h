@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * modem-sim: what the files of the AT module share.  sim-at.c reads command
+ * lines, runs basic commands, dispatches extended ones to the command tables
+ * and handles data mode and URCs; each group of extended commands is in a
+ * file of its own: sim-at-device.c, sim-at-sim.c, sim-at-network.c and
+ * sim-at-pdp.c (packet domain, with the PPP dial).
+ */
+#pragma once
+
+#include "sim-core.h"
+
+G_BEGIN_DECLS
+
+/* CME error codes */
+enum {
+  CME_NOT_ALLOWED = 3,
+  CME_NOT_SUPPORTED = 4,
+  CME_SIM_NOT_INSERTED = 10,
+  CME_SIM_PIN_REQUIRED = 11,
+  CME_SIM_PUK_REQUIRED = 12,
+  CME_SIM_FAILURE = 13,
+  CME_INCORRECT_PASSWORD = 16,
+  CME_NOT_FOUND = 22,
+  CME_INVALID_CHARS = 25,
+  CME_NO_NETWORK = 30,
+  CME_UNKNOWN = 100,
+};
+
+#define MAX_CID 8
+
+typedef struct {
+  gboolean defined;
+  char *pdp_type; /* "IP", "IPV6", "IPV4V6" */
+  char *apn;
+  char *user;
+  char *password;
+  int auth;
+} AtContext;
+
+typedef struct {
+  SimCore *core;
+  GString *line;
+  gboolean echo;
+  int cmee;
+  int creg, cgreg, cereg; /* unsolicited registration mode 0/1/2 */
+  gboolean cgerep;
+  int cops_format;     /* 0 long, 1 short, 2 numeric */
+  gboolean in_command; /* URCs wait until the final result is out */
+  GString *pending_urcs;
+  AtContext ctx[MAX_CID + 1];
+  int data_cid;       /* context of the PPP call, 0: none */
+  gboolean data_mode; /* bytes from the host are PPP, not commands */
+  int plus_count;     /* '+' seen in a row in data mode */
+  int ws46;           /* radio access selection (+WS46) */
+} SimAt;
+
+/* result of one command */
+typedef enum { R_OK, R_ERROR, R_CME, R_CONNECT, R_NO_CARRIER } AtResult;
+
+typedef struct {
+  GString *out; /* information lines, already framed */
+  int cme;
+} AtReply;
+
+/* ---- extended command tables ---- */
+
+typedef struct _AtCommandDef AtCommandDef;
+
+/* args: the comma separated arguments of the set form (quotes and blanks
+ * outside them removed); one empty argument for the other forms. */
+typedef AtResult (*AtHandler)(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r);
+
+/* A form left NULL answers "operation not supported". */
+struct _AtCommandDef {
+  const char *name; /* "+CFUN", matched whatever the case */
+  AtHandler exec;   /* AT+CFUN */
+  AtHandler set;    /* AT+CFUN=<args> */
+  AtHandler query;  /* AT+CFUN? */
+  AtHandler test;   /* AT+CFUN=? */
+};
+
+/* every form runs the same handler */
+#define AT_ANY_FORM(handler) handler, handler, handler, handler
+
+typedef struct {
+  const AtCommandDef *defs;
+  gsize n_defs;
+} AtCommandTable;
+
+extern const AtCommandTable at_device_commands;
+extern const AtCommandTable at_sim_commands;
+extern const AtCommandTable at_network_commands;
+extern const AtCommandTable at_pdp_commands;
+
+/* ---- sim-at.c: replies and arguments ---- */
+
+/* one information line */
+void at_info(AtReply *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* +CME ERROR: code (or ERROR, as AT+CMEE says) */
+AtResult at_cme(AtReply *r, int code);
+/* OK, whatever the arguments */
+AtResult at_ok(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r);
+/* argument i, "" if absent */
+const char *at_arg(GPtrArray *args, guint i);
+/* argument i as a decimal int; FALSE if absent, not a number or out of range */
+gboolean at_arg_int(GPtrArray *args, guint i, int *v);
+/* Digits at *s as a number no larger than max; *s moves past all of them.
+ * FALSE if there are none or the number is larger. */
+gboolean at_parse_number(const char **s, guint max, guint *v);
+
+/* ---- shared by the groups ---- */
+
+/* sim-at-sim.c: the CME error for commands that need an unlocked SIM, 0 if it is */
+int at_sim_gate(SimAt *a);
+/* sim-at-network.c: "+CREG: [n,]stat[,...]" for a query or an URC */
+char *at_registration_line(SimAt *a, const char *name, int n, gboolean with_n);
+/* sim-at-pdp.c: ATD<number> */
+AtResult at_dial(SimAt *a, const char *number);
+
+G_END_DECLS

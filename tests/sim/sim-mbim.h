@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * modem-sim: what the files of the MBIM module share.  sim-mbim.c has the
+ * message framing, the dispatch and the information buffer encoder and
+ * decoder; sim-mbim-basic-connect.c the Basic Connect service's CIDs.
+ *
+ * Message header: type u32 | length u32 | transaction id u32, little endian.
+ * Commands and their answers carry a fragment header (total u32, current u32),
+ * the service UUID (16 bytes as written), the CID u32, then for a command the
+ * command type (0 query, 1 set) and for an answer the status, followed by the
+ * information buffer length and the buffer.
+ *
+ * Inside information buffers, variable-size fields (UTF-16LE strings, arrays,
+ * nested structures) live after the fixed part and are referenced by an
+ * offset (from the start of the enclosing structure) and, for most, a size.
+ * This encoder is our own and independent of the daemon's.
+ */
+#pragma once
+
+#include "sim-core.h"
+
+G_BEGIN_DECLS
+
+/* status codes */
+enum {
+  ST_NONE = 0,
+  ST_BUSY = 1,
+  ST_FAILURE = 2,
+  ST_SIM_NOT_INSERTED = 3,
+  ST_BAD_SIM = 4,
+  ST_PIN_REQUIRED = 5,
+  ST_PIN_DISABLED = 6,
+  ST_NOT_REGISTERED = 7,
+  ST_PROVIDERS_NOT_FOUND = 8,
+  ST_NO_DEVICE_SUPPORT = 9,
+  ST_PROVIDER_NOT_VISIBLE = 10,
+  ST_PACKET_SERVICE_DETACHED = 12,
+  ST_MAX_ACTIVATED_CONTEXTS = 13,
+  ST_NOT_INITIALIZED = 14,
+  ST_CONTEXT_NOT_ACTIVATED = 16,
+  ST_RADIO_POWER_OFF = 20,
+  ST_INVALID_PARAMETERS = 21,
+  ST_OPERATION_NOT_ALLOWED = 28,
+  ST_CONTEXT_NOT_SUPPORTED = 38,
+};
+
+extern const guint8 mbim_uuid_basic_connect[16];
+
+typedef struct {
+  SimCore *core;
+  GByteArray *in;
+  gboolean opened;
+  gboolean ps_detached; /* host asked for packet service detach */
+} SimMbim;
+
+typedef struct {
+  guint32 tid;
+  guint32 cid;
+  guint32 type; /* 0 query, 1 set */
+  const guint8 *buf;
+  gsize len;
+} MbimReq;
+
+/* ---- the Basic Connect service (sim-mbim-basic-connect.c) ---- */
+
+/* ST_NONE with the information buffer in *out, or an error status */
+typedef guint32 (*MbimHandler)(SimMbim *m, const MbimReq *r, GByteArray **out);
+
+typedef struct {
+  guint32 cid;
+  const char *name;
+  MbimHandler handler; /* NULL: known but not supported */
+} MbimCmd;
+
+const MbimCmd *mbim_basic_connect_lookup(guint32 cid);
+/* appends " field=value" pairs of a request to its log line */
+void mbim_basic_connect_describe(const MbimReq *r, GString *s);
+/* the world changed: indications, while the function is open */
+void mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data);
+
+/* ---- sim-mbim.c ---- */
+
+void mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info);
+
+/* Information buffer encoder: the fixed part is written in order, variable
+ * fields go to the variable part and are referenced by offset (+ size). */
+typedef struct {
+  GByteArray *fixed;
+  GByteArray *var;
+  gsize fixed_size;
+} MbimBuf;
+
+void mbim_put_u32(GByteArray *a, guint32 v);
+void mbim_buf_init(MbimBuf *b, gsize fixed_size);
+void mbim_buf_u32(MbimBuf *b, guint32 v);
+void mbim_buf_u64(MbimBuf *b, guint64 v);
+void mbim_buf_bytes(MbimBuf *b, const void *p, gsize n);
+/* offset + size reference */
+void mbim_buf_ref(MbimBuf *b, const void *p, gsize n);
+/* offset-only reference */
+void mbim_buf_off(MbimBuf *b, const void *p, gsize n);
+/* UTF-16LE string, offset + size */
+void mbim_buf_str(MbimBuf *b, const char *s);
+/* fixed + variable part; frees b's parts */
+GByteArray *mbim_buf_finish(MbimBuf *b);
+
+/* decoder: FALSE / NULL when the buffer is too short */
+gboolean mbim_read_u32(const MbimReq *r, gsize off, guint32 *v);
+/* string referenced by the offset/size pair at off; "" when empty, NULL when broken */
+char *mbim_read_str(const MbimReq *r, gsize off);
+
+G_END_DECLS

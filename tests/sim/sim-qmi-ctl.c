@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * modem-sim: QMI CTL, the control service: client ids, version, data format.
+ */
+#include "sim-qmi.h"
+
+static void
+client_release(SimQmi *q, QmiClient *c)
+{
+  if (c->service == SVC_WDS)
+    sim_core_session_stop_owner(q->core, (c->service << 8) | c->cid);
+  g_hash_table_remove(q->clients, KEY(c->service, c->cid));
+}
+
+static guint16
+ctl_get_version_info(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  gsize n;
+  const QmiService *const *services = qmi_services(&n);
+  gsize t = qmi_tlv_open(out, 0x01);
+
+  qmi_put_u8(out, n);
+  for (gsize i = 0; i < n; i++) {
+    qmi_put_u8(out, services[i]->id);
+    qmi_put_u16(out, services[i]->major);
+    qmi_put_u16(out, services[i]->minor);
+  }
+  qmi_tlv_close(out, t);
+  return ERR_NONE;
+}
+
+static guint16
+ctl_allocate_cid(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  guint8 svc;
+  gsize t;
+
+  if (!qmi_get_u8(r, 0x01, &svc))
+    return ERR_MISSING_ARGUMENT;
+  if (svc == SVC_CTL || !qmi_service_lookup(svc))
+    return ERR_INVALID_SERVICE_TYPE;
+  for (guint cid = 1; cid < 255; cid++) {
+    if (!g_hash_table_contains(q->clients, KEY(svc, cid))) {
+      QmiClient *c = g_new0(QmiClient, 1);
+
+      c->service = svc;
+      c->cid = cid;
+      c->ip_family = 4;
+      g_hash_table_insert(q->clients, KEY(svc, cid), c);
+      t = qmi_tlv_open(out, 0x01);
+      qmi_put_u8(out, svc);
+      qmi_put_u8(out, cid);
+      qmi_tlv_close(out, t);
+      sim_core_log(q->core, "qmi: allocated %s cid=%u", qmi_service_name(svc), cid);
+      return ERR_NONE;
+    }
+  }
+  return ERR_CLIENT_IDS_EXHAUSTED;
+}
+
+static guint16
+ctl_release_cid(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  QmiCursor c;
+  guint8 svc, cid;
+  QmiClient *client;
+  gsize t;
+
+  if (!qmi_cursor_init(&c, r, 0x01))
+    return ERR_MISSING_ARGUMENT;
+  svc = qmi_cursor_u8(&c);
+  cid = qmi_cursor_u8(&c);
+  if (!c.ok)
+    return ERR_MALFORMED_MESSAGE;
+  client = g_hash_table_lookup(q->clients, KEY(svc, cid));
+  if (!client)
+    return ERR_INVALID_CLIENT_ID;
+  client_release(q, client);
+  t = qmi_tlv_open(out, 0x01);
+  qmi_put_u8(out, svc);
+  qmi_put_u8(out, cid);
+  qmi_tlv_close(out, t);
+  return ERR_NONE;
+}
+
+static void
+describe_ctl_cid(const QmiReq *r, GString *s)
+{
+  QmiCursor c;
+
+  if (qmi_cursor_init(&c, r, 0x01)) {
+    guint8 svc = qmi_cursor_u8(&c);
+    const char *name = qmi_service_name(svc);
+
+    if (name)
+      g_string_append_printf(s, " service=%s", name);
+    else
+      g_string_append_printf(s, " service=0x%02x", svc);
+    if (c.n >= 1)
+      g_string_append_printf(s, " release-cid=%u", qmi_cursor_u8(&c));
+  }
+}
+
+static guint16
+ctl_set_data_format(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  guint16 proto = 1;
+
+  qmi_get_u16(r, 0x10, &proto);
+  q->link_protocol = proto;
+  qmi_tlv_u16(out, 0x10, proto);
+  return ERR_NONE;
+}
+
+static guint16
+ctl_sync(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  GList *all = g_hash_table_get_values(q->clients);
+
+  for (GList *l = all; l; l = l->next)
+    client_release(q, l->data);
+  g_list_free(all);
+  return ERR_NONE;
+}
+
+static const QmiMsgDef ctl_messages[] = {
+  { 0x0021, "GetVersionInfo", ctl_get_version_info, NULL },
+  { 0x0022, "AllocateCID", ctl_allocate_cid, describe_ctl_cid },
+  { 0x0023, "ReleaseCID", ctl_release_cid, describe_ctl_cid },
+  { 0x0026, "SetDataFormat", ctl_set_data_format, NULL },
+  { 0x0027, "Sync", ctl_sync, NULL },
+};
+
+const QmiService sim_qmi_service_ctl = {
+  .id = SVC_CTL,
+  .name = "CTL",
+  .major = 1,
+  .minor = 5,
+  .messages = ctl_messages,
+  .n_messages = G_N_ELEMENTS(ctl_messages),
+  .notify = NULL,
+};
