@@ -1,0 +1,209 @@
+/* Data sessions over MBIM: connect with IP configuration, disconnect. */
+#include "mbim-backend.h"
+
+#include <string.h>
+
+typedef struct {
+  MmdBearer *bearer;
+  guint32 session;
+} ConnectCtx;
+
+static void
+connect_ctx_free(ConnectCtx *ctx)
+{
+  g_clear_object(&ctx->bearer);
+  g_free(ctx);
+}
+
+/* The text of an address of n bytes, kept in texts (NULL for none). */
+static const char *
+address_text(GPtrArray *texts, const guint8 *addr, gsize n)
+{
+  if (!addr)
+    return NULL;
+  g_ptr_array_add(texts, mbim_ip_to_string(addr, n));
+  return g_ptr_array_index(texts, texts->len - 1);
+}
+
+/* Static settings of one family: addresses of n bytes, n_dns packed DNS servers. */
+static void
+fill_ip(MmdIpConfig *ip, GPtrArray *texts, gsize n, const guint8 *address, guint32 prefix,
+        const guint8 *gateway, const guint8 *dns, guint32 n_dns, guint32 mtu)
+{
+  memset(ip, 0, sizeof *ip);
+  ip->method = MMD_BEARER_IP_METHOD_STATIC;
+  ip->address = address_text(texts, address, n);
+  ip->prefix = prefix;
+  ip->gateway = address_text(texts, gateway, n);
+  for (guint32 i = 0; i < n_dns && i < G_N_ELEMENTS(ip->dns); i++)
+    ip->dns[i] = address_text(texts, dns + i * n, n);
+  ip->mtu = mtu;
+}
+
+static void
+ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  ConnectCtx *ctx = g_task_get_task_data(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimIpConfigurationInfo) f
+      = mbim_command_ip_configuration_query_finish(MBIM_DEVICE(source), res, NULL, &error);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
+  MmdIpConfig ip4, ip6;
+  gboolean have4, have6;
+
+  if (mbim_failed(task, f, error))
+    return;
+  have4 = f->n_ipv4_address > 0;
+  have6 = f->n_ipv6_address > 0;
+  if (have4)
+    fill_ip(
+        &ip4, texts, 4, f->ipv4_address[0].ipv4_address.addr,
+        f->ipv4_address[0].on_link_prefix_length, f->ipv4_gateway ? f->ipv4_gateway->addr : NULL,
+        f->ipv4_dns_server ? f->ipv4_dns_server->addr : NULL, f->n_ipv4_dns_server, f->ipv4_mtu);
+  if (have6)
+    fill_ip(
+        &ip6, texts, 16, f->ipv6_address[0].ipv6_address.addr,
+        f->ipv6_address[0].on_link_prefix_length, f->ipv6_gateway ? f->ipv6_gateway->addr : NULL,
+        f->ipv6_dns_server ? f->ipv6_dns_server->addr : NULL, f->n_ipv6_dns_server, f->ipv6_mtu);
+  if (!have4 && !have6) {
+    /* No static settings: the host runs DHCP on the interface. */
+    memset(&ip4, 0, sizeof ip4);
+    ip4.method = MMD_BEARER_IP_METHOD_DHCP;
+    have4 = TRUE;
+  }
+  self->sessions[ctx->session] = ctx->bearer;
+  g_object_add_weak_pointer(G_OBJECT(ctx->bearer), (gpointer *)&self->sessions[ctx->session]);
+  mmd_bearer_set_connected(ctx->bearer, mbim_net_interface(self), have4 ? &ip4 : NULL,
+                           have6 ? &ip6 : NULL);
+  mmd_task_succeed(task);
+}
+
+static void
+connect_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  ConnectCtx *ctx = g_task_get_task_data(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimConnectInfo) f
+      = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, &error);
+  const MbimIpConfigurationInfo query = { .session_id = ctx->session };
+
+  if (mbim_failed(task, f, error))
+    return;
+  if (f->activation_state != ACTIVATION_ACTIVATED) {
+    g_task_return_new_error(task, MMD_CONNECTION_ERROR, MMD_CONNECTION_ERROR_NO_CARRIER,
+                            "Session %u not activated (state %u, network error %u)", ctx->session,
+                            f->activation_state, f->nw_error);
+    g_object_unref(task);
+    return;
+  }
+  mbim_command_ip_configuration_query(mbim_device_of(task), &query, CMD_TIMEOUT_S,
+                                      g_task_get_cancellable(task), ip_config_done, task);
+}
+
+static guint32
+auth_protocol(guint allowed)
+{
+  if (allowed & MMD_BEARER_ALLOWED_AUTH_MSCHAPV2)
+    return 3;
+  if (allowed & MMD_BEARER_ALLOWED_AUTH_CHAP)
+    return 2;
+  if (allowed & MMD_BEARER_ALLOWED_AUTH_PAP)
+    return 1;
+  return 0;
+}
+
+static guint32
+ip_type(guint family)
+{
+  switch (family) {
+    case MMD_BEARER_IP_FAMILY_IPV4:
+      return 1;
+    case MMD_BEARER_IP_FAMILY_IPV6:
+      return 2;
+    case MMD_BEARER_IP_FAMILY_IPV4V6:
+      return 3;
+    default:
+      return 0; /* default: the modem chooses */
+  }
+}
+
+/* Activates (with settings s) or deactivates a session for task, continuing in next. */
+static void
+set_connect(GTask *task, guint32 session, gboolean activate, const MmdBearerSettings *s,
+            guint timeout_s, GAsyncReadyCallback next)
+{
+  MbimSetConnect in = { .session_id = session, .activation_command = activate ? 1 : 0 };
+
+  memcpy(in.context_type, mbim_uuid_context_internet, sizeof in.context_type);
+  if (s) {
+    in.access_string = s->apn;
+    in.user_name = s->user;
+    in.password = s->password;
+    in.auth_protocol = auth_protocol(s->allowed_auth);
+    in.ip_type = ip_type(s->ip_type);
+  }
+  mbim_command_connect_set(mbim_device_of(task), &in, timeout_s, g_task_get_cancellable(task), next,
+                           task);
+}
+
+void
+mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data)
+{
+  MmdMbimBackend *self = MMD_MBIM_BACKEND(backend);
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+  ConnectCtx *ctx = g_new0(ConnectCtx, 1);
+  guint32 sid;
+
+  for (sid = 0; sid < MAX_SESSIONS && self->sessions[sid] && self->sessions[sid] != bearer; sid++)
+    ;
+  if (sid == MAX_SESSIONS) {
+    g_free(ctx);
+    g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
+                            "All %u data sessions are in use", MAX_SESSIONS);
+    g_object_unref(task);
+    return;
+  }
+  ctx->bearer = g_object_ref(bearer);
+  ctx->session = sid;
+  g_task_set_task_data(task, ctx, (GDestroyNotify)connect_ctx_free);
+  set_connect(task, sid, TRUE, mmd_bearer_get_settings(bearer), CONNECT_TIMEOUT_S, connect_done);
+}
+
+static void
+disconnect_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimConnectInfo) f
+      = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (!f && !g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_CONTEXT_NOT_ACTIVATED)) {
+    mbim_return_error(task, error);
+    return;
+  }
+  mmd_task_succeed(task);
+}
+
+void
+mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+                GAsyncReadyCallback callback, gpointer user_data)
+{
+  MmdMbimBackend *self = MMD_MBIM_BACKEND(backend);
+  GTask *task = g_task_new(backend, cancellable, callback, user_data);
+  guint32 sid;
+
+  for (sid = 0; sid < MAX_SESSIONS && self->sessions[sid] != bearer; sid++)
+    ;
+  if (sid == MAX_SESSIONS) {
+    /* not ours (any more): the network already ended it */
+    mmd_task_succeed(task);
+    return;
+  }
+  g_object_remove_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[sid]);
+  self->sessions[sid] = NULL;
+  set_connect(task, sid, FALSE, NULL, CMD_TIMEOUT_S, disconnect_done);
+}

@@ -1,0 +1,108 @@
+/* The MBIM plugin's backend, shared by mbim-backend*.c: a modem driven over
+ * its MBIM control port with BASIC_CONNECT, reporting what it learns through
+ * the core setters. One file per capability. */
+#pragma once
+
+#include "mbim-device.h"
+#include "mbim-generated.h"
+#include "mmd-errors.h"
+#include "plugin-api.h"
+
+#define OPEN_TIMEOUT_S 5
+#define CMD_TIMEOUT_S 10
+#define SCAN_TIMEOUT_S 120
+#define CONNECT_TIMEOUT_S 60
+
+/* MBIM values used here (BASIC_CONNECT) */
+enum {
+  READY_NOT_INITIALIZED = 0,
+  READY_INITIALIZED = 1,
+  READY_SIM_NOT_INSERTED = 2,
+  READY_BAD_SIM = 3,
+  READY_FAILURE = 4,
+  READY_NOT_ACTIVATED = 5,
+  READY_DEVICE_LOCKED = 6
+};
+enum { PIN_TYPE_NONE = 0, PIN_TYPE_PIN1 = 2, PIN_TYPE_PUK1 = 11 };
+enum { PIN_OP_ENTER = 0, PIN_OP_ENABLE = 1, PIN_OP_DISABLE = 2, PIN_OP_CHANGE = 3 };
+enum { PIN_STATE_UNLOCKED = 0, PIN_STATE_LOCKED = 1 };
+enum { ACTIVATION_ACTIVATED = 1, ACTIVATION_DEACTIVATED = 3 };
+enum { PROVIDER_STATE_FORBIDDEN = 0x2, PROVIDER_STATE_REGISTERED = 0x10 };
+enum {
+  DATA_CLASS_GPRS = 0x1,
+  DATA_CLASS_EDGE = 0x2,
+  DATA_CLASS_UMTS = 0x4,
+  DATA_CLASS_HSDPA = 0x8,
+  DATA_CLASS_HSUPA = 0x10,
+  DATA_CLASS_LTE = 0x20,
+  DATA_CLASS_5G_NSA = 0x40,
+  DATA_CLASS_5G_SA = 0x80
+};
+/* Session ids map to net devices; 0 is the main one. */
+#define MAX_SESSIONS 1
+
+#define MMD_TYPE_MBIM_BACKEND (mmd_mbim_backend_get_type())
+G_DECLARE_FINAL_TYPE(MmdMbimBackend, mmd_mbim_backend, MMD, MBIM_BACKEND, MmdBackend)
+
+struct _MmdMbimBackend {
+  MmdBackend parent;
+  char *control_path;
+  char *net_name;
+  MbimDevice *device;
+  gulong indication_id;
+  gulong gone_id;
+  gboolean radio_on;
+  guint access_tech;
+  char *iccid;
+  char *imsi;
+  MmdBearer *sessions[MAX_SESSIONS]; /* weak */
+};
+
+static inline MmdModem *
+modem_of(MmdMbimBackend *self)
+{
+  return mmd_backend_get_modem(MMD_BACKEND(self));
+}
+G_BEGIN_DECLS
+
+/* mbim-backend.c */
+MbimDevice *mbim_device_of(GTask *task);
+gboolean mbim_failed(GTask *task, gconstpointer answer, const GError *error);
+const char *mbim_net_interface(MmdMbimBackend *self);
+void mbim_return_error(GTask *task, const GError *e);
+
+/* mbim-backend-init.c */
+void mbim_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data);
+void mbim_query_home_provider(GTask *task);
+void mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f);
+void mbim_report_signal(MmdMbimBackend *self, const MbimSignalStateInfo *f);
+void mbim_report_sim(MmdMbimBackend *self, const MbimSubscriberReadyInfo *f);
+
+/* mbim-backend-sim.c */
+void mbim_change_pin(MmdBackend *backend, const char *old_pin, const char *new_pin,
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+void mbim_enable_pin(MmdBackend *backend, const char *pin, gboolean enabled,
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+void mbim_send_pin(MmdBackend *backend, const char *pin, GCancellable *cancellable,
+                   GAsyncReadyCallback callback, gpointer user_data);
+void mbim_send_puk(MmdBackend *backend, const char *puk, const char *new_pin,
+                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+
+/* mbim-backend-net.c */
+void mbim_refresh_signal(MmdBackend *backend, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
+void mbim_register_network(MmdBackend *backend, const char *operator_id, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+void mbim_scan(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+               gpointer user_data);
+void mbim_set_radio(MmdBackend *backend, gboolean on, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data);
+
+/* mbim-backend-data.c */
+void mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data);
+void mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data);
+
+G_END_DECLS
