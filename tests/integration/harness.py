@@ -1023,6 +1023,8 @@ class IntegrationTestCase(unittest.TestCase):
 
     with_polkit = True
     polkit_rules = None
+    # More D-Bus policy files for the test's bus (e.g. another service's).
+    bus_extra_conf = ()
 
     def run(self, result=None):
         # On failure, show the logs of the processes of this test (they stay in
@@ -1050,7 +1052,7 @@ class IntegrationTestCase(unittest.TestCase):
 
     def setUp(self):
         require_root()
-        self.bus = Bus()
+        self.bus = Bus(extra_conf=self.bus_extra_conf)
         self.bus.start()
         self.addCleanup(self.bus.stop)
         self._watch_log('dbus-daemon', self.bus.log_path)
