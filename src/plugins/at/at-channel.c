@@ -12,8 +12,8 @@
 
 #include "at-parse.h"
 #include "mmd-errors.h"
+#include "mmd-text.h"
 
-#define MAX_LINE 4096
 /* A modem that lets this many commands in a row time out is gone. */
 #define MAX_TIMEOUTS 5
 
@@ -24,6 +24,7 @@ typedef struct {
   guint timeout_ms;
   GTask *task; /* NULL once abandoned (cancelled while in flight) */
   GString *lines;
+  gboolean overflowed; /* lines beyond MMD_AT_MAX_RESPONSE were dropped */
   gulong cancel_id;
 } Command;
 
@@ -43,6 +44,8 @@ struct _MmdAtChannel {
   GByteArray *outbuf;
   GString *inbuf;
   gboolean discarding; /* line too long: skip to its end */
+  gsize discarded;     /* bytes of it skipped so far */
+  guint garbage;       /* unusable lines in a row */
 
   GQueue queue;     /* Command*, waiting */
   Command *current; /* in flight */
@@ -580,6 +583,39 @@ belongs_to_current(MmdAtChannel *self, const char *line)
   return TRUE;
 }
 
+/* One more unusable line; the modem is gone after MMD_AT_MAX_GARBAGE in a row.
+ * In data mode the port carries PPP, not lines: nothing counts there. */
+static void
+count_garbage(MmdAtChannel *self, const char *what)
+{
+  if (self->data_mode)
+    return;
+  g_debug("(%s) %s", self->name, what);
+  if (++self->garbage < MMD_AT_MAX_GARBAGE)
+    return;
+  channel_fail(self, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_UNKNOWN,
+                                 "The modem on %s sends garbage (%u unusable lines in a row)",
+                                 self->name, self->garbage));
+}
+
+/* Adds an intermediate line to the command's response, up to the cap.
+ * FALSE when that was the garbage too many: the channel failed, and cmd with it. */
+static gboolean
+append_response_line(MmdAtChannel *self, Command *cmd, const char *line)
+{
+  gsize len = strlen(line) + (cmd->lines->len ? 1 : 0);
+
+  if (cmd->overflowed || cmd->lines->len + len > MMD_AT_MAX_RESPONSE) {
+    cmd->overflowed = TRUE;
+    count_garbage(self, "response over its size cap, line dropped");
+    return self->current == cmd;
+  }
+  if (cmd->lines->len)
+    g_string_append_c(cmd->lines, '\n');
+  g_string_append(cmd->lines, line);
+  return TRUE;
+}
+
 static void
 handle_line(MmdAtChannel *self, const char *line)
 {
@@ -606,24 +642,58 @@ handle_line(MmdAtChannel *self, const char *line)
   if (g_ascii_strcasecmp(line, "OK") == 0) {
     error = NULL;
   } else if (is_connect(line)) {
-    if (cmd->lines->len)
-      g_string_append_c(cmd->lines, '\n');
-    g_string_append(cmd->lines, line);
+    if (!append_response_line(self, cmd, line))
+      return;
     self->data_mode = TRUE;
     g_debug("(%s) entering data mode", self->name);
     error = NULL;
   } else if (!(error = final_error(line))) {
-    if (cmd->lines->len)
-      g_string_append_c(cmd->lines, '\n');
-    g_string_append(cmd->lines, line);
+    (void)append_response_line(self, cmd, line);
     return;
   }
   /* a final result */
+  if (cmd->overflowed && !error)
+    error = g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED,
+                        "The response of the modem on %s to %s is over %u bytes", self->name,
+                        cmd->match ? cmd->match : "a command", (guint)MMD_AT_MAX_RESPONSE);
   self->timeouts = 0;
   self->current = NULL;
   g_clear_handle_id(&self->timeout_id, g_source_remove);
   command_complete(cmd, error);
   schedule_next(self);
+}
+
+/* A complete line from the input buffer, as clean text to handle_line(). A
+ * line that needed cleaning counts as garbage; a clean one that handle_line()
+ * took without counting it (echo, URC, response, final) clears the count. */
+static void
+take_line(MmdAtChannel *self)
+{
+  g_autofree char *line = NULL;
+  gboolean clean = mmd_text_is_clean(self->inbuf->str, (gssize)self->inbuf->len);
+  guint garbage_before = self->garbage;
+
+  line = mmd_text_sanitize(self->inbuf->str, (gssize)self->inbuf->len, MMD_AT_MAX_LINE);
+  g_string_truncate(self->inbuf, 0);
+  g_strstrip(line);
+  if (!*line)
+    return;
+  if (!clean)
+    count_garbage(self, "line with invalid UTF-8 or control characters");
+  if (self->fd < 0)
+    return;
+  handle_line(self, line);
+  if (clean && self->fd >= 0 && self->garbage == garbage_before)
+    self->garbage = 0;
+}
+
+/* Skips a line over the cap up to its end; each further MMD_AT_MAX_LINE
+ * bytes of it count as one more unusable line. */
+static void
+discard_byte(MmdAtChannel *self)
+{
+  if (++self->discarded % MMD_AT_MAX_LINE == 0)
+    count_garbage(self, "line too long, still dropping");
 }
 
 static void
@@ -633,25 +703,22 @@ process_input(MmdAtChannel *self, const char *data, gsize len)
     char c = data[i];
 
     if (c == '\r' || c == '\n') {
-      if (self->discarding) {
-        self->discarding = FALSE;
-      } else if (self->inbuf->len > 0) {
-        g_autofree char *line = g_strdup(g_strstrip(self->inbuf->str));
-        g_string_truncate(self->inbuf, 0);
-        if (*line)
-          handle_line(self, line);
-      }
-      g_string_truncate(self->inbuf, 0);
+      self->discarding = FALSE;
+      if (self->inbuf->len > 0)
+        take_line(self);
       continue;
     }
-    if (self->discarding)
+    if (self->discarding) {
+      discard_byte(self);
       continue;
+    }
     if (c == '\0')
       continue;
-    if (self->inbuf->len >= MAX_LINE) {
-      g_debug("(%s) line too long, dropped", self->name);
+    if (self->inbuf->len >= MMD_AT_MAX_LINE) {
       g_string_truncate(self->inbuf, 0);
       self->discarding = TRUE;
+      self->discarded = 0;
+      count_garbage(self, "line too long, dropped");
       continue;
     }
     g_string_append_c(self->inbuf, c);
@@ -844,6 +911,8 @@ close_port(MmdAtChannel *self)
   }
   g_byte_array_set_size(self->outbuf, 0);
   g_string_truncate(self->inbuf, 0);
+  self->discarding = FALSE;
+  self->garbage = 0;
   self->data_mode = FALSE;
 }
 
