@@ -62,7 +62,14 @@ qmi_frame_check(const guint8 *buf, gsize avail)
   if (avail < OFF_SDU)
     return 0;
   gsize total = (gsize)get_le16(buf + OFF_LENGTH) + 1;
-  if (total < OFF_SDU + sdu_header_len(buf[OFF_SERVICE]))
+  gsize hdr = OFF_SDU + sdu_header_len(buf[OFF_SERVICE]);
+  if (total < hdr)
+    return -1;
+  /* the SDU's own length must agree before waiting for the rest: a stray
+   * marker in noise must not hold back the frames after it */
+  if (avail < hdr)
+    return 0;
+  if (hdr + get_le16(buf + hdr - 2) != total)
     return -1;
   if (avail < total)
     return 0;

@@ -40,7 +40,8 @@ const char *qmi_service_get_name(guint8 service);
 
 /* Framing of a byte stream. Returns the length of the complete frame at the
  * start of buf, 0 when more bytes are needed, or -1 when buf does not start
- * with a plausible frame (the caller drops a byte and resynchronizes). */
+ * with a plausible frame (the caller drops a byte and resynchronizes): the
+ * QMUX length must hold the SDU header and agree with the SDU's TLV length. */
 gssize qmi_frame_check(const guint8 *buf, gsize avail);
 
 /* Splits a byte stream into messages: reads may carry part of a frame or several. */

@@ -160,6 +160,29 @@ test_decode_budget(void)
   g_assert_cmpuint(base.decoded, ==, 0);
 }
 
+/* A stray marker whose length field claims a long frame does not hold back the
+ * frames behind it until 64 KiB have arrived: its SDU header disagrees. */
+static void
+test_stray_marker_does_not_stall(void)
+{
+  static const guint8 stray[] = { QMI_FRAME_MARKER, 0xF0, 0xFF, 0x80, 0x02, 0x01, 0x02 };
+  GByteArray *b = tlvs_with_success();
+  g_autoptr(QmiMessage) real = response(QMI_SERVICE_DMS, QMI_DMS_MSG_GET_IDS, b);
+  gsize len, dropped = 0;
+  const guint8 *raw = qmi_message_get_raw(real, &len);
+  QmiFramer framer;
+
+  qmi_framer_init(&framer);
+  qmi_framer_push(&framer, stray, sizeof stray);
+  qmi_framer_push(&framer, raw, len);
+  g_autoptr(QmiMessage) got = qmi_framer_next(&framer, &dropped);
+  g_assert_nonnull(got);
+  g_assert_cmpuint(dropped, ==, sizeof stray);
+  g_assert_cmpuint(qmi_message_get_message_id(got), ==, QMI_DMS_MSG_GET_IDS);
+  g_assert_cmpuint(framer.buf->len, ==, 0);
+  qmi_framer_clear(&framer);
+}
+
 /* Every generated decoder, on messages of junk TLVs: the decoder table checks
  * each output (clean strings, arrays as long as their counts, absent fields
  * zeroed, memory within the budget). */
@@ -202,6 +225,7 @@ main(int argc, char **argv)
   g_test_add_func("/qmi/hostile/repeated-tlvs", test_repeated_tlvs);
   g_test_add_func("/qmi/hostile/strings-clean", test_strings_clean);
   g_test_add_func("/qmi/hostile/decode-budget", test_decode_budget);
+  g_test_add_func("/qmi/hostile/stray-marker", test_stray_marker_does_not_stall);
   g_test_add_func("/qmi/hostile/every-decoder-on-junk", test_every_decoder_on_junk);
   return g_test_run();
 }
