@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs one libFuzzer target over its seeds and then for as long as the
 # arguments say, and prints one line of what it did:
-#   fuzz-NAME: N executions, coverage C (features F), corpus K inputs, findings X
+#   fuzz-NAME: N executions (E/s), coverage C (features F), corpus K inputs, findings X
 #
 # usage: run-fuzz.sh BINARY NAME SEED_DIR WORK_DIR [libFuzzer flags...]
 # New inputs go to WORK_DIR/corpus/NAME (the seeds are not written to);
@@ -27,11 +27,12 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:halt_on_error=1:print_stacktrace=1"
 status=$?
 
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "${log}" | tail -1)
+rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "${log}" | tail -1)
 cov=$(grep -o 'cov: [0-9]*' "${log}" | tail -1 | cut -d' ' -f2)
 ft=$(grep -o 'ft: [0-9]*' "${log}" | tail -1 | cut -d' ' -f2)
 inputs=$(find "${corpus}" -type f | wc -l)
 findings=$(find "${artifacts}" -maxdepth 1 -name "${name}-*" -type f -newer "${started}" | wc -l)
-echo "fuzz-${name}: ${execs:-0} executions, coverage ${cov:-0} (features ${ft:-0}), corpus ${inputs} inputs, findings ${findings}"
+echo "fuzz-${name}: ${execs:-0} executions (${rate:-0}/s), coverage ${cov:-0} (features ${ft:-0}), corpus ${inputs} inputs, findings ${findings}"
 if [ "${status}" -ne 0 ] || [ "${findings}" -ne 0 ]; then
     echo "fuzz-${name}: FAILED (exit ${status}); log: ${log}" >&2
     grep -E '^(==[0-9]+==|SUMMARY|Test unit written|.*runtime error)' "${log}" | head -20 >&2
