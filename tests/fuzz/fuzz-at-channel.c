@@ -8,6 +8,7 @@
  * finding is: a command that never completes, a result, URC or error that is
  * not clean text, a result over MMD_AT_MAX_RESPONSE or a URC over
  * MMD_AT_MAX_LINE. */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -109,8 +110,9 @@ modem_sends(int peer, Script *s)
   gsize len = next_byte(s) | (gsize)next_byte(s) << 8;
 
   len = MIN(len, s->size - s->off);
-  if (len > 0)
-    g_assert_cmpint(send(peer, s->data + s->off, len, MSG_NOSIGNAL | MSG_DONTWAIT), >=, 0);
+  /* EPIPE once the channel has let go of a modem that sent garbage */
+  if (len > 0 && send(peer, s->data + s->off, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+    g_assert_true(errno == EPIPE || errno == EAGAIN);
   s->off += len;
 }
 

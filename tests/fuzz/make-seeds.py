@@ -105,6 +105,9 @@ def at_channel_seeds():
         'garbage-then-ok': queue('AT+CREG?') + modem('\xff\xfe\x01junk\x1b[2J\r\n' * 4)
         + modem('\r\nOK\r\n'),
         'long-line': queue('AT+CREG?') + modem('A' * 5000 + '\r\n') + modem('OK\r\n'),
+        # the channel lets go of the modem, which goes on sending
+        'garbage-drops-modem': queue('AT+CREG?') + modem('\xff\r\n' * 40) + modem('OK\r\n')
+        + queue('AT+CREG?'),
     }
     for name, script in scripts.items():
         write('at-channel', name, script)
