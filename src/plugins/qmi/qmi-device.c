@@ -45,11 +45,15 @@ struct _QmiDevice {
   GArray *versions;        /* QmiCtlServiceVersion */
   gboolean ready;          /* open completed */
   guint timeouts_in_a_row; /* without any message from the modem in between */
+  guint dropped;           /* messages that answered nothing we asked */
 };
 
-/* This many timeouts in a row, with no message at all from the modem, and it is
- * considered gone. */
+/* This many timeouts in a row, with no usable message from the modem, and it
+ * is considered gone. */
 #define MAX_TIMEOUTS_IN_A_ROW 3
+/* Dropped messages logged per device; a modem that keeps sending them gets
+ * counted, not logged, past this. */
+#define MAX_DROPS_LOGGED 10
 
 static void on_transport_gone(const GError *error, gpointer user_data);
 
@@ -255,41 +259,74 @@ dispatch_indication(QmiDevice *self, QmiMessage *msg)
   g_ptr_array_unref(targets);
 }
 
+/* A message that answers nothing we asked, logged up to MAX_DROPS_LOGGED: at
+ * debug level when it is ordinary (the late answer to a request that timed
+ * out or was cancelled), as a message when the modem is at fault. */
+static void
+drop_message(QmiDevice *self, QmiMessage *msg, const char *why, gboolean modem_at_fault)
+{
+  if (++self->dropped > MAX_DROPS_LOGGED)
+    return;
+  g_log(G_LOG_DOMAIN, modem_at_fault ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_DEBUG,
+        "[%s] dropped %s 0x%04x cid %u tid %u: %s%s", qmi_device_get_name(self),
+        qmi_service_get_name(qmi_message_get_service(msg)), qmi_message_get_message_id(msg),
+        qmi_message_get_client_id(msg), qmi_message_get_transaction_id(msg), why,
+        self->dropped == MAX_DROPS_LOGGED ? " (further drops are not logged)" : "");
+}
+
+/* The pending request this response answers: same service, client,
+ * transaction and message id. */
+static Transaction *
+find_transaction(QmiDevice *self, QmiMessage *msg)
+{
+  guint8 service = qmi_message_get_service(msg);
+  guint8 cid = qmi_message_get_client_id(msg);
+  guint16 tid = qmi_message_get_transaction_id(msg);
+
+  for (GList *l = self->transactions; l; l = l->next) {
+    Transaction *tr = l->data;
+    if (tr->client->service == service && tr->client->cid == cid && tr->tid == tid)
+      return tr;
+  }
+  return NULL;
+}
+
+static void
+handle_response(QmiDevice *self, QmiMessage *msg)
+{
+  Transaction *tr = find_transaction(self, msg);
+
+  if (!tr) {
+    drop_message(self, msg, "no pending request", FALSE);
+    return;
+  }
+  /* a response to another request must not reach this request's parser:
+   * the request stays pending (and times out if nothing better comes) */
+  if (qmi_message_get_message_id(msg) != tr->message_id) {
+    drop_message(self, msg, "message id differs from the request's", TRUE);
+    return;
+  }
+  self->timeouts_in_a_row = 0;
+  transaction_complete(tr, msg, NULL);
+}
+
 static void
 on_transport_message(QmiMessage *msg, gpointer user_data)
 {
   QmiDevice *self = user_data;
   log_message(self, "<<", msg);
-  self->timeouts_in_a_row = 0;
   g_object_ref(self);
   switch (qmi_message_get_kind(msg)) {
     case QMI_MESSAGE_KIND_INDICATION:
+      self->timeouts_in_a_row = 0;
       dispatch_indication(self, msg);
       break;
-    case QMI_MESSAGE_KIND_RESPONSE: {
-      guint8 service = qmi_message_get_service(msg);
-      guint8 cid = qmi_message_get_client_id(msg);
-      guint16 tid = qmi_message_get_transaction_id(msg);
-      Transaction *match = NULL;
-      for (GList *l = self->transactions; l && !match; l = l->next) {
-        Transaction *tr = l->data;
-        if (tr->client->service == service && tr->client->cid == cid && tr->tid == tid)
-          match = tr;
-      }
-      if (!match) {
-        g_debug("[%s] response without a pending request (service %s cid %u tid %u)",
-                qmi_device_get_name(self), qmi_service_get_name(service), cid, tid);
-        break;
-      }
-      if (qmi_message_get_message_id(msg) != match->message_id)
-        g_debug("[%s] response message id 0x%04x does not match request 0x%04x",
-                qmi_device_get_name(self), qmi_message_get_message_id(msg), match->message_id);
-      transaction_complete(match, msg, NULL);
+    case QMI_MESSAGE_KIND_RESPONSE:
+      handle_response(self, msg);
       break;
-    }
     case QMI_MESSAGE_KIND_REQUEST:
     default:
-      g_debug("[%s] ignoring a request from the modem", qmi_device_get_name(self));
+      drop_message(self, msg, "a request from the modem", TRUE);
       break;
   }
   g_object_unref(self);
