@@ -1,5 +1,6 @@
 /* The AT serial channel: a port (a tty, or a wwan AT port) opened exclusive
- * sent one at a time, and unsolicited result codes routed by prefix.
+ * and raw where it has line settings, a queue of commands sent one at a time,
+ * and unsolicited result codes routed by prefix.
  *
  * All I/O runs on the thread-default main context and never blocks. No
  * D-Bus, no daemon headers. */
