@@ -58,6 +58,7 @@ REGISTRATION_HOME = 1
 POWER_ON, POWER_LOW = 3, 2
 PORT_NET, PORT_QMI, PORT_MBIM = 2, 6, 7
 BAND_UNKNOWN = 0
+SIM_LTE_BANDS = [30 + n for n in (1, 3, 7, 8, 20, 28)]
 FACILITY_SIM = 1
 PACKET_SERVICE_ATTACHED = 2
 BEARER_TYPE_DEFAULT = 1
@@ -336,8 +337,10 @@ class LibmmGlibTest(CompatTestCase):
             self.assertEqual(m['lock'], LOCK_NONE)
             self.assertEqual(m['access-technologies'], TECH_LTE)
             self.assertEqual(m['current-modes'], [all_modes, 0])
-            self.assertEqual(m['supported-bands'], [BAND_UNKNOWN])
-            self.assertEqual(m['current-bands'], [BAND_UNKNOWN])
+            # the simulator's E-UTRAN bands 1, 3, 7, 8, 20, 28 where the protocol tells them
+            bands = SIM_LTE_BANDS if cfg is QMI else [BAND_UNKNOWN]
+            self.assertEqual(sorted(m['supported-bands']), bands)
+            self.assertEqual(sorted(m['current-bands']), bands)
             self.assertEqual(m['supported-ip-families'], FAMILY_IPV4 | FAMILY_IPV6 | FAMILY_IPV4V6)
             self.assertEqual(m['supported-capabilities'], [CAP_GSM_UMTS_LTE])
             self.assertEqual(m['current-capabilities'], CAP_GSM_UMTS_LTE)

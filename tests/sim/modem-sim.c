@@ -8,6 +8,7 @@
  * stderr as one line starting with "sim: rx".
  */
 #include "sim-core.h"
+#include "sim-radio.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -113,6 +114,10 @@ config_free(SimConfig *c)
     g_array_unref(c->dns4);
   if (c->dns6)
     g_array_unref(c->dns6);
+  if (c->lte_bands)
+    g_array_unref(c->lte_bands);
+  if (c->nr_bands)
+    g_array_unref(c->nr_bands);
   g_free(c);
 }
 
@@ -124,6 +129,7 @@ typedef struct {
   char *ip6, *gw6, **dns6;
   gboolean no_ip6;
   char **faults;
+  char *rat, *lte_bands, *nr_bands;
 } RawOptions;
 
 static void
@@ -138,6 +144,9 @@ raw_options_clear(RawOptions *o)
   g_free(o->gw6);
   g_strfreev(o->dns6);
   g_strfreev(o->faults);
+  g_free(o->rat);
+  g_free(o->lte_bands);
+  g_free(o->nr_bands);
 }
 
 static SimConfig *
@@ -153,6 +162,9 @@ config_new(void)
   c->rsrq = -10;
   c->snr = 12.0;
   c->mtu = 1500;
+  c->nr_rsrp = -90;
+  c->nr_rsrq = -11;
+  c->nr_snr = 15.5;
   c->silent_after = c->garbage_after = c->hangup_after = -1;
   return c;
 }
@@ -199,6 +211,13 @@ parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError 
       "silent-after=N | garbage-after=N | hangup-after=N", "FAULT" },
     { "network-disconnect-after-ms", 0, 0, G_OPTION_ARG_INT, &c->network_disconnect_after_ms,
       "Drop data sessions from the network side after MS", "MS" },
+    { "rat", 0, 0, G_OPTION_ARG_STRING, &o->rat, "Network technology: lte, nr5g-nsa, nr5g-sa",
+      "RAT" },
+    { "lte-bands", 0, 0, G_OPTION_ARG_STRING, &o->lte_bands, "E-UTRAN bands supported", "N,N,..." },
+    { "nr-bands", 0, 0, G_OPTION_ARG_STRING, &o->nr_bands, "NR bands supported (5G)", "N,N,..." },
+    { "nr-rsrp", 0, 0, G_OPTION_ARG_INT, &c->nr_rsrp, "NR RSRP dBm", "N" },
+    { "nr-rsrq", 0, 0, G_OPTION_ARG_INT, &c->nr_rsrq, "NR RSRQ dB", "N" },
+    { "nr-snr", 0, 0, G_OPTION_ARG_DOUBLE, &c->nr_snr, "NR SNR dB", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("- simulated modem");
@@ -293,7 +312,8 @@ parse_config(SimConfig *c, int *argc, char ***argv, GError **error)
 
   if (ok) {
     default_identity(c);
-    ok = parse_operators(c, &o, error) && parse_ip_config(c, &o, error);
+    ok = parse_operators(c, &o, error) && parse_ip_config(c, &o, error)
+         && sim_radio_parse_options(c, o.rat, o.lte_bands, o.nr_bands, error);
   }
   for (char **v = o.faults; ok && v && *v; v++)
     ok = parse_fault(*v, c, error);

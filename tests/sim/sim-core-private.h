@@ -62,6 +62,9 @@ struct _SimCore {
 
   guint signal_watch[3];
 
+  /* radio access: technology, modes, bands (sim-radio.c) */
+  struct _SimRadio *radio_access;
+
   /* sessions */
   GPtrArray *sessions;
   guint32 next_handle;

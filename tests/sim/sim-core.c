@@ -5,6 +5,7 @@
  * link to the peer in sim-link.c, the control commands in sim-core-commands.c.
  */
 #include "sim-core-private.h"
+#include "sim-radio.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -474,6 +475,7 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   core->signal.rsrq = config->rsrq;
   core->signal.snr = config->snr;
   sim_core_commands_register(core);
+  sim_radio_init(core);
   return core;
 }
 
@@ -495,6 +497,7 @@ sim_core_free(SimCore *core)
   g_ptr_array_unref(core->sessions);
   if (core->proto_self)
     core->proto->free(core->proto_self);
+  sim_radio_free(core);
   sim_control_free(core->control);
   g_byte_array_unref(core->outbuf);
   g_main_loop_unref(core->loop);

@@ -70,6 +70,14 @@ typedef struct {
   int garbage_after; /* -1: off */
   int hangup_after;  /* -1: off */
   int network_disconnect_after_ms;
+
+  /* radio access (sim-radio.h) */
+  int rat;           /* SimRat the network offers */
+  GArray *lte_bands; /* guint: E-UTRAN bands supported */
+  GArray *nr_bands;  /* guint: NR bands supported; none: no 5G */
+  int nr_rsrp;       /* dBm */
+  int nr_rsrq;       /* dB */
+  double nr_snr;     /* dB */
 } SimConfig;
 
 /* ---- SIM ---- */

@@ -59,6 +59,7 @@ enum {
 
 /* NAS radio interface / data capability codes */
 #define RADIO_LTE 8
+#define RADIO_5GNR 12
 #define DATA_CAP_LTE 11
 
 typedef struct {
@@ -80,7 +81,6 @@ typedef struct {
   GHashTable *clients; /* service<<8|cid -> QmiClient */
   guint16 ind_tid;
   guint8 operating_mode;
-  guint16 mode_pref;
   guint16 link_protocol;
   /* WDA data format */
   guint32 wda_link_layer; /* 1 802.3, 2 raw IP */
@@ -137,6 +137,15 @@ const QmiService *qmi_service_lookup(guint8 id);
 const QmiService *const *qmi_services(gsize *n);
 const char *qmi_service_name(guint8 id);
 void qmi_indicate(SimQmi *q, const QmiClient *c, guint16 msg, GByteArray *tlvs);
+
+/* sim-qmi-nr5g.c: the radio access (sim-radio.h) as QMI tells it */
+guint16 qmi_dms_get_band_capabilities(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_nas_put_preferences(SimQmi *q, GByteArray *out);
+guint16 qmi_nas_take_preferences(SimQmi *q, const QmiReq *r);
+void qmi_nas_describe_preferences(const QmiReq *r, GString *s);
+guint8 qmi_nas_serving_radio(SimQmi *q);
+void qmi_nas_put_system_info_5g(SimQmi *q, GByteArray *b);
+void qmi_nas_put_signal_5g(SimQmi *q, GByteArray *out);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);

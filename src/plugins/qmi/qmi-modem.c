@@ -315,7 +315,7 @@ bands_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   QmiDmsGetBandCapabilitiesOutput out;
 
   if (qmi_client_dms_get_band_capabilities_finish(self->dms, res, &out, &error))
-    qmi_net_report_supported_bands(self, &out);
+    qmi_bands_report_supported(self, &out);
   else
     g_debug("[%s] %s", self->control_path, error->message);
   qmi_output_base_clear(&out.base);
@@ -482,6 +482,7 @@ mmd_qmi_backend_finalize(GObject *object)
   g_free(self->net_iface);
   g_free(self->iccid);
   g_free(self->imsi);
+  qmi_nr5g_clear(self);
   g_object_unref(self->cancellable);
   G_OBJECT_CLASS(mmd_qmi_backend_parent_class)->finalize(object);
 }

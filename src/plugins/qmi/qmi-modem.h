@@ -9,6 +9,23 @@
 
 G_BEGIN_DECLS
 
+/* Bands as masks, bit n-1 for band n: E-UTRAN 1-256, NR 1-512. */
+#define QMI_LTE_BAND_WORDS 4
+#define QMI_NR_BAND_WORDS 8
+typedef struct {
+  guint64 lte[QMI_LTE_BAND_WORDS];
+  guint64 nr[QMI_NR_BAND_WORDS];
+} QmiBandMask;
+
+/* The registration as Serving System reported it last. */
+typedef struct {
+  gboolean known;
+  MmdModem3gppRegistrationState state;
+  char *code;
+  char *name;
+  guint techs;
+} QmiServingRegistration;
+
 #define MMD_TYPE_QMI_BACKEND (mmd_qmi_backend_get_type())
 G_DECLARE_FINAL_TYPE(MmdQmiBackend, mmd_qmi_backend, MMD, QMI_BACKEND, MmdBackend)
 
@@ -30,11 +47,15 @@ struct _MmdQmiBackend {
   QmiClient *wda;  /* data format; allocated on the first connect that needs it */
   gboolean data_format_done;
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
+  guint system_info_ind_id;
+  QmiServingRegistration serving;
+  guint nr5g_techs; /* 5GNR that System Info adds (NSA, SA) */
 
   /* what we learned */
   guint supported_modes; /* MmdModemMode mask */
   guint preferred_mode;  /* last preferred mode we set */
-  guint64 lte_bands;     /* supported E-UTRAN bands 1..64, bit n-1 = band n */
+  QmiBandMask supported_bands;
+  gboolean extended_lte_bands; /* the modem takes the extended LTE band mask */
   char *iccid;
   char *imsi;
 
@@ -91,13 +112,26 @@ void qmi_backend_set_current_modes(MmdBackend *backend, guint allowed, guint pre
                                    gpointer user_data);
 void qmi_backend_refresh_signal(MmdBackend *backend, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
+/* Set System Selection Preference answered; "no effect" is success. */
+gboolean qmi_net_set_selection_preference_finish(MmdQmiBackend *self, GAsyncResult *res,
+                                                 GError **error);
+void qmi_backend_reset(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data);
+
+/* qmi-modem-nr5g.c: 5G NSA and SA in the access technologies */
+void qmi_nr5g_setup(MmdQmiBackend *self);
+void qmi_nr5g_refresh(MmdQmiBackend *self);
+void qmi_nr5g_report_registration(MmdQmiBackend *self, MmdModem3gppRegistrationState state,
+                                  const char *code, const char *name, guint techs);
+void qmi_nr5g_clear(MmdQmiBackend *self);
+
+/* qmi-modem-bands.c: E-UTRAN and NR bands */
+void qmi_bands_report_supported(MmdQmiBackend *self, const QmiDmsGetBandCapabilitiesOutput *out);
+void qmi_bands_report_current(MmdQmiBackend *self,
+                              const QmiNasGetSystemSelectionPreferenceOutput *out);
 void qmi_backend_set_current_bands(MmdBackend *backend, const guint *bands, gsize n_bands,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
-void qmi_net_report_supported_bands(MmdQmiBackend *self,
-                                    const QmiDmsGetBandCapabilitiesOutput *out);
-void qmi_backend_reset(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
-                       gpointer user_data);
 
 /* qmi-modem-data.c */
 void qmi_data_setup(MmdQmiBackend *self);

@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""5G end to end on QMI (a USB modem) and MBIM: capabilities, SupportedModes with 5G,
+SetCurrentModes, NR bands, the access technologies of 5G NSA (LTE|5GNR) and SA (5GNR),
+NR5G signal values; and the refusals: bands the modem does not have, 5G on an LTE-only
+modem. modemd drives modem-sim (--rat, --nr-bands) on a private system bus with polkitd.
+
+Needs root (exits 77 otherwise)."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness as h  # noqa: E402
+from harness import REGISTERED  # noqa: E402
+
+CAP_GSM_UMTS, CAP_LTE, CAP_5GNR = 1 << 2, 1 << 3, 1 << 6
+MODE_2G, MODE_3G, MODE_4G, MODE_5G = 1 << 1, 1 << 2, 1 << 3, 1 << 4
+TECH_LTE, TECH_5GNR = 1 << 14, 1 << 15
+
+
+def eutran(n):
+    return 30 + n
+
+
+def ngran(n):
+    return 300 + n
+
+
+LTE_BANDS = (1, 3, 7, 20, 28)
+NR_BANDS = (1, 28, 78)
+
+
+class FiveGCase(h.ModemTestCase):
+    protocol = 'qmi'
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.TemporaryDirectory(prefix='modemd-5g-')
+        self.addCleanup(self.tmp.cleanup)
+        self.link = os.path.join(self.tmp.name, f'{self.protocol}0')
+
+    def start(self, *extra, nr=True):
+        args = [f'--protocol={self.protocol}', f'--link={self.link}',
+                '--lte-bands=' + ','.join(map(str, LTE_BANDS))]
+        if nr:
+            args.append('--nr-bands=' + ','.join(map(str, NR_BANDS)))
+        self.start_modem([*args, *extra], f'{self.protocol}:{self.link},net:wwan5')
+        self.enable_registered()
+
+    def modes(self):
+        return tuple(self.prop('CurrentModes'))
+
+    def set_modes(self, allowed, preferred):
+        self.call(self.modem, h.MODEM_IFACE, 'SetCurrentModes', ((allowed, preferred),),
+                  '((uu))')
+
+    def set_bands(self, bands):
+        self.call(self.modem, h.MODEM_IFACE, 'SetCurrentBands', (list(bands),), '(au)')
+
+    def access_technologies(self, wanted):
+        return self.wait_prop('AccessTechnologies', lambda v: v == wanted)
+
+
+class QmiFiveGTest(FiveGCase):
+
+    def test_capabilities_modes_bands(self):
+        self.start('--rat=nr5g-nsa')
+        self.assertTrue(self.prop('CurrentCapabilities') & CAP_5GNR)
+        supported = [tuple(m) for m in self.prop('SupportedModes')]
+        for pair in [(MODE_4G | MODE_5G, 0), (MODE_4G | MODE_5G, MODE_5G), (MODE_5G, 0),
+                     (MODE_4G | MODE_5G, MODE_4G)]:
+            self.assertIn(pair, supported)
+        self.assertEqual(sorted(self.prop('SupportedBands')),
+                         sorted([eutran(b) for b in LTE_BANDS] + [ngran(b) for b in NR_BANDS]))
+
+        # "5G or LTE only", 5G preferred: what the modem is told and reports back
+        self.set_modes(MODE_4G | MODE_5G, MODE_5G)
+        self.sim.wait_for_line(r'rx qmi NAS SetSystemSelectionPreference .*'
+                               r'mode-preference=0x0050 .*acquisition-first=12')
+        self.sim.wait_for_line(r'event: modes allowed=0x18 preferred=0x10')
+        self.assertEqual(self.modes(), (MODE_4G | MODE_5G, MODE_5G))
+
+        # LTE and NR bands in one request; read back as the modem has them
+        bands = [eutran(3), eutran(20), ngran(78)]
+        self.set_bands(bands)
+        self.sim.wait_for_line(r'rx qmi NAS SetSystemSelectionPreference .*'
+                               r'lte-bands-ext=3,20 nr5g-sa-bands=78 nr5g-nsa-bands=78')
+        self.assertEqual(sorted(self.prop('CurrentBands')), sorted(bands))
+
+    def test_nsa_and_sa_access_technologies(self):
+        self.start('--rat=nr5g-nsa')
+        self.access_technologies(TECH_LTE | TECH_5GNR)
+        self.sim.control.send('rat nr5g-sa')
+        self.access_technologies(TECH_5GNR)
+        self.sim.control.send('rat lte')
+        self.access_technologies(TECH_LTE)
+        # LTE only by the user's choice: the modem leaves 5G, the access technology follows
+        self.sim.control.send('rat nr5g-nsa')
+        self.access_technologies(TECH_LTE | TECH_5GNR)
+        self.set_modes(MODE_4G, 0)
+        self.access_technologies(TECH_LTE)
+
+    def test_nr5g_signal(self):
+        self.start('--rat=nr5g-sa', '--nr-rsrp=-88', '--nr-rsrq=-12', '--nr-snr=17.5')
+        self.call(self.modem, h.MODEM_SIGNAL_IFACE, 'Setup', (1,), '(u)')
+        nr5g = self.wait_prop('Nr5g', lambda v: 'rsrp' in v, iface=h.MODEM_SIGNAL_IFACE)
+        self.assertEqual(nr5g['rsrp'], -88)
+        self.assertEqual(nr5g['rsrq'], -12)
+        self.assertAlmostEqual(nr5g['snr'], 17.5)
+        self.sim.control.send('nr-signal -101 -14 3.5')
+        nr5g = self.wait_prop('Nr5g', lambda v: v.get('rsrp') == -101,
+                              iface=h.MODEM_SIGNAL_IFACE)
+        self.assertAlmostEqual(nr5g['snr'], 3.5)
+        self.assertEqual(self.prop('Lte', iface=h.MODEM_SIGNAL_IFACE).get('rsrp'), None)
+
+    def test_bad_bands_and_modes(self):
+        self.start('--rat=nr5g-nsa')
+        before_bands = sorted(self.prop('CurrentBands'))
+        before_modes = self.modes()
+        # n41 is an NR band, but not this modem's; E-UTRAN 66 neither
+        for bands in ([ngran(41)], [eutran(3), eutran(66)]):
+            self.assertDBusError(h.ERROR_PREFIX + 'Core.Unsupported', self.modem, h.MODEM_IFACE,
+                                 'SetCurrentBands', (bands,), '(au)')
+        self.assertEqual(sorted(self.prop('CurrentBands')), before_bands)
+        self.assertEqual(self.modes(), before_modes)
+        # refused before the modem was asked anything
+        self.assertNotRegex('\n'.join(self.sim.lines), 'SetSystemSelectionPreference|SetRegist')
+
+
+class QmiLteOnlyTest(FiveGCase):
+
+    def test_no_5g_on_lte_modem(self):
+        self.start(nr=False)
+        self.assertFalse(self.prop('CurrentCapabilities') & CAP_5GNR)
+        self.assertFalse(any(m[0] & MODE_5G for m in self.prop('SupportedModes')))
+        self.assertFalse(any(b > 300 for b in self.prop('SupportedBands')))
+        before = self.modes()
+        msg = self.assertDBusError(h.ERROR_PREFIX + 'Core.Unsupported', self.modem,
+                                   h.MODEM_IFACE, 'SetCurrentModes',
+                                   ((MODE_4G | MODE_5G, MODE_5G),), '((uu))')
+        self.assertIn('SupportedModes', msg)
+        self.assertDBusError(h.ERROR_PREFIX + 'Core.Unsupported', self.modem, h.MODEM_IFACE,
+                             'SetCurrentBands', ([ngran(78)],), '(au)')
+        self.assertEqual(self.modes(), before)
+        self.assertEqual(self.prop('AccessTechnologies'), TECH_LTE)
+        self.assertEqual(self.prop('State'), REGISTERED)
+
+
+if __name__ == '__main__':
+    h.main()
