@@ -330,6 +330,13 @@ SimSession *
 sim_core_session_start(SimCore *core, guint owner, const char *apn, const char *user,
                        SimIpFamily family, const char **error_reason)
 {
+  return sim_core_session_start_on(core, 0, owner, apn, user, family, error_reason);
+}
+
+SimSession *
+sim_core_session_start_on(SimCore *core, guint link_id, guint owner, const char *apn,
+                          const char *user, SimIpFamily family, const char **error_reason)
+{
   SimSession *s;
 
   if (core->card != SIM_CARD_READY) {
@@ -350,12 +357,17 @@ sim_core_session_start(SimCore *core, guint owner, const char *apn, const char *
   s->apn = g_strdup(apn ? apn : "");
   s->user = g_strdup(user ? user : "");
   s->family = family;
+  s->link_id = link_id;
   if (core->config->network_disconnect_after_ms > 0)
     s->drop_timer
         = g_timeout_add(core->config->network_disconnect_after_ms, on_session_drop_timer, s);
   g_ptr_array_add(core->sessions, s);
-  sim_core_log(core, "event: session up handle=0x%08x apn=%s family=%d", s->handle, s->apn,
-               (int)family);
+  if (link_id)
+    sim_core_log(core, "event: session up handle=0x%08x apn=%s family=%d link=%u", s->handle,
+                 s->apn, (int)family, link_id);
+  else
+    sim_core_log(core, "event: session up handle=0x%08x apn=%s family=%d", s->handle, s->apn,
+                 (int)family);
   return s;
 }
 

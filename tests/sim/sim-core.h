@@ -136,6 +136,7 @@ typedef struct {
   char *apn;
   char *user;
   SimIpFamily family;
+  guint link_id; /* QMAP mux id / MBIM session id; 0: the data port itself */
   guint drop_timer;
 } SimSession;
 
@@ -234,6 +235,17 @@ void sim_core_unplug(SimCore *core);
 /* Data sessions */
 SimSession *sim_core_session_start(SimCore *core, guint owner, const char *apn, const char *user,
                                    SimIpFamily family, const char **error_reason);
+/* The same on a multiplexed link (QMI mux id, MBIM session id): each link
+ * has addresses of its own (sim_core_session_addresses()). */
+SimSession *sim_core_session_start_on(SimCore *core, guint link_id, guint owner, const char *apn,
+                                      const char *user, SimIpFamily family,
+                                      const char **error_reason);
+/* The addresses of a session: --ip4/--gateway4 and --ip6/--gateway6 for link
+ * 0, and for link N the same with N added to the third byte of IPv4
+ * (10.0.0.2 -> 10.0.N.2) and to the sixth byte of IPv6 (2001:db8:1::2 ->
+ * 2001:db8:1+N::2 for N < 255), so that every session's differ. */
+void sim_core_session_addresses(SimCore *core, const SimSession *session, guint8 ip4[4],
+                                guint8 gw4[4], guint8 ip6[16], guint8 gw6[16]);
 SimSession *sim_core_session_lookup(SimCore *core, guint32 handle);
 /* First session owned by owner, or NULL. */
 SimSession *sim_core_session_by_owner(SimCore *core, guint owner);

@@ -73,6 +73,7 @@ typedef struct {
   guint32 uim_events;
   /* WDS */
   guint8 ip_family;
+  guint8 mux_id; /* bound with Bind Mux Data Port; 0: the data port itself */
 } QmiClient;
 
 typedef struct {
@@ -86,7 +87,11 @@ typedef struct {
   guint32 wda_link_layer; /* 1 802.3, 2 raw IP */
   guint32 wda_ul_aggregation;
   guint32 wda_dl_aggregation;
+  guint32 wda_dl_max_datagrams;
+  guint32 wda_dl_max_size;
 } SimQmi;
+
+#define QMI_AGGREGATION_QMAP 5
 
 typedef struct {
   guint8 service;
@@ -146,6 +151,12 @@ void qmi_nas_describe_preferences(const QmiReq *r, GString *s);
 guint8 qmi_nas_serving_radio(SimQmi *q);
 void qmi_nas_put_system_info_5g(SimQmi *q, GByteArray *b);
 void qmi_nas_put_signal_5g(SimQmi *q, GByteArray *out);
+
+/* sim-qmi-mux.c: multiplexed sessions */
+guint16 qmi_wds_bind_mux_data_port(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_wds_describe_bind_mux(const QmiReq *r, GString *s);
+/* FALSE (logged) when the client is bound to a mux id but QMAP is not on. */
+gboolean qmi_wds_link_ready(SimQmi *q, const QmiReq *r);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);

@@ -298,7 +298,7 @@ capabilities_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   MmdModem *modem = qmi_backend_modem(self);
   self->supported_modes = modes;
   mmd_modem_set_capabilities(modem, caps, caps);
-  mmd_modem_set_max_bearers(modem, 1, 1);
+  qmi_mux_report_limits(self);
   mmd_modem_set_supported_ip_families(modem, MMD_BEARER_IP_FAMILY_IPV4 | MMD_BEARER_IP_FAMILY_IPV6
                                                  | MMD_BEARER_IP_FAMILY_IPV4V6);
   report_supported_modes(self);
@@ -455,6 +455,7 @@ qmi_backend_shutdown(MmdBackend *backend)
     if (self->wds6)
       qmi_client_keep_on_close(self->wds6);
   }
+  qmi_mux_keep_sessions(self);
   if (self->device) {
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
@@ -483,6 +484,7 @@ mmd_qmi_backend_finalize(GObject *object)
   g_free(self->iccid);
   g_free(self->imsi);
   qmi_nr5g_clear(self);
+  g_ptr_array_unref(self->mux_sessions);
   g_object_unref(self->cancellable);
   G_OBJECT_CLASS(mmd_qmi_backend_parent_class)->finalize(object);
 }
@@ -491,6 +493,7 @@ static void
 mmd_qmi_backend_init(MmdQmiBackend *self)
 {
   self->cancellable = g_cancellable_new();
+  self->mux_sessions = g_ptr_array_new();
 }
 
 static void

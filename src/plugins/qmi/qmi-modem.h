@@ -6,6 +6,7 @@
 #include "qmi-error.h"
 #include "qmi-generated.h"
 #include "qmi-helpers.h"
+#include "qmi-session.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,21 @@ typedef struct {
   guint64 lte[QMI_LTE_BAND_WORDS];
   guint64 nr[QMI_NR_BAND_WORDS];
 } QmiBandMask;
+
+/* What the modem and the driver agreed on for the data port. */
+typedef enum {
+  QMI_DATA_FORMAT_UNSET,
+  QMI_DATA_FORMAT_PLAIN, /* raw IP, or 802.3 where that is all there is */
+  QMI_DATA_FORMAT_QMAP,  /* raw IP in QMAP aggregates: multiplexed sessions */
+} QmiDataFormat;
+
+/* Where the data port sits, as WDA and WDS Bind Mux Data Port name it. */
+typedef struct {
+  guint32 type; /* QMI data endpoint type: HSUSB, PCIe, embedded */
+  guint32 interface_number;
+} QmiEndpoint;
+
+typedef struct _QmiMuxSession QmiMuxSession;
 
 /* The registration as Serving System reported it last. */
 typedef struct {
@@ -45,7 +61,8 @@ struct _MmdQmiBackend {
   QmiClient *dms, *nas, *wds, *uim;
   QmiClient *wds6; /* second WDS client: the IPv6 session of a dual-stack bearer */
   QmiClient *wda;  /* data format; allocated on the first connect that needs it */
-  gboolean data_format_done;
+  QmiDataFormat data_format;
+  GPtrArray *mux_sessions; /* QmiMuxSession, weak: owned by their bearers */
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
   guint system_info_ind_id;
   QmiServingRegistration serving;
@@ -140,10 +157,31 @@ void qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *c
 void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 
+/* The net port, looked up when it is needed: it may come after the modem. */
+const char *qmi_data_net_interface(MmdQmiBackend *self);
+
 /* qmi-modem-wda.c: before the first connect, agree with the modem and the
  * qmi_wwan driver on the net port's framing (raw IP where both support it).
  * Completes task with TRUE unless cancelled: a modem without WDA keeps the
  * driver's 802.3 framing. */
 void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
+/* QMAP aggregation for multiplexed sessions (qmi_wwan in raw IP). Completes
+ * task with TRUE, or an error when the modem has no WDA or refuses QMAP. */
+void qmi_data_format_setup_qmap(MmdQmiBackend *self, const char *iface, const QmiEndpoint *endpoint,
+                                GTask *task);
+/* Whether the net port is qmi_wwan's (its qmi/ attributes exist). */
+gboolean qmi_data_port_is_qmi_wwan(const char *iface);
+
+/* qmi-modem-mux.c: multiplexed sessions, one link and mux id each */
+#define QMI_MUX_MAX 4
+/* How many multiplexed sessions the net port can carry: on qmi_wwan, mhi_net
+ * and ipa ports QMI_MUX_MAX, else 0; reported as the modem's limits. */
+void qmi_mux_report_limits(MmdQmiBackend *self);
+void qmi_mux_connect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data);
+void qmi_mux_disconnect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data);
+/* The daemon stops: sessions stay up on the modem, their links with them. */
+void qmi_mux_keep_sessions(MmdQmiBackend *self);
 
 G_END_DECLS
