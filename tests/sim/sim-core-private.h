@@ -33,6 +33,7 @@ struct _SimCore {
   int peers; /* pty mode: slave opens by others, -1 if unknown */
   GByteArray *outbuf;
   guint write_watch;
+  SimSink sink; /* where output goes instead of the link, if set */
 
   /* faults */
   guint requests;

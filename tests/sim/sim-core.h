@@ -182,11 +182,23 @@ SimControl *sim_core_control(SimCore *core);
 void sim_core_log(SimCore *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* Call once per received request, before decoding it further.
- * Returns FALSE if the request must not be answered (fault injection took over). */
+ * Returns FALSE if the request must not be answered (fault injection took over).
+ * A request that arrives while a sink is set (carried inside another one)
+ * is neither counted nor faulted: the outer request was. */
 gboolean sim_core_request_begin(SimCore *core);
 
 /* Queue bytes to the peer (dropped while the link is not open). */
 void sim_core_send(SimCore *core, const guint8 *data, gsize len);
+
+/* Output that the caller of a protocol module handles: while a sink is set,
+ * sim_core_send() hands the bytes to it instead of the link (a protocol
+ * carried inside another, like QMI in MBIM, or a second port of the modem).
+ * Returns the sink that was set, for the caller to put back. */
+typedef struct {
+  void (*func)(gpointer data, const guint8 *bytes, gsize len);
+  gpointer data;
+} SimSink;
+SimSink sim_core_set_sink(SimCore *core, SimSink sink);
 
 /* SIM */
 SimCardState sim_core_card_state(SimCore *core);

@@ -92,9 +92,22 @@ on_writable(int fd, GIOCondition cond, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+SimSink
+sim_core_set_sink(SimCore *core, SimSink sink)
+{
+  SimSink before = core->sink;
+
+  core->sink = sink;
+  return before;
+}
+
 void
 sim_core_send(SimCore *core, const guint8 *data, gsize len)
 {
+  if (core->sink.func) {
+    core->sink.func(core->sink.data, data, len);
+    return;
+  }
   if (core->muted || core->dead || core->io_fd < 0)
     return;
   /* nobody has the link open: like a closed cdc-wdm port, nothing is kept */
@@ -281,6 +294,9 @@ sim_core_request_begin(SimCore *core)
 
   if (core->dead)
     return FALSE;
+  /* carried inside another request (QMI in MBIM): counted and faulted with it */
+  if (core->sink.func)
+    return TRUE;
   core->requests++;
   if (c->hangup_after >= 0 && core->requests > (guint)c->hangup_after) {
     sim_link_hangup(core, "fault: hangup");

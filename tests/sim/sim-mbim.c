@@ -26,6 +26,11 @@ enum {
   PROTO_ERR_FRAGMENT_OUT_OF_SEQUENCE = 2,
 };
 
+const guint8 mbim_uuid_ms_basic_connect_extensions[16]
+    = { 0x3d, 0x01, 0xdc, 0xc5, 0xfe, 0xf5, 0x4d, 0x05,
+        0x0d, 0x3a, 0xbe, 0xf7, 0x05, 0x8e, 0x9a, 0xaf };
+const guint8 mbim_uuid_qmi[16] = { 0xd1, 0xa3, 0x0b, 0xc2, 0xf9, 0x7a, 0x6e, 0x43,
+                                   0xbf, 0x65, 0xc7, 0xe2, 0x4f, 0xb0, 0xf0, 0xd3 };
 const guint8 mbim_uuid_basic_connect[16] = { 0xa2, 0x89, 0xcc, 0x33, 0xbc, 0xbb, 0x8b, 0x4f,
                                              0xb6, 0xb0, 0x13, 0x3e, 0xc2, 0xaa, 0xe6, 0xdf };
 
@@ -195,7 +200,8 @@ send_command_done(SimMbim *m, const MbimReq *r, const guint8 *uuid, guint32 stat
 }
 
 void
-mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info)
+mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, const guint8 *info,
+                             gsize len)
 {
   g_autoptr(GByteArray) b = g_byte_array_new();
 
@@ -203,12 +209,38 @@ mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info)
     return;
   mbim_put_u32(b, 1);
   mbim_put_u32(b, 0);
-  g_byte_array_append(b, mbim_uuid_basic_connect, 16);
+  g_byte_array_append(b, uuid, 16);
   mbim_put_u32(b, cid);
-  mbim_put_u32(b, info ? info->len : 0);
-  if (info)
-    g_byte_array_append(b, info->data, info->len);
+  mbim_put_u32(b, len);
+  if (len)
+    g_byte_array_append(b, info, len);
   send_msg(m, MSG_INDICATE_STATUS, 0, b);
+}
+
+void
+mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info)
+{
+  mbim_send_service_indication(m, mbim_uuid_basic_connect, cid, info ? info->data : NULL,
+                               info ? info->len : 0);
+}
+
+static const MbimService service_basic_connect
+    = { mbim_uuid_basic_connect, "BasicConnect", mbim_basic_connect_lookup,
+        mbim_basic_connect_describe };
+
+static const MbimService *const services[] = {
+  &service_basic_connect,
+  &mbim_service_ms_basic_connect_extensions,
+  &mbim_service_qmi,
+};
+
+static const MbimService *
+service_of(const guint8 *uuid)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(services); i++)
+    if (!memcmp(uuid, services[i]->uuid, 16))
+      return services[i];
+  return NULL;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -225,11 +257,12 @@ static void
 log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *cmd)
 {
   g_autoptr(GString) line = g_string_new(NULL);
+  const MbimService *svc = service_of(uuid);
 
   if (cmd) {
-    g_string_append_printf(line, "rx mbim BasicConnect %s", cmd->name);
-  } else if (!memcmp(uuid, mbim_uuid_basic_connect, 16)) {
-    g_string_append_printf(line, "rx mbim BasicConnect cid=%u", r->cid);
+    g_string_append_printf(line, "rx mbim %s %s", svc->name, cmd->name);
+  } else if (svc) {
+    g_string_append_printf(line, "rx mbim %s cid=%u", svc->name, r->cid);
   } else {
     g_autofree char *hex = g_malloc(33);
 
@@ -239,7 +272,7 @@ log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *cmd
   }
   g_string_append_printf(line, " %s tid=%u", r->type ? "set" : "query", r->tid);
   if (cmd)
-    mbim_basic_connect_describe(r, line);
+    svc->describe(r, line);
   if (!(cmd && cmd->handler))
     g_string_append(line, " (unsupported)");
   sim_core_log(m->core, "%s", line->str);
@@ -258,7 +291,7 @@ answer_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *
   status = cmd->handler(m, r, &info);
   if (status)
     sim_core_log(m->core, "mbim: %s -> status %u", cmd->name, status);
-  send_command_done(m, r, mbim_uuid_basic_connect, status, info);
+  send_command_done(m, r, uuid, status, info);
 }
 
 /* p: the command after the 12-byte header */
@@ -282,8 +315,8 @@ handle_command(SimMbim *m, guint32 tid, const guint8 *p, gsize n)
   buflen = u32_at(p + 32);
   r.buf = p + 36;
   r.len = MIN(buflen, n - 36);
-  if (!memcmp(p + 8, mbim_uuid_basic_connect, 16))
-    cmd = mbim_basic_connect_lookup(r.cid);
+  if (service_of(p + 8))
+    cmd = service_of(p + 8)->lookup(r.cid);
   log_command(m, &r, p + 8, cmd);
 
   if (!sim_core_request_begin(m->core))
@@ -322,6 +355,7 @@ parse_message(SimMbim *m, const guint8 *p, gsize n)
         break;
       m->opened = TRUE;
       m->ps_detached = FALSE;
+      m->mbimex = 0; /* agreed again after each OPEN */
       send_status(m, MSG_OPEN_DONE, tid, ST_NONE);
       break;
     case MSG_CLOSE:
@@ -373,6 +407,7 @@ static void
 mbim_notify(gpointer self, SimNotify what, gpointer data)
 {
   mbim_basic_connect_notify(self, what, data);
+  mbim_qmi_notify(self, what, data);
 }
 
 static gpointer
@@ -390,6 +425,7 @@ mbim_free(gpointer self)
 {
   SimMbim *m = self;
 
+  mbim_qmi_free(m);
   g_byte_array_unref(m->in);
   g_free(m);
 }

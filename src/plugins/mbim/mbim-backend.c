@@ -89,6 +89,10 @@ release_device(MmdMbimBackend *self)
       g_object_remove_weak_pointer(G_OBJECT(self->sessions[i]), (gpointer *)&self->sessions[i]);
     self->sessions[i] = NULL;
   }
+  g_cancellable_cancel(self->cancellable);
+#ifdef MMD_MBIM_WITH_QMI
+  mbim_qmi_stop(self);
+#endif
   if (!self->device)
     return;
   g_clear_signal_handler(&self->indication_id, self->device);
@@ -109,6 +113,7 @@ mmd_mbim_backend_finalize(GObject *object)
   MmdMbimBackend *self = MMD_MBIM_BACKEND(object);
 
   release_device(self);
+  g_clear_object(&self->cancellable);
   g_free(self->control_path);
   g_free(self->iccid);
   g_free(self->imsi);
@@ -140,6 +145,10 @@ static const MmdSimOps mbim_sim_ops = {
 static const MmdNetworkOps mbim_network_ops = {
   .register_network = mbim_register_network,
   .scan = mbim_scan,
+  .set_current_modes = mbim_set_current_modes,
+#ifdef MMD_MBIM_WITH_QMI
+  .set_current_bands = mbim_set_current_bands,
+#endif
 };
 
 static const MmdSignalOps mbim_signal_ops = {
@@ -154,6 +163,7 @@ static const MmdBearerOps mbim_bearer_ops = {
 static void
 mmd_mbim_backend_init(MmdMbimBackend *self)
 {
+  self->cancellable = g_cancellable_new();
 }
 
 static gboolean

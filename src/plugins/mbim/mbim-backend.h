@@ -41,6 +41,8 @@ enum {
 /* Session ids map to net devices; 0 is the main one. */
 #define MAX_SESSIONS 1
 
+typedef struct _MbimQmi MbimQmi;
+
 #define MMD_TYPE_MBIM_BACKEND (mmd_mbim_backend_get_type())
 G_DECLARE_FINAL_TYPE(MmdMbimBackend, mmd_mbim_backend, MMD, MBIM_BACKEND, MmdBackend)
 
@@ -51,8 +53,13 @@ struct _MmdMbimBackend {
   MbimDevice *device;
   gulong indication_id;
   gulong gone_id;
+  GCancellable *cancellable; /* background work; cancelled on shutdown */
+  MbimQmi *qmi;              /* QMI carried in MBIM, when the function has it */
   gboolean radio_on;
   guint access_tech;
+  guint16 mbimex;       /* MBIM extensions version in use (BCD), 0: none */
+  guint32 data_classes; /* what Device Caps says the modem can do */
+  guint allowed_modes;  /* MmdModemMode in force */
   char *iccid;
   char *imsi;
   MmdBearer *sessions[MAX_SESSIONS]; /* weak */
@@ -75,9 +82,39 @@ void mbim_return_error(GTask *task, const GError *e);
 void mbim_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
                      gpointer user_data);
 void mbim_query_home_provider(GTask *task);
-void mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f);
+/* buf/len: the message's raw buffer where there is one (2.0 adds to it). */
+void mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f,
+                              const guint8 *buf, gsize len);
+void mbim_report_device_caps(MmdMbimBackend *self, const MbimDeviceCapsInfo *f);
 void mbim_report_signal(MmdMbimBackend *self, const MbimSignalStateInfo *f);
 void mbim_report_sim(MmdMbimBackend *self, const MbimSubscriberReadyInfo *f);
+
+/* mbim-backend-ex.c: MBIM extensions */
+void mbim_ex_negotiate(MmdMbimBackend *self, GTask *task); /* completes task: boolean */
+gboolean mbim_ex_v2(MmdMbimBackend *self);
+void mbim_ex_query_device_caps(MmdMbimBackend *self, GTask *task); /* completes task */
+guint32 mbim_ex_preferred_data_classes(MmdMbimBackend *self, const guint8 *buf, gsize len);
+void mbim_ex_report_signal(MmdMbimBackend *self, const guint8 *buf, gsize len);
+void mbim_ex_refresh_signal(MmdMbimBackend *self, GTask *task); /* completes task */
+
+/* mbim-backend-modes.c */
+guint mbim_modes_from_data_classes(guint32 data_classes);
+void mbim_modes_report_supported(MmdMbimBackend *self, guint32 data_classes);
+void mbim_modes_report_current(MmdMbimBackend *self, guint32 preferred_data_classes);
+void mbim_set_current_modes(MmdBackend *backend, guint allowed, guint preferred,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+
+/* mbim-backend-qmi.c: QMI carried in MBIM (bands); without QMI support in
+ * the build, none of this is there. */
+#ifdef MMD_MBIM_WITH_QMI
+void mbim_qmi_start(MmdMbimBackend *self);
+void mbim_qmi_indication(MmdMbimBackend *self, const MbimNotification *n);
+void mbim_qmi_stop(MmdMbimBackend *self);
+void mbim_set_current_bands(MmdBackend *backend, const guint *bands, gsize n_bands,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+#endif
 
 /* mbim-backend-sim.c */
 void mbim_change_pin(MmdBackend *backend, const char *old_pin, const char *new_pin,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "plugin-api.h"
+#include "qmi-band-mask.h"
 #include "qmi-device.h"
 #include "qmi-error.h"
 #include "qmi-generated.h"
@@ -9,14 +10,6 @@
 #include "qmi-session.h"
 
 G_BEGIN_DECLS
-
-/* Bands as masks, bit n-1 for band n: E-UTRAN 1-256, NR 1-512. */
-#define QMI_LTE_BAND_WORDS 4
-#define QMI_NR_BAND_WORDS 8
-typedef struct {
-  guint64 lte[QMI_LTE_BAND_WORDS];
-  guint64 nr[QMI_NR_BAND_WORDS];
-} QmiBandMask;
 
 /* What the modem and the driver agreed on for the data port. */
 typedef enum {
