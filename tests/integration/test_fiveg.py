@@ -149,5 +149,56 @@ class QmiLteOnlyTest(FiveGCase):
         self.assertEqual(self.prop('State'), REGISTERED)
 
 
+class MbimFiveGTest(FiveGCase):
+    """MBIM with the extensions 2.0 and QMI carried in MBIM, as a Qualcomm-based
+    5G module (e.g. on PCIe) has them."""
+    protocol = 'mbim'
+
+    def test_modes_bands_and_access_technologies(self):
+        self.start('--rat=nr5g-nsa')
+        self.sim.wait_for_line(r'mbim: extensions 2.0 agreed')
+        self.assertTrue(self.prop('CurrentCapabilities') & CAP_5GNR)
+        self.access_technologies(TECH_LTE | TECH_5GNR)
+        supported = [tuple(m) for m in self.prop('SupportedModes')]
+        self.assertIn((MODE_4G | MODE_5G, 0), supported)
+        self.assertIn((MODE_5G, 0), supported)
+        # MBIM cannot prefer a mode: only combinations without one
+        self.assertFalse([m for m in supported if m[1]])
+
+        # 4G and 5G only: Register State set with the LTE and 5G data classes
+        self.set_modes(MODE_4G | MODE_5G, 0)
+        self.sim.wait_for_line(r'rx mbim BasicConnect RegisterState set .*action=automatic '
+                               r'.*data-class=0xe0')
+        self.sim.wait_for_line(r'event: modes allowed=0x18 preferred=0x0')
+        self.assertEqual(self.modes(), (MODE_4G | MODE_5G, 0))
+        # LTE only: the modem leaves its NR leg
+        self.set_modes(MODE_4G, 0)
+        self.access_technologies(TECH_LTE)
+        self.set_modes(MODE_4G | MODE_5G, 0)
+        self.access_technologies(TECH_LTE | TECH_5GNR)
+
+        # bands through QMI carried in MBIM
+        self.wait_prop('SupportedBands', lambda v: ngran(78) in v)
+        self.assertEqual(sorted(self.prop('SupportedBands')),
+                         sorted([eutran(b) for b in LTE_BANDS] + [ngran(b) for b in NR_BANDS]))
+        bands = [eutran(1), ngran(28)]
+        self.set_bands(bands)
+        self.sim.wait_for_line(r'rx qmi NAS SetSystemSelectionPreference .*lte-bands=1 '
+                               r'.*nr5g-sa-bands=28')
+        self.assertEqual(sorted(self.prop('CurrentBands')), sorted(bands))
+        self.assertDBusError(h.ERROR_PREFIX + 'Core.Unsupported', self.modem, h.MODEM_IFACE,
+                             'SetCurrentBands', ([ngran(41)],), '(au)')
+
+        self.sim.control.send('rat nr5g-sa')
+        self.access_technologies(TECH_5GNR)
+
+    def test_nr5g_signal(self):
+        self.start('--rat=nr5g-sa', '--nr-rsrp=-95', '--nr-snr=12.5')
+        self.call(self.modem, h.MODEM_SIGNAL_IFACE, 'Setup', (1,), '(u)')
+        nr5g = self.wait_prop('Nr5g', lambda v: 'rsrp' in v, iface=h.MODEM_SIGNAL_IFACE)
+        self.assertEqual(nr5g['rsrp'], -95)
+        self.assertAlmostEqual(nr5g['snr'], 12.5)
+
+
 if __name__ == '__main__':
     h.main()
