@@ -148,6 +148,8 @@ on_indication(MbimDevice *device, const MbimNotification *n, gpointer user_data)
 
         g_object_remove_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[sid]);
         self->sessions[sid] = NULL;
+        mbim_mux_remove_link(self->links[sid]);
+        g_clear_pointer(&self->links[sid], g_free);
         mmd_bearer_report_disconnected(bearer, e);
       }
       break;
@@ -241,7 +243,7 @@ void
 mbim_report_device_caps(MmdMbimBackend *self, const MbimDeviceCapsInfo *f)
 {
   MmdModem *modem = modem_of(self);
-  guint32 dc = f->data_class, sessions;
+  guint32 dc = f->data_class;
   guint caps = 0;
 
   if (f->cellular_class & 0x1)
@@ -254,8 +256,7 @@ mbim_report_device_caps(MmdMbimBackend *self, const MbimDeviceCapsInfo *f)
   mbim_modes_report_supported(self, dc);
   mmd_modem_set_identity(modem, NULL, f->hardware_info, f->firmware_info, f->hardware_info);
   mmd_modem_set_equipment_identifier(modem, f->device_id);
-  sessions = MAX(1u, MIN(f->max_sessions, (guint32)MAX_SESSIONS));
-  mmd_modem_set_max_bearers(modem, sessions, sessions);
+  mbim_mux_report_limits(self, f->max_sessions);
   mmd_modem_set_supported_ip_families(modem, MMD_BEARER_IP_FAMILY_IPV4 | MMD_BEARER_IP_FAMILY_IPV6
                                                  | MMD_BEARER_IP_FAMILY_IPV4V6);
 }

@@ -84,10 +84,12 @@ mbim_device_of(GTask *task)
 static void
 release_device(MmdMbimBackend *self)
 {
+  /* sessions and their links stay up when the daemon stops */
   for (guint i = 0; i < MAX_SESSIONS; i++) {
     if (self->sessions[i])
       g_object_remove_weak_pointer(G_OBJECT(self->sessions[i]), (gpointer *)&self->sessions[i]);
     self->sessions[i] = NULL;
+    g_clear_pointer(&self->links[i], g_free);
   }
   g_cancellable_cancel(self->cancellable);
 #ifdef MMD_MBIM_WITH_QMI

@@ -38,8 +38,9 @@ enum {
   DATA_CLASS_5G_NSA = 0x40,
   DATA_CLASS_5G_SA = 0x80
 };
-/* Session ids map to net devices; 0 is the main one. */
-#define MAX_SESSIONS 1
+/* Session ids map to net devices: 0 is the net port itself, the others are
+ * multiplexed on links of their own (mbim-backend-mux.c). */
+#define MAX_SESSIONS 8
 
 typedef struct _MbimQmi MbimQmi;
 
@@ -63,6 +64,7 @@ struct _MmdMbimBackend {
   char *iccid;
   char *imsi;
   MmdBearer *sessions[MAX_SESSIONS]; /* weak */
+  char *links[MAX_SESSIONS];         /* of the multiplexed sessions */
 };
 
 static inline MmdModem *
@@ -96,6 +98,11 @@ void mbim_ex_query_device_caps(MmdMbimBackend *self, GTask *task); /* completes 
 guint32 mbim_ex_preferred_data_classes(MmdMbimBackend *self, const guint8 *buf, gsize len);
 void mbim_ex_report_signal(MmdMbimBackend *self, const guint8 *buf, gsize len);
 void mbim_ex_refresh_signal(MmdMbimBackend *self, GTask *task); /* completes task */
+
+/* mbim-backend-mux.c: links of multiplexed sessions */
+void mbim_mux_report_limits(MmdMbimBackend *self, guint32 max_sessions);
+char *mbim_mux_add_link(MmdMbimBackend *self, guint32 session, GError **error);
+void mbim_mux_remove_link(const char *link);
 
 /* mbim-backend-modes.c */
 guint mbim_modes_from_data_classes(guint32 data_classes);
