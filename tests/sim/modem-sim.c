@@ -99,6 +99,8 @@ config_free(SimConfig *c)
   g_free(c->protocol);
   g_free(c->link);
   g_free(c->control);
+  g_free(c->at_link);
+  g_free(c->vendor);
   g_free(c->sim_pin);
   g_free(c->sim_puk);
   g_free(c->imei);
@@ -155,6 +157,7 @@ config_new(void)
   SimConfig *c = g_new0(SimConfig, 1);
 
   c->fd = -1;
+  c->at_fd = -1;
   c->pin_retries = 3;
   c->puk_retries = 10;
   c->rssi = -65;
@@ -179,6 +182,11 @@ parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError 
     { "fd", 0, 0, G_OPTION_ARG_INT, &c->fd, "Serve on inherited descriptor N", "N" },
     { "control", 0, 0, G_OPTION_ARG_FILENAME, &c->control,
       "Listen for control commands on a unix socket at PATH", "PATH" },
+    { "at-link", 0, 0, G_OPTION_ARG_FILENAME, &c->at_link,
+      "A second port speaking AT, on a pty symlinked at PATH", "PATH" },
+    { "at-fd", 0, 0, G_OPTION_ARG_INT, &c->at_fd, "A second port speaking AT, on descriptor N",
+      "N" },
+    { "vendor", 0, 0, G_OPTION_ARG_STRING, &c->vendor, "Vendor commands: quectel", "VENDOR" },
     { "sim-pin", 0, 0, G_OPTION_ARG_STRING, &c->sim_pin, "SIM PIN (SIM locked at start)", "PIN" },
     { "sim-puk", 0, 0, G_OPTION_ARG_STRING, &c->sim_puk, "SIM PUK", "PUK" },
     { "pin-retries", 0, 0, G_OPTION_ARG_INT, &c->pin_retries, "PIN retries", "N" },

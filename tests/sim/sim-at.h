@@ -92,6 +92,8 @@ extern const AtCommandTable at_device_commands;
 extern const AtCommandTable at_sim_commands;
 extern const AtCommandTable at_network_commands;
 extern const AtCommandTable at_pdp_commands;
+/* --vendor=quectel (sim-at-quectel.c) */
+extern const AtCommandTable at_quectel_commands;
 
 /* ---- sim-at.c: replies and arguments ---- */
 
@@ -108,6 +110,12 @@ gboolean at_arg_int(GPtrArray *args, guint i, int *v);
 /* Digits at *s as a number no larger than max; *s moves past all of them.
  * FALSE if there are none or the number is larger. */
 gboolean at_parse_number(const char **s, guint max, guint *v);
+
+/* An unsolicited result code, held while a command is answered. */
+void at_urc(SimAt *a, const char *text);
+/* The set form of the generic command called name (for a vendor's command
+ * that extends one). */
+AtResult at_run_generic_set(SimAt *a, const char *name, GPtrArray *args, AtReply *r);
 
 /* ---- shared by the groups ---- */
 

@@ -63,6 +63,9 @@ struct _SimCore {
 
   guint signal_watch[3];
 
+  /* a second port (sim-port.c), or NULL */
+  struct _SimPort *second_port;
+
   /* radio access: technology, modes, bands (sim-radio.c) */
   struct _SimRadio *radio_access;
 

@@ -5,6 +5,7 @@
  * link to the peer in sim-link.c, the control commands in sim-core-commands.c.
  */
 #include "sim-core-private.h"
+#include "sim-port.h"
 #include "sim-radio.h"
 
 #include <signal.h>
@@ -57,6 +58,8 @@ void
 sim_core_notify(SimCore *core, SimNotify what, gpointer data)
 {
   core->proto->notify(core->proto_self, what, data);
+  if (core->second_port)
+    sim_port_notify(core->second_port, what, data);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -495,6 +498,7 @@ void
 sim_core_free(SimCore *core)
 {
   sim_link_close(core);
+  g_clear_pointer(&core->second_port, sim_port_free);
   if (core->reg_timer)
     g_source_remove(core->reg_timer);
   for (gsize i = 0; i < G_N_ELEMENTS(core->signal_watch); i++)
@@ -537,6 +541,20 @@ link_setup(SimCore *core)
 }
 
 static gboolean
+second_port_setup(SimCore *core)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!core->config->at_link && core->config->at_fd < 0)
+    return TRUE;
+  core->second_port = sim_port_new(core, core->config->at_link, core->config->at_fd, &error);
+  if (core->second_port)
+    return TRUE;
+  fprintf(stderr, "modem-sim: %s\n", error->message);
+  return FALSE;
+}
+
+static gboolean
 control_setup(SimCore *core)
 {
   g_autoptr(GError) error = NULL;
@@ -551,7 +569,7 @@ int
 sim_core_run(SimCore *core)
 {
   core->proto_self = core->proto->create(core);
-  if (!link_setup(core) || !control_setup(core)) {
+  if (!link_setup(core) || !second_port_setup(core) || !control_setup(core)) {
     sim_link_remove(core);
     return 1;
   }
@@ -568,6 +586,7 @@ sim_core_run(SimCore *core)
   g_main_loop_run(core->loop);
 
   sim_link_remove(core);
+  g_clear_pointer(&core->second_port, sim_port_free);
   sim_control_close(core->control);
   return core->exit_code;
 }

@@ -30,6 +30,9 @@ typedef struct {
   char *link;
   int fd;
   char *control; /* control socket path, or NULL */
+  char *at_link; /* a second port, speaking AT: on a pty here (sim-port.h) */
+  int at_fd;     /* ... or on this inherited descriptor; -1: none */
+  char *vendor;  /* "quectel": the vendor's AT commands; NULL: none */
 
   char *sim_pin; /* NULL: PIN check disabled */
   char *sim_puk;

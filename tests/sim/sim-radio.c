@@ -185,6 +185,7 @@ gboolean
 sim_radio_set_bands(SimCore *core, const GArray *lte, const GArray *nr, const char **reason)
 {
   SimRadio *r = radio_of(core);
+  GArray *lte_copy, *nr_copy;
 
   if (lte->len + nr->len == 0) {
     *reason = "no bands";
@@ -194,10 +195,13 @@ sim_radio_set_bands(SimCore *core, const GArray *lte, const GArray *nr, const ch
     *reason = "band not supported";
     return FALSE;
   }
+  /* copies first: the caller may pass the current lists themselves */
+  lte_copy = sorted_copy(lte);
+  nr_copy = sorted_copy(nr);
   g_array_unref(r->current_lte);
   g_array_unref(r->current_nr);
-  r->current_lte = sorted_copy(lte);
-  r->current_nr = sorted_copy(nr);
+  r->current_lte = lte_copy;
+  r->current_nr = nr_copy;
   log_bands(core, "lte", r->current_lte);
   log_bands(core, "nr", r->current_nr);
   return TRUE;
