@@ -534,8 +534,10 @@ claim_exclusive(int fd, const char *path, GError **error)
 {
   if (ioctl(fd, TIOCEXCL) == 0)
     return TRUE;
-  if (errno == ENOTTY && flock(fd, LOCK_EX | LOCK_NB) == 0)
+  if (errno == ENOTTY && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    g_debug("%s is no tty: held with an advisory lock", path);
     return TRUE;
+  }
   g_set_error(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED,
               "Could not get exclusive access to %s: %s", path,
               errno == EWOULDBLOCK ? "in use by another program" : g_strerror(errno));

@@ -5,6 +5,7 @@
  * data classes in force (PreferredDataClasses); without, the last set is
  * what is current. */
 #include "mbim-backend.h"
+#include "mbim-plugin.h"
 
 static const struct {
   guint mode;
@@ -65,11 +66,17 @@ mbim_modes_report_supported(MmdMbimBackend *self, guint32 data_classes)
 }
 
 void
+mmd_mbim_backend_leave_modes(MmdBackend *backend)
+{
+  MMD_MBIM_BACKEND(backend)->modes_elsewhere = TRUE;
+}
+
+void
 mbim_modes_report_current(MmdMbimBackend *self, guint32 preferred_data_classes)
 {
   guint modes = mbim_modes_from_data_classes(preferred_data_classes);
 
-  if (!modes || modes == self->allowed_modes)
+  if (!modes || modes == self->allowed_modes || self->modes_elsewhere)
     return;
   self->allowed_modes = modes;
   mmd_modem_set_current_modes(modem_of(self), modes, MMD_MODEM_MODE_NONE);

@@ -1,6 +1,7 @@
 /* The MBIM backend object: errors, lifetime, and the plugin entry that
  * provides its operations by capability. */
 #include "mbim-backend.h"
+#include "mbim-plugin.h"
 
 G_DEFINE_TYPE(MmdMbimBackend, mmd_mbim_backend, MMD_TYPE_BACKEND)
 
@@ -174,8 +175,8 @@ mbim_supports_port(MmdModemPortType type)
   return type == MMD_MODEM_PORT_TYPE_MBIM;
 }
 
-static MmdBackend *
-mbim_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
+MmdBackend *
+mmd_mbim_backend_new(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
 {
   MmdMbimBackend *self = g_object_new(MMD_TYPE_MBIM_BACKEND, "modem", modem, NULL);
   MmdBackend *backend = MMD_BACKEND(self);
@@ -204,5 +205,5 @@ const MmdPlugin mmd_plugin_mbim = {
   .name = "mbim",
   .priority = 200,
   .supports_port = mbim_supports_port,
-  .create = mbim_create_backend,
+  .create = mmd_mbim_backend_new,
 };

@@ -58,9 +58,10 @@ struct _MmdMbimBackend {
   MbimQmi *qmi;              /* QMI carried in MBIM, when the function has it */
   gboolean radio_on;
   guint access_tech;
-  guint16 mbimex;       /* MBIM extensions version in use (BCD), 0: none */
-  guint32 data_classes; /* what Device Caps says the modem can do */
-  guint allowed_modes;  /* MmdModemMode in force */
+  guint16 mbimex;           /* MBIM extensions version in use (BCD), 0: none */
+  guint32 data_classes;     /* what Device Caps says the modem can do */
+  guint allowed_modes;      /* MmdModemMode in force */
+  gboolean modes_elsewhere; /* a vendor backend sets and reports them */
   char *iccid;
   char *imsi;
   MmdBearer *sessions[MAX_SESSIONS]; /* weak */

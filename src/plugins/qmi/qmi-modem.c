@@ -2,6 +2,7 @@
 #include "qmi-modem.h"
 
 #include "mmd-errors.h"
+#include "qmi-plugin.h"
 
 G_DEFINE_TYPE(MmdQmiBackend, mmd_qmi_backend, MMD_TYPE_BACKEND)
 
@@ -547,8 +548,8 @@ supports_port(MmdModemPortType type)
   return type == MMD_MODEM_PORT_TYPE_QMI;
 }
 
-static MmdBackend *
-create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
+MmdBackend *
+mmd_qmi_backend_new(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
 {
   MmdQmiBackend *self = g_object_new(MMD_TYPE_QMI_BACKEND, "modem", modem, NULL);
   MmdBackend *backend = MMD_BACKEND(self);
@@ -574,5 +575,5 @@ const MmdPlugin mmd_plugin_qmi = {
   .name = "qmi",
   .priority = 100,
   .supports_port = supports_port,
-  .create = create_backend,
+  .create = mmd_qmi_backend_new,
 };
