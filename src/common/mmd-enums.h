@@ -328,6 +328,8 @@ char *mmd_bearer_ip_family_build_string(guint families);
 gboolean mmd_modem_mode_from_string(const char *str, guint *out_modes);
 gboolean mmd_bearer_ip_family_from_string(const char *str, guint *out_family);
 gboolean mmd_bearer_allowed_auth_from_string(const char *str, guint *out_auth);
+/* "none", "requested", "required" (the reference's nicks) */
+gboolean mmd_bearer_multiplex_support_from_string(const char *str, guint *out_multiplex);
 gboolean mmd_sms_storage_from_string(const char *str, MmdSmsStorage *out_storage);
 
 G_END_DECLS

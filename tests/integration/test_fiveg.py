@@ -7,6 +7,7 @@ modem. modemd drives modem-sim (--rat, --nr-bands) on a private system bus with 
 Needs root (exits 77 otherwise)."""
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -198,6 +199,41 @@ class MbimFiveGTest(FiveGCase):
         nr5g = self.wait_prop('Nr5g', lambda v: 'rsrp' in v, iface=h.MODEM_SIGNAL_IFACE)
         self.assertEqual(nr5g['rsrp'], -95)
         self.assertAlmostEqual(nr5g['snr'], 12.5)
+
+
+class MmcliFiveGTest(FiveGCase):
+    """The reference's own client (mmcli) against modemd --compat: 5G modes and NR
+    bands, and a multiplexed session asked of a modem that cannot multiplex."""
+
+    def test_mmcli(self):
+        mmcli = shutil.which('mmcli')
+        if mmcli is None:
+            self.skipTest('mmcli not installed (package modemmanager)')
+        self.sim = self.start_sim('--protocol=qmi', f'--link={self.link}', '--rat=nr5g-nsa',
+                                  '--lte-bands=' + ','.join(map(str, LTE_BANDS)),
+                                  '--nr-bands=' + ','.join(map(str, NR_BANDS)))
+        self.start_daemon('--compat', f'--port=qmi:{self.link},net:wwan5')
+        self.bus.wait_for_name('org.freedesktop.ModemManager1', 10, proc=self.daemon.proc)
+        self.wait_for_modem()
+        self.wait_state(3)  # disabled
+
+        def run(*args, ok=True):
+            res = h.run([mmcli, '-m', 'any', *args], env=self.bus.env, timeout=60)
+            if ok:
+                self.assertEqual(res.returncode, 0, f'mmcli {args}: {res.stdout} {res.stderr}')
+            return res
+
+        run('-e')
+        run('--set-allowed-modes=4g|5g', '--set-preferred-mode=5g')
+        run('--set-current-bands=eutran-3|ngran-78')
+        out = run('-K').stdout
+        self.assertRegex(out, r'modem\.generic\.current-modes +: allowed: 4g, 5g; preferred: 5g')
+        self.assertRegex(out, r'modem\.generic\.access-technologies\.value\[\d\] +: 5gnr')
+        self.assertRegex(out, r'modem\.generic\.current-bands\.value\[\d\] +: ngran-78')
+        res = run('--simple-connect=apn=internet,multiplex=required', ok=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn('org.freedesktop.ModemManager1.Error.Core.Unsupported', res.stderr)
+        self.assertNotRegex('\n'.join(self.sim.lines), 'StartNetwork')
 
 
 if __name__ == '__main__':
