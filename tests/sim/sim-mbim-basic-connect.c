@@ -724,5 +724,7 @@ mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data)
       mbim_send_indication(m, CID_CONNECT, a);
       break;
     }
+    default:
+      break;
   }
 }
