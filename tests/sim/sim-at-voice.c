@@ -49,13 +49,15 @@ at_voice_answer(SimAt *a)
   return R_NO_CARRIER;
 }
 
+/* ATH, +CHUP: every call; a ringing one is thereby rejected. */
 void
 at_voice_hangup_all(SimAt *a)
 {
+  GPtrArray *calls = sim_voice_calls(a->core);
   const char *why = NULL;
 
-  if (sim_voice_calls(a->core)->len)
-    sim_voice_chld(a->core, SIM_CHLD_RELEASE_ALL, 0, &why);
+  while (calls->len)
+    sim_voice_hangup(a->core, ((SimCall *)g_ptr_array_index(calls, 0))->id, &why);
 }
 
 static AtResult
