@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _QmiVoice QmiVoice;
+
 #define MMD_TYPE_QMI_BACKEND (mmd_qmi_backend_get_type())
 G_DECLARE_FINAL_TYPE(MmdQmiBackend, mmd_qmi_backend, MMD, QMI_BACKEND, MmdBackend)
 
@@ -40,6 +42,8 @@ struct _MmdQmiBackend {
 
   /* data session (one bearer at a time) */
   MmdBearer *bearer; /* weak pointer */
+
+  QmiVoice *voice; /* calls and USSD (qmi-modem-voice.c) */
 };
 
 /* Per-bearer data stored with mmd_bearer_set_backend_data(): the packet data
@@ -111,5 +115,12 @@ void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable
  * Completes task with TRUE unless cancelled: a modem without WDA keeps the
  * driver's 802.3 framing. */
 void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
+
+/* qmi-modem-voice.c, qmi-modem-ussd.c: the VOICE client is allocated in the
+ * background once the modem is initialized (no step of the init sequence). */
+void qmi_voice_setup(MmdQmiBackend *self);
+void qmi_voice_shutdown(MmdQmiBackend *self);
+extern const MmdVoiceOps qmi_voice_ops;
+extern const MmdUssdOps qmi_ussd_ops;
 
 G_END_DECLS
