@@ -308,6 +308,7 @@ initialize_done(MmdAtModem *self, Seq *seq)
   } else {
     at_publish_sim(self);
   }
+  at_voice_setup(self);
   g_task_return_boolean(seq->task, TRUE);
 }
 
