@@ -105,4 +105,8 @@ void mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancella
 void mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data);
 
+/* mbim-backend-ussd.c */
+extern const MmdUssdOps mbim_ussd_ops;
+void mbim_ussd_notification(MmdMbimBackend *self, const MbimUssdInfo *info);
+
 G_END_DECLS
