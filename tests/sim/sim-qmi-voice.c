@@ -363,8 +363,11 @@ voice_notify(SimQmi *q, const QmiClient *c, SimNotify what)
   qmi_indicate(q, c, 0x002E, b);
 }
 
+static guint16 voice_get_supported_messages(SimQmi *q, const QmiReq *r, GByteArray *out);
+
 static const QmiMsgDef voice_messages[] = {
   { 0x0003, "IndicationRegister", voice_indication_register, describe_voice_indication_register },
+  { 0x001E, "GetSupportedMessages", voice_get_supported_messages, NULL },
   { 0x0020, "DialCall", voice_dial_call, describe_dial_call },
   { 0x0021, "EndCall", voice_end_call, qmi_describe_u8_01 },
   { 0x0022, "AnswerCall", voice_answer_call, qmi_describe_u8_01 },
@@ -380,6 +383,22 @@ static const QmiMsgDef voice_messages[] = {
   { 0x003C, "CancelUSSD", qmi_ussd_cancel, NULL },
   { 0x0043, "OriginateUSSDNoWait", qmi_ussd_originate_no_wait, qmi_ussd_describe },
 };
+
+/* A bit a message id (bit n of byte n / 8), the ones above. */
+static guint16
+voice_get_supported_messages(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  guint8 bits[0x44 / 8 + 1] = { 0 };
+  gsize t;
+
+  for (gsize i = 0; i < G_N_ELEMENTS(voice_messages); i++)
+    bits[voice_messages[i].msg / 8] |= 1u << (voice_messages[i].msg % 8);
+  t = qmi_tlv_open(out, 0x10);
+  qmi_put_u16(out, sizeof(bits));
+  qmi_put_bytes(out, bits, sizeof(bits));
+  qmi_tlv_close(out, t);
+  return ERR_NONE;
+}
 
 const QmiService sim_qmi_service_voice = {
   .id = SVC_VOICE,
