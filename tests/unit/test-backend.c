@@ -75,7 +75,9 @@ begin(TestBackend *self, const char *op, GCancellable *cancellable, GAsyncReadyC
   if (self->calls->len)
     g_string_append_c(self->calls, ',');
   g_string_append(self->calls, op);
-  if (g_hash_table_steal_extended(self->failures, op, NULL, (gpointer *)&error)) {
+  g_autofree char *failing = NULL;
+
+  if (g_hash_table_steal_extended(self->failures, op, (gpointer *)&failing, (gpointer *)&error)) {
     g_task_return_error(task, error);
     g_object_unref(task);
     return NULL;
@@ -582,7 +584,9 @@ test_backend_release(TestBackend *self, const char *op, GError *error)
 {
   GTask *task = NULL;
 
-  g_assert_true(g_hash_table_steal_extended(self->holds, op, NULL, (gpointer *)&task));
+  g_autofree char *held = NULL;
+
+  g_assert_true(g_hash_table_steal_extended(self->holds, op, (gpointer *)&held, (gpointer *)&task));
   g_assert_nonnull(task);
   if (error) {
     g_task_return_error(task, error);
@@ -598,7 +602,9 @@ test_backend_release_int(TestBackend *self, const char *op, gssize value)
 {
   GTask *task = NULL;
 
-  g_assert_true(g_hash_table_steal_extended(self->holds, op, NULL, (gpointer *)&task));
+  g_autofree char *held = NULL;
+
+  g_assert_true(g_hash_table_steal_extended(self->holds, op, (gpointer *)&held, (gpointer *)&task));
   g_assert_nonnull(task);
   g_task_return_int(task, value);
   g_object_unref(task);

@@ -67,6 +67,15 @@ create_call(Fixture *f, const char *number)
   return path;
 }
 
+/* A reply as text, for comparing it. */
+static void
+assert_reply(GVariant *reply, const char *expected)
+{
+  g_autofree char *text = g_variant_print(reply, FALSE);
+
+  g_assert_cmpstr(text, ==, expected);
+}
+
 static void
 call_method_ok(Fixture *f, const char *path, const char *method, GVariant *params)
 {
@@ -358,11 +367,11 @@ test_call_waiting_setting(Fixture *f, gconstpointer data)
 
   enable(f);
   off = call_ok(f, modem_path(f), "Modem.Voice", "CallWaitingQuery", NULL);
-  g_assert_cmpstr(g_variant_print(off, FALSE), ==, "(false,)");
+  assert_reply(off, "(false,)");
   g_variant_unref(
       call_ok(f, modem_path(f), "Modem.Voice", "CallWaitingSetup", g_variant_new("(b)", TRUE)));
   on = call_ok(f, modem_path(f), "Modem.Voice", "CallWaitingQuery", NULL);
-  g_assert_cmpstr(g_variant_print(on, FALSE), ==, "(true,)");
+  assert_reply(on, "(true,)");
   g_assert_cmpstr(test_backend_calls(backend()), ==,
                   "call_waiting_query,call_waiting(on),call_waiting_query");
 }
@@ -477,7 +486,7 @@ test_ussd_notification(Fixture *f, gconstpointer data)
   enable(f);
   reply = call_ok(f, modem_path(f), "Modem.Modem3gpp.Ussd", "Initiate",
                   g_variant_new("(s)", "*100#"));
-  g_assert_cmpstr(g_variant_print(reply, FALSE), ==, "('Balance: 5.00 EUR',)");
+  assert_reply(reply, "('Balance: 5.00 EUR',)");
   g_assert_cmpint(mdbus_modem_modem3gpp_ussd_get_state(ussd(f)), ==,
                   MMD_MODEM_3GPP_USSD_SESSION_STATE_IDLE);
   call_fails(f, modem_path(f), "Modem.Modem3gpp.Ussd", "Respond", g_variant_new("(s)", "1"),
@@ -496,7 +505,7 @@ test_ussd_menu(Fixture *f, gconstpointer data)
   enable(f);
   menu = call_ok(f, modem_path(f), "Modem.Modem3gpp.Ussd", "Initiate",
                  g_variant_new("(s)", "*111#"));
-  g_assert_cmpstr(g_variant_print(menu, FALSE), ==, "('1. Balance 2. Data',)");
+  assert_reply(menu, "('1. Balance 2. Data',)");
   g_assert_cmpint(mdbus_modem_modem3gpp_ussd_get_state(ussd(f)), ==,
                   MMD_MODEM_3GPP_USSD_SESSION_STATE_USER_RESPONSE);
   g_assert_cmpstr(mdbus_modem_modem3gpp_ussd_get_network_request(ussd(f)), ==,
@@ -504,7 +513,7 @@ test_ussd_menu(Fixture *f, gconstpointer data)
   call_fails(f, modem_path(f), "Modem.Modem3gpp.Ussd", "Initiate", g_variant_new("(s)", "*100#"),
              ERR("Core.WrongState"));
   answer = call_ok(f, modem_path(f), "Modem.Modem3gpp.Ussd", "Respond", g_variant_new("(s)", "2"));
-  g_assert_cmpstr(g_variant_print(answer, FALSE), ==, "('Data: 1 GB left',)");
+  assert_reply(answer, "('Data: 1 GB left',)");
   g_assert_cmpint(mdbus_modem_modem3gpp_ussd_get_state(ussd(f)), ==,
                   MMD_MODEM_3GPP_USSD_SESSION_STATE_IDLE);
 
