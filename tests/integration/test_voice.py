@@ -120,7 +120,7 @@ class VoiceTests:
         self.wait_call_state(call, TERMINATED)
         self.assertEqual(self.call_prop(call, 'StateReason'), REASON_TERMINATED)
 
-    def test_call_waiting_hold_and_accept(self):
+    def test_call_waiting_hold_and_accept_conference(self):
         self.start()
         self.assertTrue(self.call(self.modem, VOICE_IFACE, 'CallWaitingQuery',
                                   reply_type='(b)')[0])
@@ -133,6 +133,13 @@ class VoiceTests:
         self.call(self.modem, VOICE_IFACE, 'HoldAndAccept')
         self.wait_call_state(first, HELD)
         self.wait_call_state(second, ACTIVE)
+
+        # a conference of both
+        self.call(second, CALL_IFACE, 'JoinMultiparty')
+        self.wait_call_state(first, ACTIVE)
+        for call in (first, second):
+            self.wait_prop('Multiparty', lambda m: m, iface=CALL_IFACE, path=call)
+        self.sim.wait_for_line('event: conference of 2 calls')
 
         self.call(self.modem, VOICE_IFACE, 'HangupAll')
         self.wait_call_state(first, TERMINATED)
