@@ -243,15 +243,6 @@ at_voice_watch(MmdAtModem *self)
 
 /* ---- set-up: caller id and waiting URCs, the calls up already ----------- */
 
-static void
-setup_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean(G_TASK(result), &error))
-    g_debug("Voice set-up: %s", error->message);
-}
-
 static gboolean
 h_list(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error, GError **error)
 {
@@ -259,18 +250,16 @@ h_list(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error
   return TRUE;
 }
 
+/* Part of the initialization, so that the modem is quiet once it is done. */
 void
-at_voice_setup(MmdAtModem *self)
+at_voice_add_init_steps(Seq *seq)
 {
-  Seq *seq = at_seq_new(self, NULL, setup_done, NULL);
-
   at_seq_add(seq, "AT+CLIP=1", 0, 0, TRUE, NULL);
   /* the URC only: the network's call waiting setting stays as it is */
   at_seq_add(seq, "AT+CCWA=1", 0, 0, TRUE, NULL);
   at_ussd_add_setup_steps(seq);
+  at_add_ecc_steps(seq);
   at_seq_add_call(seq, h_list);
-  at_seq_next(seq);
-  at_ecc_load(self);
 }
 
 /* ---- operations ---------------------------------------------------------- */

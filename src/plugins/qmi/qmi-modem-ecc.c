@@ -20,6 +20,7 @@ typedef struct {
 static void
 ecc_read_free(EccRead *read)
 {
+  qmi_voice_setup_done(read->self);
   g_object_unref(read->self);
   g_ptr_array_unref(read->numbers);
   g_free(read);
@@ -133,8 +134,10 @@ qmi_ecc_load(MmdQmiBackend *self)
 {
   EccRead *read;
 
-  if (!self->uim)
+  if (!self->uim) {
+    qmi_voice_setup_done(self);
     return;
+  }
   read = g_new0(EccRead, 1);
   read->self = g_object_ref(self);
   read->numbers = g_ptr_array_new_with_free_func(g_free);

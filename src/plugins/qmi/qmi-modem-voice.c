@@ -203,6 +203,28 @@ voice_alive(MmdQmiBackend *self, const GError *error)
   return self->voice && qmi_backend_modem(self) ? self->voice : NULL;
 }
 
+void
+qmi_voice_setup_done(MmdQmiBackend *self)
+{
+  QmiVoice *voice = self->voice;
+
+  if (!voice)
+    return;
+  voice->setting_up = FALSE;
+  if (voice->settled)
+    mmd_task_succeed(g_steal_pointer(&voice->settled));
+}
+
+void
+qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task)
+{
+  if (!self->voice || !self->voice->setting_up) {
+    mmd_task_succeed(task);
+    return;
+  }
+  self->voice->settled = task;
+}
+
 static void
 call_info_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -220,6 +242,8 @@ call_info_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   if (!ok && voice)
     g_debug("Calls in progress: %s", error->message);
   qmi_output_base_clear(&out.base);
+  if (voice)
+    qmi_ecc_load(self);
 }
 
 static void
@@ -236,6 +260,7 @@ registered(GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   if (!ok) {
     g_message("[%s] voice indications: %s", self->control_path, error->message);
+    qmi_voice_setup_done(self);
     return;
   }
   /* A call may be up already (the daemon restarted during it). */
@@ -259,10 +284,10 @@ allocated(GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (!voice)
     return;
-  voice->setting_up = FALSE;
   if (!client) {
     /* The modem has no VOICE service: its operations say so. */
     g_message("[%s] no voice: %s", self->control_path, error->message);
+    qmi_voice_setup_done(self);
     return;
   }
   voice->client = client;
@@ -271,7 +296,6 @@ allocated(GObject *source, GAsyncResult *res, gpointer user_data)
   voice->ussd = qmi_ussd_new(voice);
   qmi_client_voice_indication_register(client, &in, QMI_TIMEOUT, self->cancellable, registered,
                                        g_object_ref(self));
-  qmi_ecc_load(self);
 }
 
 void
@@ -299,6 +323,9 @@ qmi_voice_shutdown(MmdQmiBackend *self)
   /* The device releases the client when it closes; only our state goes. */
   if (voice->client && voice->call_status_id)
     qmi_client_remove_indication_handler(voice->client, voice->call_status_id);
+  if (voice->settled)
+    mmd_task_fail(g_steal_pointer(&voice->settled),
+                  g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
   g_clear_pointer(&voice->ussd, qmi_ussd_free);
   g_hash_table_unref(voice->calls);
   g_free(voice);

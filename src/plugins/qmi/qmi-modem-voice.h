@@ -13,6 +13,7 @@ struct _QmiVoice {
   MmdQmiBackend *backend; /* owns this */
   QmiClient *client;      /* NULL until allocated (or when the modem has no VOICE) */
   gboolean setting_up;
+  GTask *settled; /* completes when the set-up is over */
   guint call_status_id;
   GHashTable *calls; /* call id -> MmdCallState last reported, for the ones that vanish */
   QmiUssd *ussd;
@@ -27,7 +28,11 @@ GTask *qmi_voice_task(MmdBackend *backend, const char *what, GCancellable *cance
 QmiUssd *qmi_ussd_new(QmiVoice *voice);
 void qmi_ussd_free(QmiUssd *ussd);
 
-/* qmi-modem-ecc.c: reads EF_ECC with UIM and reports the numbers (best effort). */
+/* The set-up is over (the client with its indications and calls, or none). */
+void qmi_voice_setup_done(MmdQmiBackend *self);
+
+/* qmi-modem-ecc.c: reads EF_ECC with UIM and reports the numbers (best
+ * effort), then qmi_voice_setup_done(). */
 void qmi_ecc_load(MmdQmiBackend *self);
 
 G_END_DECLS

@@ -418,7 +418,7 @@ init_step(GTask *task)
       return;
     case INIT_DONE:
     default:
-      mmd_task_succeed(task);
+      qmi_voice_when_set_up(self, task);
       return;
   }
 }

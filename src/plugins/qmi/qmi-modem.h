@@ -119,6 +119,9 @@ void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
 /* qmi-modem-voice.c, qmi-modem-ussd.c: the VOICE client is allocated in the
  * background once the modem is initialized (no step of the init sequence). */
 void qmi_voice_setup(MmdQmiBackend *self);
+/* Completes task (boolean) once the set-up is over, so that the modem is
+ * quiet when its initialization ends. */
+void qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task);
 void qmi_voice_shutdown(MmdQmiBackend *self);
 extern const MmdVoiceOps qmi_voice_ops;
 extern const MmdUssdOps qmi_ussd_ops;
