@@ -75,9 +75,9 @@ begin(TestBackend *self, const char *op, GCancellable *cancellable, GAsyncReadyC
   if (self->calls->len)
     g_string_append_c(self->calls, ',');
   g_string_append(self->calls, op);
-  g_autofree char *failing = NULL;
-
-  if (g_hash_table_steal_extended(self->failures, op, (gpointer *)&failing, (gpointer *)&error)) {
+  if (g_hash_table_lookup_extended(self->failures, op, NULL, NULL)) {
+    error = g_error_copy(g_hash_table_lookup(self->failures, op));
+    g_hash_table_remove(self->failures, op);
     g_task_return_error(task, error);
     g_object_unref(task);
     return NULL;
@@ -583,10 +583,9 @@ void
 test_backend_release(TestBackend *self, const char *op, GError *error)
 {
   GTask *task = NULL;
+  g_autofree char *key = NULL;
 
-  g_autofree char *held = NULL;
-
-  g_assert_true(g_hash_table_steal_extended(self->holds, op, (gpointer *)&held, (gpointer *)&task));
+  g_assert_true(g_hash_table_steal_extended(self->holds, op, (gpointer *)&key, (gpointer *)&task));
   g_assert_nonnull(task);
   if (error) {
     g_task_return_error(task, error);
@@ -601,10 +600,9 @@ void
 test_backend_release_int(TestBackend *self, const char *op, gssize value)
 {
   GTask *task = NULL;
+  g_autofree char *key = NULL;
 
-  g_autofree char *held = NULL;
-
-  g_assert_true(g_hash_table_steal_extended(self->holds, op, (gpointer *)&held, (gpointer *)&task));
+  g_assert_true(g_hash_table_steal_extended(self->holds, op, (gpointer *)&key, (gpointer *)&task));
   g_assert_nonnull(task);
   g_task_return_int(task, value);
   g_object_unref(task);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "at-parse.h"
+#include "at-parse-common.h"
 #include "mmd-errors.h"
 #include "modemd-codec.h"
 
