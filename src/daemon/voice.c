@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "mmd-errors.h"
+#include "mmd-text.h"
 #include "mmd-validate.h"
 #include "modem-state.h"
 
@@ -424,7 +425,7 @@ mmd_modem_call_update(MmdModem *modem, guint call_id, MmdCallDirection direction
   iface = mmd_voice_call_get_iface(vc);
   /* The caller's number may come after the ring (+CLIP after RING). */
   if (number && *number && !*mdbus_call_get_number(iface)) {
-    g_autofree char *text = g_utf8_make_valid(number, -1);
+    g_autofree char *text = mmd_text_sanitize(number, -1, MMD_VOICE_CALL_MAX_NUMBER);
     mdbus_call_set_number(iface, text);
   }
   mdbus_call_set_multiparty(iface, multiparty);
@@ -454,7 +455,7 @@ mmd_modem_call_dtmf_received(MmdModem *modem, guint call_id, const char *dtmf)
 
   if (!vc || !dtmf)
     return;
-  text = g_utf8_make_valid(dtmf, -1);
+  text = mmd_text_sanitize(dtmf, -1, MMD_VOICE_CALL_MAX_NUMBER);
   mdbus_call_emit_dtmf_received(mmd_voice_call_get_iface(vc), text);
 }
 

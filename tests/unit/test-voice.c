@@ -287,6 +287,9 @@ test_incoming(Fixture *f, gconstpointer data)
   g_assert_cmpstr(mdbus_call_get_number(call), ==, "");
   mmd_modem_call_update(f->modem, 1, MMD_CALL_DIRECTION_INCOMING, MMD_CALL_STATE_RINGING_IN,
                         MMD_CALL_STATE_REASON_UNKNOWN, "+491701234567", FALSE);
+  /* the number stays the first one the modem gave */
+  mmd_modem_call_update(f->modem, 1, MMD_CALL_DIRECTION_INCOMING, MMD_CALL_STATE_RINGING_IN,
+                        MMD_CALL_STATE_REASON_UNKNOWN, "555", FALSE);
   g_assert_cmpuint(signals.added->len, ==, 1);
   g_assert_cmpint(mdbus_call_get_direction(call), ==, MMD_CALL_DIRECTION_INCOMING);
   g_assert_cmpstr(mdbus_call_get_number(call), ==, "+491701234567");
@@ -411,6 +414,20 @@ on_dtmf(MdbusCall *call, const char *dtmf, char **tones)
   *tones = g_strdup(dtmf);
 }
 
+/* What a modem says is clean text on D-Bus. */
+static void
+test_modem_text_cleaned(Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = NULL;
+
+  enable(f);
+  mmd_modem_call_update(f->modem, 2, MMD_CALL_DIRECTION_INCOMING, MMD_CALL_STATE_RINGING_IN,
+                        MMD_CALL_STATE_REASON_UNKNOWN, "+49\x1b]0;owned\x07\xff", FALSE);
+  path = only_call(f);
+  g_assert_cmpstr(mdbus_call_get_number(call_iface(f, path)), ==,
+                  "+49\xef\xbf\xbd]0;owned\xef\xbf\xbd");
+}
+
 static void
 test_dtmf_received(Fixture *f, gconstpointer data)
 {
@@ -532,6 +549,10 @@ test_ussd_menu(Fixture *f, gconstpointer data)
   mmd_modem_ussd_network(f->modem, MMD_USSD_NETWORK_NOTIFICATION, "Welcome\xff");
   g_assert_cmpstr(mdbus_modem_modem3gpp_ussd_get_network_notification(ussd(f)), ==,
                   "Welcome\xef\xbf\xbd");
+  /* a menu keeps its lines; a terminal's escape sequence goes */
+  mmd_modem_ussd_network(f->modem, MMD_USSD_NETWORK_NOTIFICATION, "1. A\r\n2. \x1b[31mB");
+  g_assert_cmpstr(mdbus_modem_modem3gpp_ussd_get_network_notification(ussd(f)), ==,
+                  "1. A\n2. \xef\xbf\xbd[31mB");
   mmd_modem_ussd_network(f->modem, MMD_USSD_NETWORK_REQUEST, "Menu");
   mmd_modem_ussd_network(f->modem, MMD_USSD_NETWORK_END, NULL);
   g_assert_cmpint(mdbus_modem_modem3gpp_ussd_get_state(ussd(f)), ==,
@@ -581,6 +602,7 @@ main(int argc, char **argv)
   ADD("call-waiting-setting", voice_config, test_call_waiting_setting);
   ADD("call-limit", voice_config, test_call_limit);
   ADD("dtmf-received", voice_config, test_dtmf_received);
+  ADD("modem-text-cleaned", voice_config, test_modem_text_cleaned);
   ADD("emergency-only", voice_config, test_emergency_only);
   ADD("emergency-numbers", voice_config, test_emergency_numbers);
   ADD("ussd-notification", voice_config, test_ussd_notification);
