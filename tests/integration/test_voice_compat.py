@@ -55,16 +55,21 @@ class MmcliVoiceTest(h.IntegrationTestCase):
                          == 'registered', 20, 'registration')
 
     def wait_for_modems(self):
-        """The indexes of the QMI and the MBIM modem."""
+        """The indexes of the QMI and the MBIM modem, once the compat export
+        lists them (it does once they are initialized)."""
         box = {}
 
         def find():
-            for path in h.modem_paths(self.bus.conn):
-                plugin = h.get_property(self.bus.conn, path, h.MODEM_IFACE, 'Plugin')
-                box[plugin] = path.rsplit('/', 1)[1]
+            objects = h.call(self.bus.conn, COMPAT_PATH, 'org.freedesktop.DBus.ObjectManager',
+                             'GetManagedObjects', reply_type='(a{oa{sa{sv}}})',
+                             dest=COMPAT)[0]
+            for path, ifaces in objects.items():
+                modem = ifaces.get(COMPAT + '.Modem')
+                if modem:
+                    box[modem['Plugin']] = path.rsplit('/', 1)[1]
             return 'qmi' in box and 'mbim' in box
 
-        h.wait_until(find, 20, 'both modems')
+        h.wait_until(find, 20, 'both modems on the compat name')
         return box['qmi'], box['mbim']
 
     def mmcli(self, *args, ok=True, user=None):
