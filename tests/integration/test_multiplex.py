@@ -197,6 +197,23 @@ class QmiWwanMuxTest(MultiplexTestCase):
         h.wait_for_property(self.bus.conn, 'State', lambda v: v == REGISTERED, timeout=20,
                             path=path, interface=h.MODEM_IFACE)
 
+    def test_sessions_end_with_the_daemon(self):
+        """The next run takes over the plain session only: a multiplexed one
+        ends when the daemon stops (its client released), its link removed."""
+        hw = self.plug(usb_qmi_mux_modem())
+        qmi = self.serve(hw, '/dev/cdc-wdm0', 'qmi')
+        self.start_discovery_daemon()
+        path = self.wait_for_modems(1).popitem()[0]
+        self.enable(path)
+        ims = self.create_bearer(path, 'ims', MULTIPLEX_REQUIRED)
+        self.connect_muxed(hw, ims, 0, 1)
+        qmi.wait_for_line(r'event: session up .*apn=ims family=4 link=1$')
+
+        self.daemon.stop()
+        self.assertEqual(self.read_attr(hw, 'wwan0', 'qmi', 'del_mux'), '1')
+        qmi.wait_for_line(r'rx qmi CTL ReleaseCID .*')
+        qmi.wait_for_line(r'event: session down')
+
     def test_required_without_multiplexing(self):
         """A QMI modem whose data port takes no mux links (no qmi/add_mux)."""
         hw = self.plug(d.usb_qmi_modem(ttys=()))

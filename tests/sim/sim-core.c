@@ -7,6 +7,8 @@
 #include "sim-core-private.h"
 #include "sim-port.h"
 #include "sim-radio.h"
+#include "sim-ussd.h"
+#include "sim-voice.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -491,6 +493,8 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   core->signal.snr = config->snr;
   sim_core_commands_register(core);
   sim_radio_init(core);
+  core->voice = sim_voice_new(core);
+  core->ussd = sim_ussd_new(core);
   return core;
 }
 
@@ -511,6 +515,8 @@ sim_core_free(SimCore *core)
     session_free(s);
   }
   g_ptr_array_unref(core->sessions);
+  sim_voice_free(core->voice);
+  sim_ussd_free(core->ussd);
   if (core->proto_self)
     core->proto->free(core->proto_self);
   sim_radio_free(core);

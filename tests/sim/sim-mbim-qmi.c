@@ -63,6 +63,17 @@ typedef struct {
   gsize len;
 } Feed;
 
+/* One QMUX message the module sent on its own, as an indication of the QMI
+ * service. */
+static void
+send_qmi_indication(SimMbim *m, const guint8 *qmux, gsize len)
+{
+  g_autoptr(GByteArray) info = g_byte_array_sized_new(len);
+
+  g_byte_array_append(info, qmux, len);
+  mbim_send_service_indication(m, mbim_uuid_qmi, CID_QMI_MSG, info);
+}
+
 static void
 feed_request(gpointer qmi, gpointer arg)
 {
@@ -94,7 +105,7 @@ h_msg(SimMbim *m, const MbimReq *r, GByteArray **out)
 
     if (!n)
       break;
-    mbim_send_service_indication(m, mbim_uuid_qmi, CID_QMI_MSG, q->caught->data + at, n);
+    send_qmi_indication(m, q->caught->data + at, n);
     at += n;
   }
   return ST_NONE;
@@ -127,7 +138,7 @@ mbim_qmi_notify(SimMbim *m, SimNotify what, gpointer data)
 
     if (!len)
       break;
-    mbim_send_service_indication(m, mbim_uuid_qmi, CID_QMI_MSG, q->caught->data + at, len);
+    send_qmi_indication(m, q->caught->data + at, len);
     at += len;
   }
 }

@@ -200,8 +200,13 @@ send_command_done(SimMbim *m, const MbimReq *r, const guint8 *uuid, guint32 stat
 }
 
 void
-mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, const guint8 *info,
-                             gsize len)
+mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info)
+{
+  mbim_send_service_indication(m, mbim_uuid_basic_connect, cid, info);
+}
+
+void
+mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteArray *info)
 {
   g_autoptr(GByteArray) b = g_byte_array_new();
 
@@ -211,36 +216,10 @@ mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, const 
   mbim_put_u32(b, 0);
   g_byte_array_append(b, uuid, 16);
   mbim_put_u32(b, cid);
-  mbim_put_u32(b, len);
-  if (len)
-    g_byte_array_append(b, info, len);
+  mbim_put_u32(b, info ? info->len : 0);
+  if (info)
+    g_byte_array_append(b, info->data, info->len);
   send_msg(m, MSG_INDICATE_STATUS, 0, b);
-}
-
-void
-mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info)
-{
-  mbim_send_service_indication(m, mbim_uuid_basic_connect, cid, info ? info->data : NULL,
-                               info ? info->len : 0);
-}
-
-static const MbimService service_basic_connect
-    = { mbim_uuid_basic_connect, "BasicConnect", mbim_basic_connect_lookup,
-        mbim_basic_connect_describe };
-
-static const MbimService *const services[] = {
-  &service_basic_connect,
-  &mbim_service_ms_basic_connect_extensions,
-  &mbim_service_qmi,
-};
-
-static const MbimService *
-service_of(const guint8 *uuid)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS(services); i++)
-    if (!memcmp(uuid, services[i]->uuid, 16))
-      return services[i];
-  return NULL;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -252,17 +231,40 @@ u32_at(const guint8 *p)
   return p[0] | (p[1] << 8) | (p[2] << 16) | ((guint32)p[3] << 24);
 }
 
+static const MbimService basic_connect = {
+  mbim_uuid_basic_connect,
+  "BasicConnect",
+  mbim_basic_connect_lookup,
+  mbim_basic_connect_describe,
+};
+
+static const MbimService *const services[] = {
+  &basic_connect,
+  &mbim_service_ms_basic_connect_extensions,
+  &mbim_service_qmi,
+  &mbim_service_ussd,
+};
+
+static const MbimService *
+find_service(const guint8 *uuid)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(services); i++)
+    if (!memcmp(uuid, services[i]->uuid, 16))
+      return services[i];
+  return NULL;
+}
+
 /* logged before fault injection decides whether to answer */
 static void
 log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *cmd)
 {
   g_autoptr(GString) line = g_string_new(NULL);
-  const MbimService *svc = service_of(uuid);
+  const MbimService *service = find_service(uuid);
 
   if (cmd) {
-    g_string_append_printf(line, "rx mbim %s %s", svc->name, cmd->name);
-  } else if (svc) {
-    g_string_append_printf(line, "rx mbim %s cid=%u", svc->name, r->cid);
+    g_string_append_printf(line, "rx mbim %s %s", service->name, cmd->name);
+  } else if (service) {
+    g_string_append_printf(line, "rx mbim %s cid=%u", service->name, r->cid);
   } else {
     g_autofree char *hex = g_malloc(33);
 
@@ -272,7 +274,7 @@ log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *cmd
   }
   g_string_append_printf(line, " %s tid=%u", r->type ? "set" : "query", r->tid);
   if (cmd)
-    svc->describe(r, line);
+    service->describe(r, line);
   if (!(cmd && cmd->handler))
     g_string_append(line, " (unsupported)");
   sim_core_log(m->core, "%s", line->str);
@@ -315,8 +317,8 @@ handle_command(SimMbim *m, guint32 tid, const guint8 *p, gsize n)
   buflen = u32_at(p + 32);
   r.buf = p + 36;
   r.len = MIN(buflen, n - 36);
-  if (service_of(p + 8))
-    cmd = service_of(p + 8)->lookup(r.cid);
+  if (find_service(p + 8))
+    cmd = find_service(p + 8)->lookup(r.cid);
   log_command(m, &r, p + 8, cmd);
 
   if (!sim_core_request_begin(m->core))
@@ -406,6 +408,10 @@ mbim_link_reset(gpointer self)
 static void
 mbim_notify(gpointer self, SimNotify what, gpointer data)
 {
+  if (what == SIM_NOTIFY_USSD) {
+    mbim_ussd_notify(self, data);
+    return;
+  }
   mbim_basic_connect_notify(self, what, data);
   mbim_qmi_notify(self, what, data);
 }

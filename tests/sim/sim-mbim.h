@@ -80,7 +80,7 @@ typedef struct {
   gsize fixed_size;
 } MbimBuf;
 
-/* ---- the Basic Connect service (sim-mbim-basic-connect.c) ---- */
+/* ---- services ---- */
 
 /* ST_NONE with the information buffer in *out, or an error status */
 typedef guint32 (*MbimHandler)(SimMbim *m, const MbimReq *r, GByteArray **out);
@@ -98,6 +98,8 @@ typedef struct {
   const MbimCmd *(*lookup)(guint32 cid);
   void (*describe)(const MbimReq *r, GString *s);
 } MbimService;
+
+/* ---- the Basic Connect service (sim-mbim-basic-connect.c) ---- */
 
 const MbimCmd *mbim_basic_connect_lookup(guint32 cid);
 /* appends " field=value" pairs of a request to its log line */
@@ -127,11 +129,16 @@ extern const MbimService mbim_service_qmi;
 void mbim_qmi_free(SimMbim *m);
 void mbim_qmi_notify(SimMbim *m, SimNotify what, gpointer data);
 
+/* ---- the USSD service (sim-mbim-ussd.c); data: a SimUssdMessage ---- */
+
+extern const MbimService mbim_service_ussd;
+void mbim_ussd_notify(SimMbim *m, gconstpointer msg);
+
 /* ---- sim-mbim.c ---- */
 
+/* A Basic Connect indication; mbim_send_service_indication for others. */
 void mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info);
-void mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, const guint8 *info,
-                                  gsize len);
+void mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteArray *info);
 
 void mbim_put_u32(GByteArray *a, guint32 v);
 void mbim_buf_init(MbimBuf *b, gsize fixed_size);

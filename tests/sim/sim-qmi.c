@@ -8,8 +8,8 @@
 #include <string.h>
 
 static const QmiService *const services[] = {
-  &sim_qmi_service_ctl, &sim_qmi_service_wds, &sim_qmi_service_dms,
-  &sim_qmi_service_nas, &sim_qmi_service_uim, &sim_qmi_service_wda,
+  &sim_qmi_service_ctl, &sim_qmi_service_wds, &sim_qmi_service_dms,   &sim_qmi_service_nas,
+  &sim_qmi_service_uim, &sim_qmi_service_wda, &sim_qmi_service_voice,
 };
 
 const QmiService *
@@ -34,6 +34,18 @@ qmi_service_name(guint8 id)
   const QmiService *service = qmi_service_lookup(id);
 
   return service ? service->name : NULL;
+}
+
+gboolean
+qmi_service_present(SimQmi *q, guint8 id)
+{
+  const QmiService *service = qmi_service_lookup(id);
+  char **without = sim_core_config(q->core)->qmi_without;
+
+  for (char **name = without; service && name && *name; name++)
+    if (g_ascii_strcasecmp(*name, service->name) == 0)
+      return FALSE;
+  return service != NULL;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -222,6 +234,10 @@ qmi_notify(gpointer self, SimNotify what, gpointer data)
 
   if (what == SIM_NOTIFY_SESSION_DROPPED) {
     qmi_wds_session_dropped(q, data);
+    return;
+  }
+  if (what == SIM_NOTIFY_USSD) {
+    qmi_ussd_network_event(q, data);
     return;
   }
   g_hash_table_iter_init(&it, q->clients);

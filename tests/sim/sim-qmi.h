@@ -25,6 +25,7 @@ enum {
   SVC_WDS = 0x01,
   SVC_DMS = 0x02,
   SVC_NAS = 0x03,
+  SVC_VOICE = 0x09,
   SVC_UIM = 0x0B,
   SVC_WDA = 0x1A,
 };
@@ -42,6 +43,7 @@ enum {
   ERR_CALL_FAILED = 14,
   ERR_OUT_OF_CALL = 15,
   ERR_MISSING_ARGUMENT = 17,
+  ERR_INVALID_ID = 41,
   ERR_NO_EFFECT = 26,
   ERR_INVALID_SERVICE_TYPE = 31,
   ERR_PIN_BLOCKED = 35,
@@ -74,6 +76,10 @@ typedef struct {
   /* WDS */
   guint8 ip_family;
   guint8 mux_id; /* bound with Bind Mux Data Port; 0: the data port itself */
+  /* VOICE */
+  gboolean voice_call_events;
+  gboolean voice_dtmf_events;
+  gboolean voice_ussd_events;
 } QmiClient;
 
 typedef struct {
@@ -135,12 +141,15 @@ extern const QmiService sim_qmi_service_dms;
 extern const QmiService sim_qmi_service_nas;
 extern const QmiService sim_qmi_service_uim;
 extern const QmiService sim_qmi_service_wda;
+extern const QmiService sim_qmi_service_voice;
 
 /* sim-qmi.c */
 const QmiService *qmi_service_lookup(guint8 id);
 /* All services, in the order CTL Get Version Info lists them. */
 const QmiService *const *qmi_services(gsize *n);
 const char *qmi_service_name(guint8 id);
+/* Whether this modem has the service (--qmi-without takes some away). */
+gboolean qmi_service_present(SimQmi *q, guint8 id);
 void qmi_indicate(SimQmi *q, const QmiClient *c, guint16 msg, GByteArray *tlvs);
 
 /* sim-qmi-nr5g.c: the radio access (sim-radio.h) as QMI tells it */
@@ -160,6 +169,15 @@ gboolean qmi_wds_link_ready(SimQmi *q, const QmiReq *r);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);
+
+/* sim-qmi-ussd.c: the USSD messages of VOICE, and what the network starts
+ * (data: a SimUssdMessage). */
+guint16 qmi_ussd_originate(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_originate_no_wait(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_answer(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_cancel(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_ussd_describe(const QmiReq *r, GString *s);
+void qmi_ussd_network_event(SimQmi *q, gconstpointer msg);
 
 /* sim-qmi-uim.c: PIN operations, shared with DMS's legacy ones whose PIN
  * information is in another TLV. */

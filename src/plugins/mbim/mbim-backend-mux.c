@@ -97,3 +97,25 @@ mbim_mux_remove_link(const char *link)
   else
     g_warning("Removing %s: %s", link, error->message);
 }
+
+static void
+deactivated(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(MbimConnectInfo) info
+      = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, NULL);
+}
+
+void
+mbim_mux_end_sessions(MmdMbimBackend *self)
+{
+  for (guint32 sid = 1; sid < MAX_SESSIONS; sid++) {
+    MbimSetConnect in = { .session_id = sid, .activation_command = 0 };
+
+    if (self->sessions[sid] && self->device) {
+      memcpy(in.context_type, mbim_uuid_context_internet, sizeof in.context_type);
+      mbim_command_connect_set(self->device, &in, CMD_TIMEOUT_S, NULL, deactivated, NULL);
+    }
+    mbim_mux_remove_link(self->links[sid]);
+    g_clear_pointer(&self->links[sid], g_free);
+  }
+}

@@ -85,7 +85,6 @@ mbim_device_of(GTask *task)
 static void
 release_device(MmdMbimBackend *self)
 {
-  /* sessions and their links stay up when the daemon stops */
   for (guint i = 0; i < MAX_SESSIONS; i++) {
     if (self->sessions[i])
       g_object_remove_weak_pointer(G_OBJECT(self->sessions[i]), (gpointer *)&self->sessions[i]);
@@ -107,6 +106,9 @@ release_device(MmdMbimBackend *self)
 static void
 mbim_shutdown(MmdBackend *backend)
 {
+  mbim_mux_end_sessions(MMD_MBIM_BACKEND(backend));
+  /* The daemon stopping is no reason to drop the user's data session. */
+  mbim_adopt_save_session(MMD_MBIM_BACKEND(backend));
   release_device(MMD_MBIM_BACKEND(backend));
 }
 
@@ -186,6 +188,8 @@ mmd_mbim_backend_new(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *port
   mmd_modem_provide_network(modem, &mbim_network_ops, backend);
   mmd_modem_provide_signal(modem, &mbim_signal_ops, backend);
   mmd_modem_provide_bearers(modem, &mbim_bearer_ops, backend);
+  /* USSD only: MBIM has no voice calls */
+  mmd_modem_provide_ussd(modem, &mbim_ussd_ops, backend);
   mbim_log_set_policy(mmd_log_debug_enabled, mmd_log_personal_info());
 
   for (guint i = 0; i < ports->len; i++) {

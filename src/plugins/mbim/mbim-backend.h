@@ -91,6 +91,7 @@ void mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateI
 void mbim_report_device_caps(MmdMbimBackend *self, const MbimDeviceCapsInfo *f);
 void mbim_report_signal(MmdMbimBackend *self, const MbimSignalStateInfo *f);
 void mbim_report_sim(MmdMbimBackend *self, const MbimSubscriberReadyInfo *f);
+void mbim_report_packet_service(MmdMbimBackend *self, const MbimPacketServiceInfo *f);
 
 /* mbim-backend-ex.c: MBIM extensions */
 void mbim_ex_negotiate(MmdMbimBackend *self, GTask *task); /* completes task: boolean */
@@ -104,6 +105,10 @@ void mbim_ex_refresh_signal(MmdMbimBackend *self, GTask *task); /* completes tas
 void mbim_mux_report_limits(MmdMbimBackend *self, guint32 max_sessions);
 char *mbim_mux_add_link(MmdMbimBackend *self, guint32 session, GError **error);
 void mbim_mux_remove_link(const char *link);
+/* The daemon stops: the next run takes over session 0 only
+ * (mbim-backend-adopt.c), so the multiplexed sessions end here, deactivated
+ * without waiting for the answer (the port closes next), their links removed. */
+void mbim_mux_end_sessions(MmdMbimBackend *self);
 
 /* mbim-backend-modes.c */
 guint mbim_modes_from_data_classes(guint32 data_classes);
@@ -149,5 +154,21 @@ void mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancella
                   GAsyncReadyCallback callback, gpointer user_data);
 void mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data);
+/* A session's IP configuration as the core takes it (strings kept in texts);
+ * no static settings make IPv4 by DHCP. */
+void mbim_session_ip_config(const MbimIpConfigurationInfo *f, GPtrArray *texts, MmdIpConfig *ip4,
+                            gboolean *have4, MmdIpConfig *ip6, gboolean *have6);
+/* The bearer is session's, until the bearer goes or the network ends it. */
+void mbim_follow_session(MmdMbimBackend *self, guint32 session, MmdBearer *bearer);
+
+/* mbim-backend-adopt.c: a data session found up at initialization (left by
+ * a previous run) becomes a connected bearer; task completes with TRUE
+ * unless cancelled. On shutdown, what the next run needs is saved. */
+void mbim_adopt_session(MmdMbimBackend *self, GTask *task);
+void mbim_adopt_save_session(MmdMbimBackend *self);
+
+/* mbim-backend-ussd.c */
+extern const MmdUssdOps mbim_ussd_ops;
+void mbim_ussd_notification(MmdMbimBackend *self, const MbimUssdInfo *info);
 
 G_END_DECLS

@@ -55,6 +55,19 @@ on_packet_service_status(QmiClient *client, QmiMessage *msg, gpointer user_data)
 }
 
 void
+qmi_data_follow_bearer(MmdQmiBackend *self, MmdBearer *bearer, guint32 handle4, guint32 handle6,
+                       QmiClient *client6)
+{
+  QmiBearerData *data = g_new0(QmiBearerData, 1);
+
+  data->handle4 = handle4;
+  data->handle6 = handle6;
+  data->client6 = client6;
+  mmd_bearer_set_backend_data(bearer, data, g_free);
+  remember_bearer(self, bearer);
+}
+
+void
 qmi_data_setup(MmdQmiBackend *self)
 {
   if (self->wds && !self->wds_ind_id)
@@ -101,7 +114,6 @@ connect_finish(GTask *task)
   MmdQmiBackend *self = g_task_get_source_object(task);
   ConnectContext *ctx = g_task_get_task_data(task);
   MmdIpConfig ip4, ip6;
-  QmiBearerData *data;
 
   if (!ctx->v4 && !ctx->v6) {
     mmd_task_fail(task, g_steal_pointer(&ctx->v4_error));
@@ -113,12 +125,8 @@ connect_finish(GTask *task)
     g_object_unref(task);
     return;
   }
-  data = g_new0(QmiBearerData, 1);
-  data->handle4 = ctx->v4 ? ctx->v4->handle : 0;
-  data->handle6 = ctx->v6 ? ctx->v6->handle : 0;
-  data->client6 = ctx->dual ? self->wds6 : self->wds;
-  mmd_bearer_set_backend_data(ctx->bearer, data, g_free);
-  remember_bearer(self, ctx->bearer);
+  qmi_data_follow_bearer(self, ctx->bearer, ctx->v4 ? ctx->v4->handle : 0,
+                         ctx->v6 ? ctx->v6->handle : 0, ctx->dual ? self->wds6 : self->wds);
   if (ctx->v4)
     qmi_session_to_config(ctx->v4, &ip4);
   if (ctx->v6)

@@ -40,7 +40,6 @@ struct _QmiMuxSession {
   QmiSession *ip[2];
   guint ind_id[2];
   MmdBearer *bearer; /* weak: it owns the session once up */
-  gboolean keep;     /* the daemon stops: leave session and link up */
 };
 
 /* ---- the data port ----------------------------------------------------- */
@@ -200,11 +199,11 @@ mux_session_free(QmiMuxSession *s)
     if (s->wds[i] && s->ind_id[i])
       qmi_client_remove_indication_handler(s->wds[i], s->ind_id[i]);
     /* releasing the client ends its call on the modem */
-    if (alive && s->wds[i] && !s->keep)
+    if (alive && s->wds[i])
       qmi_device_release_client(self->device, s->wds[i]);
     qmi_session_free(s->ip[i]);
   }
-  if (!s->keep && alive)
+  if (alive)
     remove_link(s);
   if (self)
     g_ptr_array_remove(self->mux_sessions, s);
@@ -229,16 +228,10 @@ mux_session_new(MmdQmiBackend *self, LinkKind kind, const char *port, guint8 mux
 }
 
 void
-qmi_mux_keep_sessions(MmdQmiBackend *self)
+qmi_mux_end_sessions(MmdQmiBackend *self)
 {
-  for (guint i = 0; self->mux_sessions && i < self->mux_sessions->len; i++) {
-    QmiMuxSession *s = g_ptr_array_index(self->mux_sessions, i);
-
-    s->keep = TRUE;
-    for (guint f = 0; f < G_N_ELEMENTS(s->wds); f++)
-      if (s->wds[f])
-        qmi_client_keep_on_close(s->wds[f]);
-  }
+  for (guint i = 0; self->mux_sessions && i < self->mux_sessions->len; i++)
+    remove_link(g_ptr_array_index(self->mux_sessions, i));
 }
 
 /* The network ended the session: the bearer hears it at once, the session

@@ -34,6 +34,7 @@ typedef struct {
   char *name;
   guint techs;
 } QmiServingRegistration;
+typedef struct _QmiVoice QmiVoice;
 
 #define MMD_TYPE_QMI_BACKEND (mmd_qmi_backend_get_type())
 G_DECLARE_FINAL_TYPE(MmdQmiBackend, mmd_qmi_backend, MMD, QMI_BACKEND, MmdBackend)
@@ -69,8 +70,13 @@ struct _MmdQmiBackend {
   char *iccid;
   char *imsi;
 
+  gboolean online; /* operating mode at initialization */
+
   /* data session (one bearer at a time) */
   MmdBearer *bearer; /* weak pointer */
+  GKeyFile *saved;   /* left by the previous run, until taken over */
+
+  QmiVoice *voice; /* calls and USSD (qmi-modem-voice.c) */
 };
 
 /* Per-bearer data stored with mmd_bearer_set_backend_data(): the packet data
@@ -145,13 +151,22 @@ void qmi_backend_set_current_bands(MmdBackend *backend, const guint *bands, gsiz
 
 /* qmi-modem-data.c */
 void qmi_data_setup(MmdQmiBackend *self);
+/* The bearer's sessions are these handles (0 = none), the IPv6 one on
+ * client6; their end is reported through the WDS indications. */
+void qmi_data_follow_bearer(MmdQmiBackend *self, MmdBearer *bearer, guint32 handle4,
+                            guint32 handle6, QmiClient *client6);
+/* Looked up when needed: the net port may show up after the modem. */
+const char *qmi_data_net_interface(MmdQmiBackend *self);
 void qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data);
 void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 
-/* The net port, looked up when it is needed: it may come after the modem. */
-const char *qmi_data_net_interface(MmdQmiBackend *self);
+/* qmi-modem-adopt.c: the data session a previous run left up (state saved
+ * on shutdown): taken over when it is still up, torn down when it cannot
+ * be. Completes task with TRUE unless cancelled. */
+void qmi_adopt_session(MmdQmiBackend *self, GTask *task);
+void qmi_adopt_save_session(MmdQmiBackend *self);
 
 /* qmi-modem-wda.c: before the first connect, agree with the modem and the
  * qmi_wwan driver on the net port's framing (raw IP where both support it).
@@ -174,7 +189,19 @@ void qmi_mux_connect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cance
                      GAsyncReadyCallback callback, gpointer user_data);
 void qmi_mux_disconnect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data);
-/* The daemon stops: sessions stay up on the modem, their links with them. */
-void qmi_mux_keep_sessions(MmdQmiBackend *self);
+/* The daemon stops: multiplexed sessions end with it (the next run takes
+ * over only the plain session, qmi-modem-adopt.c). Their links go here;
+ * closing the device releases their clients, which ends their calls. */
+void qmi_mux_end_sessions(MmdQmiBackend *self);
+
+/* qmi-modem-voice.c, qmi-modem-ussd.c: the VOICE client is allocated in the
+ * background once the modem is initialized (no step of the init sequence). */
+void qmi_voice_setup(MmdQmiBackend *self);
+/* Completes task (boolean) once the set-up is over, so that the modem is
+ * quiet when its initialization ends. */
+void qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task);
+void qmi_voice_shutdown(MmdQmiBackend *self);
+extern const MmdVoiceOps qmi_voice_ops;
+extern const MmdUssdOps qmi_ussd_ops;
 
 G_END_DECLS

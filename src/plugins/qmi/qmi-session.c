@@ -105,6 +105,22 @@ fill_ipv4(QmiSession *s, const QmiWdsGetCurrentSettingsOutput *out)
     s->dns[1] = ipv4_to_string(out->ipv4_secondary_dns);
 }
 
+void
+qmi_session_fill(QmiSession *s, guint8 family, const QmiWdsGetCurrentSettingsOutput *out)
+{
+  s->method = MMD_BEARER_IP_METHOD_DHCP; /* unless we learn an address */
+  if (!out)
+    return;
+  if (family == QMI_SESSION_IPV6)
+    fill_ipv6(s, out);
+  else
+    fill_ipv4(s, out);
+  if (s->address)
+    s->method = MMD_BEARER_IP_METHOD_STATIC;
+  if (out->has_mtu)
+    s->mtu = out->mtu;
+}
+
 static void
 current_settings_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -114,19 +130,11 @@ current_settings_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   QmiWdsGetCurrentSettingsOutput out;
 
-  s->method = MMD_BEARER_IP_METHOD_DHCP; /* unless we learn an address */
-  if (qmi_client_wds_get_current_settings_finish(ctx->client, res, &out, &error)) {
-    if (ctx->family == QMI_SESSION_IPV6)
-      fill_ipv6(s, &out);
-    else
-      fill_ipv4(s, &out);
-    if (s->address)
-      s->method = MMD_BEARER_IP_METHOD_STATIC;
-    if (out.has_mtu)
-      s->mtu = out.mtu;
-  } else {
+  gboolean ok = qmi_client_wds_get_current_settings_finish(ctx->client, res, &out, &error);
+
+  if (!ok)
     g_message("Reading the IP settings failed (%s): the host should use DHCP", error->message);
-  }
+  qmi_session_fill(s, ctx->family, ok ? &out : NULL);
   qmi_output_base_clear(&out.base);
   g_task_return_pointer(task, g_steal_pointer(&ctx->session), (GDestroyNotify)qmi_session_free);
   g_object_unref(task);

@@ -6,6 +6,7 @@
 
 #include "plugin-api.h"
 #include "qmi-device.h"
+#include "qmi-generated.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmiSession, qmi_session_free)
 void qmi_session_start(QmiClient *client, const MmdBearerSettings *settings, guint8 family,
                        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 QmiSession *qmi_session_start_finish(GAsyncResult *result, GError **error);
+
+/* A session's IP settings from Get Current Settings of its family; out NULL
+ * (the modem did not say) leaves the host to DHCP. */
+void qmi_session_fill(QmiSession *session, guint8 family,
+                      const QmiWdsGetCurrentSettingsOutput *out);
 
 /* The IP configuration of a session, valid while it lives. */
 void qmi_session_to_config(const QmiSession *session, MmdIpConfig *config);
