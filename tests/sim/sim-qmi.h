@@ -74,8 +74,17 @@ typedef struct {
   guint8 ip_family;
 } QmiClient;
 
-typedef struct {
+typedef struct _SimQmi SimQmi;
+
+/* Where replies and indications go when not over QMUX (sim-qrtr.c): the SDU
+ * of a message for client cid of service. */
+typedef void (*QmiOutputFunc)(SimQmi *q, guint8 service, guint8 cid, const guint8 *sdu, gsize len,
+                              gpointer user_data);
+
+struct _SimQmi {
   SimCore *core;
+  QmiOutputFunc output; /* NULL: QMUX frames on the link */
+  gpointer output_data;
   GByteArray *in;
   GHashTable *clients; /* service<<8|cid -> QmiClient */
   guint16 ind_tid;
@@ -86,7 +95,7 @@ typedef struct {
   guint32 wda_link_layer; /* 1 802.3, 2 raw IP */
   guint32 wda_ul_aggregation;
   guint32 wda_dl_aggregation;
-} SimQmi;
+};
 
 typedef struct {
   guint8 service;
@@ -137,6 +146,12 @@ const QmiService *qmi_service_lookup(guint8 id);
 const QmiService *const *qmi_services(gsize *n);
 const char *qmi_service_name(guint8 id);
 void qmi_indicate(SimQmi *q, const QmiClient *c, guint16 msg, GByteArray *tlvs);
+/* Logs a request, runs its handler and replies (fault injection permitting). */
+void qmi_handle_request(SimQmi *q, QmiReq *r);
+/* A new client of service with the lowest free client id; NULL when all are taken. */
+QmiClient *qmi_client_add(SimQmi *q, guint8 service);
+/* Forgets a client; its data sessions end (as when the host releases it). */
+void qmi_client_release(SimQmi *q, QmiClient *c);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);
