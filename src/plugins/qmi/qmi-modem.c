@@ -480,6 +480,7 @@ mmd_qmi_backend_finalize(GObject *object)
   MmdQmiBackend *self = MMD_QMI_BACKEND(object);
   g_free(self->control_path);
   g_free(self->net_iface);
+  g_free(self->mux_link);
   g_free(self->iccid);
   g_free(self->imsi);
   g_object_unref(self->cancellable);
@@ -561,7 +562,8 @@ create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
     else if (port->type == MMD_MODEM_PORT_TYPE_NET && port->name && !self->net_iface)
       self->net_iface = g_strdup(port->name);
   }
-  if (!self->net_iface)
+  /* a USB modem's usual net port; a QRTR modem has its IPA device or none */
+  if (!self->net_iface && self->control_path && !g_str_has_prefix(self->control_path, "qrtr://"))
     self->net_iface = g_strdup("wwan0");
   return backend;
 }

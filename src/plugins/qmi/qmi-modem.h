@@ -29,6 +29,8 @@ struct _MmdQmiBackend {
   QmiClient *wds6; /* second WDS client: the IPv6 session of a dual-stack bearer */
   QmiClient *wda;  /* data format; allocated on the first connect that needs it */
   gboolean data_format_done;
+  gboolean mux_format_done; /* QMAP set on an SoC modem (qmi-modem-mux.c) */
+  char *mux_link;           /* the rmnet link of the session, while it is up */
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
 
   /* what we learned */
@@ -111,5 +113,15 @@ void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable
  * Completes task with TRUE unless cancelled: a modem without WDA keeps the
  * driver's 802.3 framing. */
 void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
+
+/* qmi-modem-mux.c: the data path of SoC modems (QRTR), whose net port (IPA)
+ * carries QMAP. qmi_mux_applies: whether iface is such a port.
+ * qmi_mux_prepare: QMAP on the modem (once), the session's WDS clients (wds6
+ * may be NULL) bound to its mux id and the rmnet link made (self->mux_link);
+ * completes task with a boolean. qmi_mux_release: the link goes. */
+gboolean qmi_mux_applies(MmdQmiBackend *self, const char *iface);
+void qmi_mux_prepare(MmdQmiBackend *self, const char *iface, QmiClient *wds, QmiClient *wds6,
+                     GTask *task);
+void qmi_mux_release(MmdQmiBackend *self);
 
 G_END_DECLS
