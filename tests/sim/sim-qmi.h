@@ -72,6 +72,7 @@ typedef struct {
   guint32 uim_events;
   /* WDS */
   guint8 ip_family;
+  guint8 mux_id; /* QMAP mux id its sessions use, 0 = none */
 } QmiClient;
 
 typedef struct _SimQmi SimQmi;
@@ -155,6 +156,14 @@ void qmi_client_release(SimQmi *q, QmiClient *c);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);
+
+/* WDA data aggregation protocols from QMAP (5) to QMAPv5 (9). */
+#define SIM_QMI_AGGREGATION_QMAP 5
+#define SIM_QMI_AGGREGATION_QMAPV5 9
+
+/* sim-qmi-wds-mux.c: WDS Bind Mux Data Port. */
+guint16 qmi_wds_bind_mux_data_port(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_wds_describe_bind_mux_data_port(const QmiReq *r, GString *s);
 
 /* sim-qmi-uim.c: PIN operations, shared with DMS's legacy ones whose PIN
  * information is in another TLV. */
