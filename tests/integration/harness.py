@@ -695,9 +695,10 @@ def sanitizer_env(env):
 class Daemon:
     """modemd on the private bus; its stdout+stderr go to `log_path`."""
 
-    def __init__(self, bus, args=(), env=None, debug=True, name='modemd'):
+    def __init__(self, bus, args=(), env=None, debug=True, name='modemd', prefix=()):
         self.bus = bus
         self.args = list(args)
+        self.prefix = list(prefix)  # e.g. nsenter into a network namespace
         self.extra_env = env or {}
         self.debug = debug
         self.name = name
@@ -715,7 +716,7 @@ class Daemon:
                 self.kill()
 
     def start(self, timeout=20):
-        argv = [modemd_path()]
+        argv = self.prefix + [modemd_path()]
         if self.debug:
             argv.append('--debug')
         argv += self.args

@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness as h  # noqa: E402
+import netns  # noqa: E402
 from harness import CONNECTED, DISABLED, LOCK_SIM_PIN, LOCKED, REGISTERED  # noqa: E402
 
 PORT_QMI = 6
@@ -141,6 +142,42 @@ class QrtrTest(h.ModemTestCase):
         self.modem = self.wait_devices(['qrtr7'])['qrtr7']
         self.wait_state(DISABLED)
         self.assertEqual(self.prop('PrimaryPort'), 'qrtr7')
+
+    def test_soc_data_path_refused_by_kernel(self):
+        """With its data port, a SoC modem's session is multiplexed: QMAP on
+        the modem, the WDS client bound to mux id 1, an rmnet link on the port.
+        This kernel has no rmnet: the connection fails with the kernel's words
+        before any session starts, and no link is left."""
+        missing = netns.NetNamespace.missing_tools()
+        if missing:
+            self.skipTest(f'no network namespace here: {missing}')
+        ns = netns.NetNamespace(tun_names=['rmnet_ipa0']).start(h._spawn)
+        self.addCleanup(ns.stop)
+        sim = self.start_node(5)
+        daemon = h.Daemon(self.bus, [f'--port=qrtr:unix:{self.bus_path}',
+                                     '--port=qrtr:5,net:rmnet_ipa0'], prefix=ns.argv([]))
+        self.addCleanup(self._stop_daemon, daemon)
+        daemon.start()
+        self._watch_log(daemon.name, daemon.log_path)
+        self.daemon = daemon
+        self.modem = self.wait_devices(['qrtr5'])['qrtr5']
+        self.assertEqual(sorted(self.prop('Ports')), [('qrtr5', PORT_QMI), ('rmnet_ipa0', 2)])
+        self.enable_registered()
+        mark = len(sim.lines)
+        args = {'apn': h.GLib.Variant('s', 'internet')}
+        name, message = h.call_error(self.bus.conn, self.modem, h.MODEM_SIMPLE_IFACE, 'Connect',
+                                     (args,), '(a{sv})', timeout=60)
+        self.assertTrue(name.startswith(h.ERROR_PREFIX), name)
+        self.assertIn('rmnet', message)
+        self.assertIn('Unknown device type', message)
+        after = '\n'.join(sim.lines[mark:])
+        self.assertRegex(after, r'rx qmi WDA SetDataFormat .*link-layer=raw-ip '
+                                r'ul-aggregation=5 dl-aggregation=5 endpoint=4/1')
+        self.assertRegex(after, r'rx qmi WDS BindMuxDataPort .*endpoint=embedded/1 mux-id=1')
+        self.assertNotIn('StartNetwork', after)
+        links = ns.run(['ip', '-o', 'link', 'show']).stdout
+        self.assertNotIn('rmnet_data', links)
+        self.wait_state(REGISTERED)
 
 
 if __name__ == '__main__':
