@@ -3,16 +3,12 @@
 
 #include <errno.h>
 #include <linux/qrtr.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
-
-/* The unix bus answers BIND at once; this only bounds a stuck router. */
-#define BIND_TIMEOUT_MS 2000
 
 struct _MmdQrtrSocket {
   int fd;
@@ -130,42 +126,11 @@ bus_write(int fd, guint32 kind, const MmdQrtrAddress *address, const guint8 *dat
   return n == (ssize_t)(sizeof(header) + len);
 }
 
-/* Reads the BOUND answer to our BIND (the first record the bus sends). */
-static gboolean
-bus_read_bound(int fd, MmdQrtrAddress *address, const char *path, GError **error)
-{
-  struct pollfd pfd = { .fd = fd, .events = POLLIN };
-  guint8 record[MMD_QRTR_BUS_HEADER_LEN];
-  ssize_t n;
-  int ready;
-
-  do
-    ready = poll(&pfd, 1, BIND_TIMEOUT_MS);
-  while (ready < 0 && errno == EINTR);
-  if (ready <= 0) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The QRTR bus at %s did not answer", path);
-    return FALSE;
-  }
-  do
-    n = recv(fd, record, sizeof(record), 0);
-  while (n < 0 && errno == EINTR);
-  if (n != (ssize_t)sizeof(record) || get_le32(record) != MMD_QRTR_BUS_BOUND) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
-                "The QRTR bus at %s refused to bind an endpoint", path);
-    return FALSE;
-  }
-  address->node = get_le32(record + 4);
-  address->port = get_le32(record + 8);
-  return TRUE;
-}
-
 static MmdQrtrSocket *
 open_unix_bus(const char *path, GError **error)
 {
   struct sockaddr_un sun = { .sun_family = AF_UNIX };
   const MmdQrtrAddress any = { 0, 0 };
-  MmdQrtrAddress bound;
-  MmdQrtrSocket *self;
   int fd;
 
   if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -184,18 +149,15 @@ open_unix_bus(const char *path, GError **error)
     close(fd);
     return NULL;
   }
-  if (!bus_write(fd, MMD_QRTR_BUS_BIND, &any, NULL, 0)) {
+  /* The answer (BOUND) is read with the first datagrams: the bus may be in
+   * this very process, and nothing sent needs our address. */
+  if (!bus_write(fd, MMD_QRTR_BUS_BIND, &any, NULL, 0)
+      || !g_unix_set_fd_nonblocking(fd, TRUE, NULL)) {
     set_errno_error(error, errno, "Cannot bind on the QRTR bus", path);
     close(fd);
     return NULL;
   }
-  if (!bus_read_bound(fd, &bound, path, error) || !g_unix_set_fd_nonblocking(fd, TRUE, error)) {
-    close(fd);
-    return NULL;
-  }
-  self = socket_new(fd, path);
-  self->address = bound;
-  return self;
+  return socket_new(fd, path);
 }
 
 static gboolean
@@ -242,6 +204,11 @@ receive_one(MmdQrtrSocket *self, int *err)
     return 1;
   }
   if (self->unix_bus) {
+    if (n == MMD_QRTR_BUS_HEADER_LEN && get_le32(self->buffer) == MMD_QRTR_BUS_BOUND) {
+      self->address.node = get_le32(self->buffer + 4);
+      self->address.port = get_le32(self->buffer + 8);
+      return 1;
+    }
     if (n < MMD_QRTR_BUS_HEADER_LEN || get_le32(self->buffer) != MMD_QRTR_BUS_DATA)
       return 1;
     from.node = get_le32(self->buffer + 4);

@@ -16,7 +16,10 @@
  *     DATA  (3): client -> bus: a datagram for (node, port); bus -> client: a
  *           datagram from (node, port). Control packets are DATA to and from
  *           port MMD_QRTR_PORT_CTRL, as on the kernel's bus.
- *   The bus runs the name service at (its node, MMD_QRTR_PORT_CTRL).
+ *   The bus runs the name service at (its node, MMD_QRTR_PORT_CTRL); DATA to
+ *   port MMD_QRTR_PORT_CTRL of any node reaches it. A client may send before
+ *   BOUND has arrived (the bus reads in order); BOUND is the first record it
+ *   gets, so every datagram it receives comes after its address is known.
  *
  * Datagrams arrive from anyone on the bus: receivers check the sender's
  * address. */
@@ -51,8 +54,9 @@ MmdQrtrSocket *mmd_qrtr_socket_open(const char *bus_path, GError **error);
 /* Closes and frees; NULL is ignored. */
 void mmd_qrtr_socket_close(MmdQrtrSocket *self);
 
-/* This endpoint's address (port 0 until the kernel binds it on the first
- * send). */
+/* This endpoint's address: on the kernel's bus port 0 until the first send
+ * binds it; on a unix bus (0, 0) until BOUND is read with the first
+ * datagrams. */
 const MmdQrtrAddress *mmd_qrtr_socket_get_address(MmdQrtrSocket *self);
 /* Where the name service listens: (this node, MMD_QRTR_PORT_CTRL). */
 MmdQrtrAddress mmd_qrtr_socket_get_name_service(MmdQrtrSocket *self);

@@ -75,6 +75,17 @@ node_offers(const Node *node, guint32 service)
 }
 
 static gboolean
+node_has_server(const Node *node, const Server *server)
+{
+  for (guint i = 0; i < node->servers->len; i++) {
+    const Server *s = &g_array_index(node->servers, Server, i);
+    if (s->service == server->service && s->port == server->port)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
 node_is_modem(const Node *node)
 {
   for (guint i = 0; i < G_N_ELEMENTS(required_services); i++)
@@ -115,7 +126,8 @@ server_added(MmdQrtrMonitor *self, const MmdQrtrControl *packet)
   Node *node = node_get(self, packet->node);
   Server server = { packet->service, packet->port };
 
-  if (!node_offers(node, packet->service))
+  /* a service may be offered twice (two instances): each counts until it goes */
+  if (!node_has_server(node, &server))
     g_array_append_val(node->servers, server);
   g_debug("QRTR node %u: service 0x%x version %u at port %u", packet->node, packet->service,
           mmd_qrtr_instance_version(packet->instance), packet->port);
