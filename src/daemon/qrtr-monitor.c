@@ -123,8 +123,16 @@ node_settled(gpointer user_data)
 static void
 server_added(MmdQrtrMonitor *self, const MmdQrtrControl *packet)
 {
-  Node *node = node_get(self, packet->node);
+  Node *node;
   Server server = { packet->service, packet->port };
+
+  /* Our own node is the applications processor, where any local process may
+   * publish services: a modem there is only taken when declared. */
+  if (packet->node == mmd_qrtr_socket_get_address(self->socket)->node) {
+    g_debug("QRTR service 0x%x on the local node %u: not a modem's", packet->service, packet->node);
+    return;
+  }
+  node = node_get(self, packet->node);
 
   /* a service may be offered twice (two instances): each counts until it goes */
   if (!node_has_server(node, &server))

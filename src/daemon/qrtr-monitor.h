@@ -2,7 +2,10 @@
  * QRTR name service, a discovery source like the udev monitor, without udev.
  *
  * A node that offers the QMI services a modem needs (DMS, NAS, WDS and UIM)
- * is a modem; it stops being one when one of them is withdrawn. Nodes already
+ * is a modem; it stops being one when one of them is withdrawn. The local
+ * node is not looked at: a SoC's modem is a remote processor, and on the
+ * local node any process may publish services (a fake modem would get the
+ * PIN); declare it with --port=qrtr:NODE to use it anyway (tests, the VM). Nodes already
  * complete when the monitor starts are reported as soon as the name
  * service's list has arrived; a node that completes later is reported once
  * its services have been quiet for a moment, so that the rest of a booting

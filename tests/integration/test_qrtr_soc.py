@@ -63,10 +63,10 @@ class SocDataPortTest(td.DiscoveryTestCase):
     def test_ipa_port_joins_the_qrtr_modem(self):
         self.plug(soc_ipa())
         net = self.plug(ipa_net())
-        sim = self.start_sim('--protocol=qrtr', f'--link={self.bus_path}', '--qrtr-node=0')
+        sim = self.start_sim('--protocol=qrtr', f'--link={self.bus_path}', '--qrtr-node=5')
         self.start_discovery_daemon(f'--port=qrtr:unix:{self.bus_path}')
-        modem = self.modem_for_device('qrtr1')
-        expected = [('qrtr1', PORT_QMI), ('rmnet_ipa0', PORT_NET)]
+        modem = self.modem_for_device('qrtr5')
+        expected = [('qrtr5', PORT_QMI), ('rmnet_ipa0', PORT_NET)]
         h.wait_for_property(self.bus.conn, 'Ports', lambda v: sorted(v) == expected,
                             path=modem, interface=h.MODEM_IFACE)
         # the platform device with only a net port is no modem of its own
@@ -74,7 +74,7 @@ class SocDataPortTest(td.DiscoveryTestCase):
 
         # the IPA device goes (its driver unbound): the port leaves the modem
         self.unplug(net, '/sys' + IPA + '/net/rmnet_ipa0')
-        h.wait_for_property(self.bus.conn, 'Ports', lambda v: v == [('qrtr1', PORT_QMI)],
+        h.wait_for_property(self.bus.conn, 'Ports', lambda v: v == [('qrtr5', PORT_QMI)],
                             path=modem, interface=h.MODEM_IFACE)
         # and comes back: it joins again
         self.plug(ipa_net())

@@ -5,6 +5,9 @@
  * kernel's router, running in this process. */
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "mmd-qrtr-socket.h"
 #include "mmd-qrtr.h"
@@ -340,57 +343,94 @@ on_modem(guint32 node, gboolean present, gpointer user_data)
 }
 
 static void
-announce_all(Bus *bus, MmdQrtrSocket **servers, const guint32 *services, guint n)
+put_le32(guint8 *p, guint32 v)
 {
-  for (guint i = 0; i < n; i++)
-    servers[i] = server_on(bus, services[i]);
+  for (int i = 0; i < 4; i++)
+    p[i] = (v >> (8 * i)) & 0xFF;
+}
+
+/* A server of service on another node: a raw endpoint of the bus (the
+ * daemon's sockets bind to the bus's own node only), written with the bus's
+ * record format. Closing the descriptor withdraws it. */
+static int
+remote_server(Bus *bus, guint32 node, guint32 service)
+{
+  struct sockaddr_un sun = { .sun_family = AF_UNIX };
+  guint8 bind_record[12] = { 0 };
+  guint8 announce[12 + MMD_QRTR_CONTROL_LEN];
+  const MmdQrtrControl packet
+      = { .cmd = MMD_QRTR_CMD_NEW_SERVER, .service = service, .instance = 1 };
+  int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint(fd, >=, 0);
+  g_strlcpy(sun.sun_path, bus->path, sizeof(sun.sun_path));
+  g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+  put_le32(bind_record, MMD_QRTR_BUS_BIND);
+  put_le32(bind_record + 4, node);
+  /* the bus reads in order: the announcement may follow the bind at once */
+  put_le32(announce, MMD_QRTR_BUS_DATA);
+  put_le32(announce + 4, node);
+  put_le32(announce + 8, MMD_QRTR_PORT_CTRL);
+  mmd_qrtr_control_encode(&packet, announce + 12);
+  g_assert_cmpint(send(fd, bind_record, sizeof(bind_record), 0), ==, sizeof(bind_record));
+  g_assert_cmpint(send(fd, announce, sizeof(announce), 0), ==, sizeof(announce));
+  return fd;
 }
 
 static void
 test_monitor(Bus *bus, gconstpointer unused)
 {
   static const guint32 modem_services[] = { 0x02, 0x03, 0x01, 0x0B, 0x1A };
-  MmdQrtrSocket *servers[G_N_ELEMENTS(modem_services)];
-  MmdQrtrSocket *late[G_N_ELEMENTS(modem_services)];
+  int servers[G_N_ELEMENTS(modem_services)];
+  int late[G_N_ELEMENTS(modem_services)];
+  MmdQrtrSocket *local[G_N_ELEMENTS(modem_services)];
   g_autoptr(GError) error = NULL;
   Seen seen = { 0 };
   MmdQrtrMonitor *monitor;
 
-  /* a node complete before the watch starts: reported with the list */
-  announce_all(bus, servers, modem_services, G_N_ELEMENTS(modem_services));
+  /* a modem's services on the local node, where anyone may publish: no modem;
+   * node 7 complete before the watch starts: reported with the list */
+  for (guint i = 0; i < G_N_ELEMENTS(modem_services); i++) {
+    local[i] = server_on(bus, modem_services[i]);
+    servers[i] = remote_server(bus, 7, modem_services[i]);
+  }
   monitor = mmd_qrtr_monitor_new(bus->path, on_modem, &seen, &error);
   g_assert_no_error(error);
   wait_for(&seen.changed);
   g_assert_true(seen.present);
-  g_assert_cmpuint(seen.node, ==, 1);
+  g_assert_cmpuint(seen.node, ==, 7);
+  g_assert_cmpuint(seen.calls, ==, 1);
 
-  /* a service it does not need goes: still a modem */
+  /* a service it does not need goes: still a modem; one it needs: no longer */
   seen.changed = FALSE;
-  mmd_qrtr_socket_close(servers[4]);
-  /* one it needs goes: no longer */
-  mmd_qrtr_socket_close(servers[3]);
+  close(servers[4]);
+  close(servers[3]);
   wait_for(&seen.changed);
   g_assert_false(seen.present);
   g_assert_cmpuint(seen.calls, ==, 2);
 
-  /* a node whose services come later (on the same bus node here): a modem
-   * once they are all in and quiet */
+  /* its services come back later: a modem once they are in and quiet */
   seen.changed = FALSE;
-  servers[3] = server_on(bus, 0x0B);
+  servers[3] = remote_server(bus, 7, 0x0B);
   wait_for(&seen.changed);
   g_assert_true(seen.present);
   g_assert_cmpuint(seen.calls, ==, 3);
 
-  /* a second set of the same services changes nothing */
-  announce_all(bus, late, modem_services, G_N_ELEMENTS(modem_services));
+  /* a second instance of each service comes and goes: nothing changes;
+   * then the first ones go: the modem goes */
   for (guint i = 0; i < G_N_ELEMENTS(late); i++)
-    mmd_qrtr_socket_close(late[i]);
+    late[i] = remote_server(bus, 7, modem_services[i]);
+  for (guint i = 0; i < G_N_ELEMENTS(late); i++)
+    close(late[i]);
   for (guint i = 0; i < 4; i++)
-    mmd_qrtr_socket_close(servers[i]);
+    close(servers[i]);
   seen.changed = FALSE;
   wait_for(&seen.changed);
   g_assert_false(seen.present);
   g_assert_cmpuint(seen.calls, ==, 4);
+  g_assert_cmpuint(seen.node, ==, 7);
+  for (guint i = 0; i < G_N_ELEMENTS(local); i++)
+    mmd_qrtr_socket_close(local[i]);
   mmd_qrtr_monitor_free(monitor);
 }
 

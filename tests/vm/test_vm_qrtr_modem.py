@@ -2,9 +2,9 @@
 """vm-qrtr-modem: modemd and a SoC modem on the real kernel's QRTR, in the
 test VM (this machine's kernel has no AF_QIPCRTR).  One boot runs
 qrtr_modem_guest.py: the simulator publishes its QMI services on the guest's
-local node, modemd finds and drives the modem through the kernel's name
-service, and real qmicli (qrtr://NODE) checks the same services as an
-independent peer.  The tests below judge the guest's report.
+local node, modemd (that node declared with --port=qrtr:NODE) reaches and
+drives the modem through the kernel's name service, and real qmicli
+(qrtr://NODE) checks the same services as an independent peer.  The tests below judge the guest's report.
 
 The guest runs the daemon built without polkit (tests/run-all.sh builds it in
 build-router and exports MODEMD_NOUDEV): root may do everything there, and no
@@ -77,7 +77,7 @@ class QrtrModemInVmTest(unittest.TestCase):
     def setUpClass(cls):
         cls.report = boot(MODEMD)
 
-    def test_found_on_the_kernels_name_service(self):
+    def test_reached_through_the_kernels_name_service(self):
         r = self.report
         for service in ('DMS', 'NAS', 'WDS', 'UIM'):
             self.assertIn(service, r['sim_servers'])
