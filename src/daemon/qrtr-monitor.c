@@ -13,6 +13,10 @@ static const guint32 required_services[] = { 0x01, 0x02, 0x03, 0x0B };
 /* How long a late node's services must be quiet before it is a modem: they
  * register in a burst as the modem boots. */
 #define SETTLE_MS 100
+/* What a node may make us remember: a modem offers a few dozen services, a
+ * SoC has a handful of remote processors. Beyond, announcements are ignored. */
+#define MAX_SERVERS_PER_NODE 256
+#define MAX_NODES 64
 
 typedef struct {
   guint32 service;
@@ -132,8 +136,17 @@ server_added(MmdQrtrMonitor *self, const MmdQrtrControl *packet)
     g_debug("QRTR service 0x%x on the local node %u: not a modem's", packet->service, packet->node);
     return;
   }
+  if (!g_hash_table_contains(self->nodes, GUINT_TO_POINTER(packet->node))
+      && g_hash_table_size(self->nodes) >= MAX_NODES) {
+    g_debug("QRTR node %u ignored: %u nodes known already", packet->node, MAX_NODES);
+    return;
+  }
   node = node_get(self, packet->node);
-
+  if (node->servers->len >= MAX_SERVERS_PER_NODE) {
+    g_debug("QRTR node %u: service 0x%x ignored, %u known already", packet->node, packet->service,
+            MAX_SERVERS_PER_NODE);
+    return;
+  }
   /* a service may be offered twice (two instances): each counts until it goes */
   if (!node_has_server(node, &server))
     g_array_append_val(node->servers, server);
