@@ -459,6 +459,8 @@ qmi_backend_shutdown(MmdBackend *backend)
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
   }
+  /* over QRTR the session ends with our sockets: its rmnet link goes too */
+  qmi_mux_release(self);
   self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = NULL;
 }
 
