@@ -298,6 +298,13 @@ ctx_find_bearer(Ctx *ctx, const char *path, GError **error)
                                "bearer", error);
 }
 
+MdbusCall *
+ctx_find_call(Ctx *ctx, const char *path, GError **error)
+{
+  return find_object_interface(ctx, path, MDBUS_TYPE_CALL_PROXY, "org.example.Modem1.Call", "call",
+                               error);
+}
+
 char *
 modemctl_modem_describe(MdbusObject *object)
 {
@@ -623,6 +630,9 @@ build_option_context(void)
   g_option_group_add_entries(group, modem_entries);
   g_option_context_add_group(context, group);
 
+  modemctl_ussd_add_group(context);
+  modemctl_voice_add_groups(context);
+
   group = g_option_group_new("sim", "SIM options (with -i):", "Show SIM options", NULL, NULL);
   g_option_group_add_entries(group, sim_entries);
   g_option_context_add_group(context, group);
@@ -716,10 +726,13 @@ run(Ctx *ctx)
 {
   g_autoptr(GError) error = NULL;
   guint manager_actions = count_manager_actions();
-  guint modem_actions = count_modem_actions();
+  guint voice_actions = modemctl_voice_count_actions();
+  guint ussd_actions = modemctl_ussd_count_actions();
+  guint modem_actions = count_modem_actions() + voice_actions + ussd_actions;
   guint sim_actions = count_sim_actions();
   guint bearer_actions = count_bearer_actions();
-  guint actions = manager_actions + modem_actions + sim_actions + bearer_actions;
+  guint call_actions = modemctl_call_count_actions();
+  guint actions = manager_actions + modem_actions + sim_actions + bearer_actions + call_actions;
   g_autofree char *sim_path = NULL;
   g_autofree char *bearer_path = NULL;
   int rc;
@@ -737,7 +750,7 @@ run(Ctx *ctx)
     return ctx_fail("this action needs a bearer (use -b)");
   if (sim_actions && !opt_sim && !opt_modem)
     return ctx_fail("this action needs a SIM (use -i, or -m for the modem's SIM)");
-  if (!actions && !opt_modem && !opt_sim && !opt_bearer)
+  if (!actions && !opt_modem && !opt_sim && !opt_bearer && !modemctl_call_selector())
     return ctx_fail("no actions specified (see --help)");
   if (opt_sim && (rc = resolve_path(opt_sim, MMD_DBUS_SIM_PREFIX, "SIM", &sim_path)))
     return rc;
@@ -745,7 +758,7 @@ run(Ctx *ctx)
     return rc;
   if (opts.signal_setup < -1)
     return ctx_fail("invalid signal refresh rate %d", opts.signal_setup);
-  if ((rc = check_arguments()))
+  if ((rc = check_arguments()) || (rc = modemctl_voice_check_arguments()))
     return rc;
 
   if (opt_netifd_up)
@@ -770,6 +783,9 @@ run(Ctx *ctx)
     return report_kernel_event(ctx, opt_report_kernel_event);
   if (opt_inhibit_device)
     return inhibit_device(ctx, opt_inhibit_device);
+
+  if (call_actions || (!actions && modemctl_call_selector()))
+    return modemctl_call_run(ctx);
 
   if (bearer_actions || (!actions && bearer_path)) {
     g_autoptr(MdbusBearer) bearer = ctx_find_bearer(ctx, bearer_path, &error);
@@ -805,6 +821,10 @@ run(Ctx *ctx)
 
     if (!modem)
       return ctx_fail_error(error);
+    if (voice_actions)
+      return modemctl_voice_run(ctx, modem);
+    if (ussd_actions)
+      return modemctl_ussd_run(ctx, modem);
     return modem_actions ? modemctl_modem_run(ctx, modem, &opts) : modemctl_modem_show(ctx, modem);
   }
 }

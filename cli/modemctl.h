@@ -40,6 +40,7 @@ GList *ctx_list_modems(Ctx *ctx);
 MdbusObject *ctx_find_modem(Ctx *ctx, const char *selector, GError **error);
 MdbusSim *ctx_find_sim(Ctx *ctx, const char *path, GError **error);
 MdbusBearer *ctx_find_bearer(Ctx *ctx, const char *path, GError **error);
+MdbusCall *ctx_find_call(Ctx *ctx, const char *path, GError **error);
 
 /* Options of the modem, SIM and bearer groups. */
 typedef struct {
@@ -86,6 +87,21 @@ int modemctl_bearer_run(Ctx *ctx, MdbusBearer *bearer, const ModemctlOptions *op
 int modemctl_netifd_up(Ctx *ctx, const char *settings);
 int modemctl_netifd_watch(Ctx *ctx, const char *bearer_path);
 int modemctl_netifd_down(Ctx *ctx, const char *device);
+
+/* Voice (with -m) and call (with -o) options, their checks and actions
+ * (modemctl-voice.c). */
+void modemctl_voice_add_groups(GOptionContext *context);
+guint modemctl_voice_count_actions(void);
+guint modemctl_call_count_actions(void);
+const char *modemctl_call_selector(void);
+int modemctl_voice_check_arguments(void);
+int modemctl_voice_run(Ctx *ctx, MdbusObject *modem);
+int modemctl_call_run(Ctx *ctx);
+
+/* USSD options (with -m; modemctl-ussd.c). */
+void modemctl_ussd_add_group(GOptionContext *context);
+guint modemctl_ussd_count_actions(void);
+int modemctl_ussd_run(Ctx *ctx, MdbusObject *modem);
 
 /* Adds the bearer's fields to output (used by --create-bearer, -b). */
 void modemctl_bearer_add_fields(Output *output, MdbusBearer *bearer);

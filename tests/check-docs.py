@@ -77,6 +77,9 @@ case "$*" in
   "-m 0 -K") printf '%s\\n' 'modem.generic.sim : /org/example/Modem1/SIM/4' \\
     'modem.generic.bearers.length : 1' 'modem.generic.bearers.value[1] : /org/example/Modem1/Bearer/7' ;;
   "-m 3 -K") printf '%s\\n' 'modem.generic.sim : --' 'modem.generic.bearers : --' ;;
+  "-m 0 --voice-list-calls -K") printf '%s\\n' 'modem.voice.call.length : 1' \\
+    'modem.voice.call.value[1] : /org/example/Modem1/Call/5' ;;
+  "-m 3 --voice-list-calls -K") printf '%s\\n' 'modem.voice.call.length : 0' ;;
 esac
 '''
 
@@ -107,6 +110,9 @@ def check_completion(completion, modemctl):
             'modemctl -m 0 --create-bearer p': ['password='],
             'modemctl -m 0 --simple-connect p': ['password=', 'pin='],
             'modemctl -G D': ['DEBUG'],
+            'modemctl -o ': ['5'],
+            'modemctl -m 0 --voice-create-call n': ['number='],
+            'modemctl --voice-q': ['--voice-query-call-waiting'],
         }
         for line, expected in cases.items():
             got = complete(completion, line, tmp)

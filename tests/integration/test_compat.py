@@ -32,6 +32,12 @@ STANDARD = {'org.freedesktop.DBus.Properties', 'org.freedesktop.DBus.Introspecta
             'org.freedesktop.DBus.Peer'}
 MODEM_INTERFACES = {COMPAT_MODEM, COMPAT_MODEM + '.Modem3gpp', COMPAT_MODEM + '.Simple',
                     COMPAT_MODEM + '.Signal'}
+COMPAT_VOICE = COMPAT_MODEM + '.Voice'
+COMPAT_USSD = COMPAT_MODEM + '.Modem3gpp.Ussd'
+COMPAT_CALL = COMPAT + '.Call'
+# QMI has calls and USSD, MBIM USSD only
+QMI_INTERFACES = MODEM_INTERFACES | {COMPAT_VOICE, COMPAT_USSD}
+MBIM_INTERFACES = MODEM_INTERFACES | {COMPAT_USSD}
 MM_CLIENT = Path(__file__).resolve().parent / 'mm_client.py'
 CLIENT_WARNING = re.compile(r'WARNING|CRITICAL|Gtk-|GLib-GIO-|assertion', re.I)
 
@@ -318,8 +324,9 @@ class LibmmGlibTest(CompatTestCase):
         self.assertEqual(dump['version'], os.environ.get('MODEMD_VERSION', dump['version']))
         self.assertEqual(sorted(dump['modems']), sorted([self.qmi, self.mbim]))
         for path, entry in dump['modems'].items():
-            self.assertEqual(set(entry['interfaces']), MODEM_INTERFACES, path)
-            self.assertEqual(entry['missing'], {i: [] for i in MODEM_INTERFACES}, path)
+            interfaces = QMI_INTERFACES if path == self.qmi else MBIM_INTERFACES
+            self.assertEqual(set(entry['interfaces']), interfaces, path)
+            self.assertEqual(entry['missing'], {i: [] for i in interfaces}, path)
             self.assertGreater(entry['getters'], 80, path)
             self.assertEqual(entry['sim']['missing'], [], path)
             self.assertEqual(len(entry['bearers']), 1, path)
@@ -455,8 +462,8 @@ class ObjectsTest(CompatTestCase):
         bearer = self.compat_prop(self.qmi, COMPAT_MODEM, 'Bearers')[0]
         expected = {
             COMPAT_PATH: STANDARD | {COMPAT, 'org.freedesktop.DBus.ObjectManager'},
-            self.qmi: STANDARD | MODEM_INTERFACES,
-            self.mbim: STANDARD | MODEM_INTERFACES,
+            self.qmi: STANDARD | QMI_INTERFACES,
+            self.mbim: STANDARD | MBIM_INTERFACES,
             sim: STANDARD | {COMPAT_SIM},
             bearer: STANDARD | {COMPAT_BEARER},
         }
@@ -578,7 +585,7 @@ class LiveApiTest(CompatTestCase):
                     self.assertIn(key, live, f'{iface.name}: {key} not exported')
                     self.assertIn(key, ref, f'{iface.name}: {key} not in the reference')
                     self.assertEqual(live[key], ref[key], f'{iface.name}: {key}')
-        self.assertEqual(names, MODEM_INTERFACES | {COMPAT, COMPAT_SIM, COMPAT_BEARER})
+        self.assertEqual(names, QMI_INTERFACES | {COMPAT, COMPAT_SIM, COMPAT_BEARER})
         self.assertGreater(checked, 100)
         h.log(f'{checked} members of {len(names)} live interfaces equal the reference')
 

@@ -166,10 +166,8 @@ at_parse_number(const char **s, guint max, guint *v)
 /* extended commands */
 
 static const AtCommandTable *const tables[] = {
-  &at_device_commands,
-  &at_sim_commands,
-  &at_network_commands,
-  &at_pdp_commands,
+  &at_device_commands, &at_sim_commands,   &at_network_commands,
+  &at_pdp_commands,    &at_voice_commands, &at_ussd_commands,
 };
 
 static const AtCommandDef *
@@ -247,7 +245,10 @@ run_basic_one(SimAt *a, char c, guint v, AtReply *r)
       return R_OK;
     case 'H':
       hang_up(a);
+      at_voice_hangup_all(a);
       return R_OK;
+    case 'A':
+      return at_voice_answer(a);
     case 'I':
       at_info(r, "%s\r\n%s\r\nRevision: %s", cfg->manufacturer, cfg->model, cfg->revision);
       return R_OK;
@@ -297,6 +298,14 @@ run_basic(SimAt *a, const char *s, AtReply *r)
   return R_OK;
 }
 
+/* A dial command keeps its ';' (voice call). */
+static gboolean
+is_dial(const char *start)
+{
+  start += strspn(start, " ");
+  return g_ascii_toupper(*start) == 'D';
+}
+
 /* split on ';' outside quotes */
 static GPtrArray *
 split_commands(const char *s)
@@ -310,7 +319,7 @@ split_commands(const char *s)
       quoted = !quoted;
     if ((*s == ';' && !quoted) || !*s) {
       if (s > start)
-        g_ptr_array_add(cmds, g_strndup(start, s - start));
+        g_ptr_array_add(cmds, g_strndup(start, s - start + (*s == ';' && is_dial(start))));
       if (!*s)
         break;
       start = s + 1;
@@ -450,8 +459,8 @@ at_link_reset(gpointer self)
     hang_up(a);
 }
 
-static void
-urc(SimAt *a, const char *text)
+void
+at_urc(SimAt *a, const char *text)
 {
   g_autofree char *s = g_strdup_printf("\r\n%s\r\n", text);
 
@@ -480,7 +489,7 @@ registration_urcs(SimAt *a)
     if (!mode)
       continue;
     l = at_registration_line(a, urcs[i].name, mode, FALSE);
-    urc(a, l);
+    at_urc(a, l);
   }
 }
 
@@ -494,17 +503,21 @@ at_notify(gpointer self, SimNotify what, gpointer data)
     /* the PPP call ends: NO CARRIER on the data line */
     a->data_cid = 0;
     leave_data_mode(a);
-    urc(a, "NO CARRIER");
+    at_urc(a, "NO CARRIER");
     return;
   }
   if (a->data_mode)
     return; /* URCs are not mixed into PPP frames */
-  if (what == SIM_NOTIFY_REGISTRATION) {
+  if (what == SIM_NOTIFY_CALL) {
+    at_voice_notify(a, data);
+  } else if (what == SIM_NOTIFY_USSD) {
+    at_ussd_notify(a, data);
+  } else if (what == SIM_NOTIFY_REGISTRATION) {
     registration_urcs(a);
   } else if (what == SIM_NOTIFY_SESSION_DROPPED && a->cgerep) {
     g_autofree char *l = g_strdup_printf("+CGEV: NW PDN DEACT %u", ((SimSession *)data)->owner);
 
-    urc(a, l);
+    at_urc(a, l);
   }
 }
 

@@ -29,6 +29,9 @@ enum {
 
 #define MAX_CID 8
 
+/* +CSCS */
+typedef enum { CSCS_IRA, CSCS_GSM, CSCS_UCS2 } AtCharset;
+
 typedef struct {
   gboolean defined;
   char *pdp_type; /* "IP", "IPV6", "IPV4V6" */
@@ -53,6 +56,11 @@ typedef struct {
   gboolean data_mode; /* bytes from the host are PPP, not commands */
   int plus_count;     /* '+' seen in a row in data mode */
   int ws46;           /* radio access selection (+WS46) */
+  AtCharset cscs;
+  gboolean clip; /* +CLIP after RING */
+  gboolean crc;  /* +CRING: VOICE instead of RING */
+  gboolean ccwa; /* +CCWA URC */
+  int cusd;      /* +CUSD URC presentation */
 } SimAt;
 
 /* result of one command */
@@ -92,6 +100,8 @@ extern const AtCommandTable at_device_commands;
 extern const AtCommandTable at_sim_commands;
 extern const AtCommandTable at_network_commands;
 extern const AtCommandTable at_pdp_commands;
+extern const AtCommandTable at_voice_commands;
+extern const AtCommandTable at_ussd_commands;
 
 /* ---- sim-at.c: replies and arguments ---- */
 
@@ -101,6 +111,8 @@ void at_info(AtReply *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 AtResult at_cme(AtReply *r, int code);
 /* OK, whatever the arguments */
 AtResult at_ok(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r);
+/* an unsolicited line, held while a command is answered */
+void at_urc(SimAt *a, const char *text);
 /* argument i, "" if absent */
 const char *at_arg(GPtrArray *args, guint i);
 /* argument i as a decimal int; FALSE if absent, not a number or out of range */
@@ -117,5 +129,12 @@ int at_sim_gate(SimAt *a);
 char *at_registration_line(SimAt *a, const char *name, int n, gboolean with_n);
 /* sim-at-pdp.c: ATD<number> */
 AtResult at_dial(SimAt *a, const char *number);
+/* sim-at-voice.c: ATD<number>; ATA, ATH and the URCs of a call (a SimCall) */
+AtResult at_voice_dial(SimAt *a, const char *dial_string);
+AtResult at_voice_answer(SimAt *a);
+void at_voice_hangup_all(SimAt *a);
+void at_voice_notify(SimAt *a, gconstpointer call);
+/* sim-at-ussd.c: the +CUSD URC of what the network starts (a SimUssdMessage) */
+void at_ussd_notify(SimAt *a, gconstpointer msg);
 
 G_END_DECLS

@@ -65,6 +65,9 @@ struct _SimCore {
   /* sessions */
   GPtrArray *sessions;
   guint32 next_handle;
+
+  struct _SimVoice *voice; /* calls (sim-voice.c) */
+  struct _SimUssd *ussd;   /* USSD (sim-ussd.c) */
 };
 
 /* sim-core.c */

@@ -25,6 +25,7 @@ enum {
   SVC_WDS = 0x01,
   SVC_DMS = 0x02,
   SVC_NAS = 0x03,
+  SVC_VOICE = 0x09,
   SVC_UIM = 0x0B,
   SVC_WDA = 0x1A,
 };
@@ -42,6 +43,7 @@ enum {
   ERR_CALL_FAILED = 14,
   ERR_OUT_OF_CALL = 15,
   ERR_MISSING_ARGUMENT = 17,
+  ERR_INVALID_ID = 41,
   ERR_NO_EFFECT = 26,
   ERR_INVALID_SERVICE_TYPE = 31,
   ERR_PIN_BLOCKED = 35,
@@ -72,6 +74,10 @@ typedef struct {
   guint32 uim_events;
   /* WDS */
   guint8 ip_family;
+  /* VOICE */
+  gboolean voice_call_events;
+  gboolean voice_dtmf_events;
+  gboolean voice_ussd_events;
   guint8 mux_id; /* QMAP mux id its sessions use, 0 = none */
 } QmiClient;
 
@@ -140,6 +146,7 @@ extern const QmiService sim_qmi_service_dms;
 extern const QmiService sim_qmi_service_nas;
 extern const QmiService sim_qmi_service_uim;
 extern const QmiService sim_qmi_service_wda;
+extern const QmiService sim_qmi_service_voice;
 
 /* sim-qmi.c */
 const QmiService *qmi_service_lookup(guint8 id);
@@ -157,6 +164,14 @@ void qmi_client_release(SimQmi *q, QmiClient *c);
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);
 
+/* sim-qmi-ussd.c: the USSD messages of VOICE, and what the network starts
+ * (data: a SimUssdMessage). */
+guint16 qmi_ussd_originate(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_originate_no_wait(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_answer(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_cancel(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_ussd_describe(const QmiReq *r, GString *s);
+void qmi_ussd_network_event(SimQmi *q, gconstpointer msg);
 /* WDA data aggregation protocols from QMAP (5) to QMAPv5 (9). */
 #define SIM_QMI_AGGREGATION_QMAP 5
 #define SIM_QMI_AGGREGATION_QMAPV5 9

@@ -23,7 +23,8 @@ from simtest import Control, Failure, Sim, check, check_stopped, ok, test_main  
 BIND, BOUND, DATA = 1, 2, 3
 CTRL = 0xfffffffe
 NEW_SERVER, DEL_SERVER, NEW_LOOKUP = 4, 5, 10
-SERVICES = {1: 'WDS', 2: 'DMS', 3: 'NAS', 0x0B: 'UIM', 0x1A: 'WDA'}
+# at least these; whatever else the QMI simulator serves is published too
+SERVICES = {1: 'WDS', 2: 'DMS', 3: 'NAS', 0x0B: 'UIM', 0x1A: 'WDA', 9: 'VOICE'}
 TIMEOUT = 10
 
 
@@ -98,9 +99,11 @@ def run(binary, tmp):
 def exercise(sim, bus_path, control):
     watcher = Endpoint(bus_path)
     servers = watcher.lookup()
-    check('services on node 5', {SERVICES.get(s, s): (n, i & 0xff) for s, (i, n, p) in
-                                 servers.items()},
-          {name: (5, 1) for name in SERVICES.values()})
+    ok('the modem services listed', set(SERVICES) <= set(servers))
+    check('all on node 5, instance 0', {n for (i, n, p) in servers.values()
+                                        if i >> 8 == 0}, {5})
+    check('DMS version', servers[2][0] & 0xff, 1)
+    check('VOICE version', servers[9][0] & 0xff, 2)
 
     # a request SDU, answered with a response SDU (flags 2, same tid)
     dms = servers[2]
@@ -123,7 +126,8 @@ def exercise(sim, bus_path, control):
     # and its client id is free again
     gone_port = client.port
     client.close()
-    sim.wait_line(rf'WDA: control DEL_CLIENT node=1 port={gone_port} from the name service')
+    for name in SERVICES.values():
+        sim.wait_line(rf'{name}: control DEL_CLIENT node=1 port={gone_port} from the name service')
     again = Endpoint(bus_path)
     again.send(dms[1], dms[2], request(0x0021, 1))
     again.recv()
@@ -131,18 +135,18 @@ def exercise(sim, bus_path, control):
 
     # the modem restarting: its services leave and come back
     control.ok('qrtr-services down')
-    withdrawn = {watcher.control()[:2] for _ in SERVICES}
-    check('withdrawn', withdrawn, {(DEL_SERVER, s) for s in SERVICES})
+    withdrawn = {watcher.control()[:2] for _ in servers}
+    check('withdrawn', withdrawn, {(DEL_SERVER, s) for s in servers})
     check('down twice', control.command('qrtr-services down'),
           'error: not possible: services are down already')
     control.ok('qrtr-services up')
-    back = {watcher.control()[:2] for _ in SERVICES}
-    check('announced again', back, {(NEW_SERVER, s) for s in SERVICES})
+    back = {watcher.control()[:2] for _ in servers}
+    check('announced again', back, {(NEW_SERVER, s) for s in servers})
 
     # unplugged: the sockets close, the name service withdraws everything
     control.ok('unplug')
-    gone = {watcher.control()[:2] for _ in SERVICES}
-    check('withdrawn by unplug', gone, {(DEL_SERVER, s) for s in SERVICES})
+    gone = {watcher.control()[:2] for _ in servers}
+    check('withdrawn by unplug', gone, {(DEL_SERVER, s) for s in servers})
     check('exit after unplug', sim.wait_exit(), 0)
     check_stopped(sim)
 

@@ -8,6 +8,7 @@
  *   at-parse-radio.h     signal, access modes, power
  *   at-parse-data.h      PDP contexts, activation, addresses
  *   at-parse-error.h     +CME ERROR / +CMS ERROR
+ *   at-parse-voice.h     calls (+CLCC, caller id, call waiting), USSD (+CUSD, +CSCS)
  *
  * Every parser tolerates missing prefixes, quotes or spaces where modems are
  * known to omit them, fails with an error (never reads out of bounds) on
@@ -22,3 +23,4 @@
 #include "at-parse-network.h"
 #include "at-parse-radio.h"
 #include "at-parse-sim.h"
+#include "at-parse-voice.h"

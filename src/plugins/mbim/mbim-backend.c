@@ -100,6 +100,8 @@ release_device(MmdMbimBackend *self)
 static void
 mbim_shutdown(MmdBackend *backend)
 {
+  /* The daemon stopping is no reason to drop the user's data session. */
+  mbim_adopt_save_session(MMD_MBIM_BACKEND(backend));
   release_device(MMD_MBIM_BACKEND(backend));
 }
 
@@ -173,6 +175,8 @@ mbim_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports
   mmd_modem_provide_network(modem, &mbim_network_ops, backend);
   mmd_modem_provide_signal(modem, &mbim_signal_ops, backend);
   mmd_modem_provide_bearers(modem, &mbim_bearer_ops, backend);
+  /* USSD only: MBIM has no voice calls */
+  mmd_modem_provide_ussd(modem, &mbim_ussd_ops, backend);
   mbim_log_set_policy(mmd_log_debug_enabled, mmd_log_personal_info());
 
   for (guint i = 0; i < ports->len; i++) {

@@ -355,6 +355,7 @@ on_transport_gone(const GError *error, gpointer user_data)
 typedef struct {
   guint timeout_s;
   guint sync_attempts;
+  gboolean keep_clients;
 } OpenContext;
 
 static void open_send_sync(GTask *task);
@@ -437,14 +438,15 @@ open_send_sync(GTask *task)
   qmi_client_ctl_sync(self->ctl, per_try, g_task_get_cancellable(task), open_sync_ready, task);
 }
 
-void
-qmi_device_open(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
-                GAsyncReadyCallback callback, gpointer user_data)
+static void
+open_with(QmiDevice *self, gboolean keep_clients, guint timeout_s, GCancellable *cancellable,
+          GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new(self, cancellable, callback, user_data);
   GError *error = NULL;
   OpenContext *ctx = g_new0(OpenContext, 1);
   ctx->timeout_s = MAX(timeout_s, 1);
+  ctx->keep_clients = keep_clients;
   g_task_set_task_data(task, ctx, g_free);
 
   if (!self->open) {
@@ -460,7 +462,25 @@ qmi_device_open(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
     qmi_transport_discover(self->transport, ctx->timeout_s, cancellable, open_discover_ready, task);
     return;
   }
-  open_send_sync(task);
+  if (keep_clients)
+    qmi_client_ctl_get_version_info(self->ctl, ctx->timeout_s, cancellable, open_version_ready,
+                                    task);
+  else
+    open_send_sync(task);
+}
+
+void
+qmi_device_open(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
+                GAsyncReadyCallback callback, gpointer user_data)
+{
+  open_with(self, FALSE, timeout_s, cancellable, callback, user_data);
+}
+
+void
+qmi_device_open_keeping_clients(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  open_with(self, TRUE, timeout_s, cancellable, callback, user_data);
 }
 
 gboolean
@@ -558,6 +578,15 @@ qmi_device_allocate_client(QmiDevice *self, guint8 service, guint timeout_s,
   }
   QmiCtlAllocateCidInput in = { .has_service = TRUE, .service = service };
   qmi_client_ctl_allocate_cid(self->ctl, &in, timeout_s, cancellable, allocate_ready, task);
+}
+
+QmiClient *
+qmi_device_adopt_client(QmiDevice *self, guint8 service, guint8 cid)
+{
+  g_return_val_if_fail(service != QMI_SERVICE_CTL && cid != 0 && cid != 0xFF, NULL);
+  g_debug("[%s] adopting %s client %u", qmi_device_get_name(self), qmi_service_get_name(service),
+          cid);
+  return client_new(self, service, cid);
 }
 
 QmiClient *
