@@ -117,8 +117,10 @@ discover_finish(QrtrTransport *self, GError *error)
       g_clear_pointer(sources[i], g_source_unref);
     }
   }
-  if (!task)
+  if (!task) {
+    g_clear_error(&error);
     return;
+  }
   if (error)
     g_task_return_error(task, error);
   else
