@@ -94,6 +94,8 @@ class QrtrTest(h.ModemTestCase):
         self.wait_state(CONNECTED)
         ip4 = self.prop('Ip4Config', h.BEARER_IFACE, bearer)
         self.assertEqual((ip4['address'], ip4['prefix']), IP4)
+        # no data port on this host (no IPA device): the session has no interface
+        self.assertEqual(self.prop('Interface', h.BEARER_IFACE, bearer), '')
         self.assertEqual(ip4['gateway'], GW4)
         self.assertEqual(ip4['dns1'], DNS4)
         sim.wait_for_line(r'rx qmi WDS StartNetwork .*apn=internet')
