@@ -136,6 +136,15 @@ class QrtrTest(h.ModemTestCase):
         self.assertEqual(list(self.modems_by_device()), ['qrtr5'])
         self.assertTrue(first.proc.poll() is None)
 
+    def test_node_without_uim_is_no_modem(self):
+        """A node without one of the services a modem needs is none; one that
+        comes after it with all of them is (and would have come second)."""
+        self.start_node(8, '--qmi-without=UIM')
+        self.start_daemon(f'--port=qrtr:unix:{self.bus_path}')
+        self.start_node(6)
+        self.wait_devices(['qrtr6'])
+        self.assertNotIn('qrtr8', self.modems_by_device())
+
     def test_declared_node(self):
         """--port=qrtr:NODE declares the modem of one node, on the bus of
         --port=qrtr:unix:PATH; a node without a modem's services is no modem."""

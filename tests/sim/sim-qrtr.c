@@ -355,7 +355,7 @@ qrtr_open_link(gpointer user_data, GError **error)
   for (gsize i = 0; i < n; i++) {
     Server *server;
 
-    if (services[i]->id == SVC_CTL)
+    if (services[i]->id == SVC_CTL || !qmi_service_present(self->qmi, services[i]->id))
       continue;
     server = g_new0(Server, 1);
     server->owner = self;
