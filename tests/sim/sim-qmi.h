@@ -78,10 +78,20 @@ typedef struct {
   gboolean voice_call_events;
   gboolean voice_dtmf_events;
   gboolean voice_ussd_events;
+  guint8 mux_id; /* QMAP mux id its sessions use, 0 = none */
 } QmiClient;
 
-typedef struct {
+typedef struct _SimQmi SimQmi;
+
+/* Where replies and indications go when not over QMUX (sim-qrtr.c): the SDU
+ * of a message for client cid of service. */
+typedef void (*QmiOutputFunc)(SimQmi *q, guint8 service, guint8 cid, const guint8 *sdu, gsize len,
+                              gpointer user_data);
+
+struct _SimQmi {
   SimCore *core;
+  QmiOutputFunc output; /* NULL: QMUX frames on the link */
+  gpointer output_data;
   GByteArray *in;
   GHashTable *clients; /* service<<8|cid -> QmiClient */
   guint16 ind_tid;
@@ -92,7 +102,7 @@ typedef struct {
   guint32 wda_link_layer; /* 1 802.3, 2 raw IP */
   guint32 wda_ul_aggregation;
   guint32 wda_dl_aggregation;
-} SimQmi;
+};
 
 typedef struct {
   guint8 service;
@@ -146,6 +156,12 @@ const char *qmi_service_name(guint8 id);
 /* Whether this modem has the service (--qmi-without takes some away). */
 gboolean qmi_service_present(SimQmi *q, guint8 id);
 void qmi_indicate(SimQmi *q, const QmiClient *c, guint16 msg, GByteArray *tlvs);
+/* Logs a request, runs its handler and replies (fault injection permitting). */
+void qmi_handle_request(SimQmi *q, QmiReq *r);
+/* A new client of service with the lowest free client id; NULL when all are taken. */
+QmiClient *qmi_client_add(SimQmi *q, guint8 service);
+/* Forgets a client; its data sessions end (as when the host releases it). */
+void qmi_client_release(SimQmi *q, QmiClient *c);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);
@@ -158,6 +174,13 @@ guint16 qmi_ussd_answer(SimQmi *q, const QmiReq *r, GByteArray *out);
 guint16 qmi_ussd_cancel(SimQmi *q, const QmiReq *r, GByteArray *out);
 void qmi_ussd_describe(const QmiReq *r, GString *s);
 void qmi_ussd_network_event(SimQmi *q, gconstpointer msg);
+/* WDA data aggregation protocols from QMAP (5) to QMAPv5 (9). */
+#define SIM_QMI_AGGREGATION_QMAP 5
+#define SIM_QMI_AGGREGATION_QMAPV5 9
+
+/* sim-qmi-wds-mux.c: WDS Bind Mux Data Port. */
+guint16 qmi_wds_bind_mux_data_port(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_wds_describe_bind_mux_data_port(const QmiReq *r, GString *s);
 
 /* sim-qmi-uim.c: PIN operations, shared with DMS's legacy ones whose PIN
  * information is in another TLV. */

@@ -467,6 +467,8 @@ qmi_backend_shutdown(MmdBackend *backend)
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
   }
+  /* over QRTR the session ends with our sockets: its rmnet link goes too */
+  qmi_mux_release(self);
   self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = NULL;
 }
 
@@ -488,6 +490,7 @@ mmd_qmi_backend_finalize(GObject *object)
   MmdQmiBackend *self = MMD_QMI_BACKEND(object);
   g_free(self->control_path);
   g_free(self->net_iface);
+  g_free(self->mux_link);
   g_free(self->iccid);
   g_free(self->imsi);
   g_clear_pointer(&self->saved, g_key_file_unref);
@@ -570,7 +573,8 @@ create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
     else if (port->type == MMD_MODEM_PORT_TYPE_NET && port->name && !self->net_iface)
       self->net_iface = g_strdup(port->name);
   }
-  if (!self->net_iface)
+  /* a USB modem's usual net port; a QRTR modem has its IPA device or none */
+  if (!self->net_iface && self->control_path && !g_str_has_prefix(self->control_path, "qrtr://"))
     self->net_iface = g_strdup("wwan0");
   return backend;
 }

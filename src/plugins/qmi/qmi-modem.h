@@ -31,6 +31,8 @@ struct _MmdQmiBackend {
   QmiClient *wds6; /* second WDS client: the IPv6 session of a dual-stack bearer */
   QmiClient *wda;  /* data format; allocated on the first connect that needs it */
   gboolean data_format_done;
+  gboolean mux_format_done; /* QMAP set on an SoC modem (qmi-modem-mux.c) */
+  char *mux_link;           /* the rmnet link of the session, while it is up */
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
 
   /* what we learned */
@@ -161,5 +163,15 @@ void qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task);
 void qmi_voice_shutdown(MmdQmiBackend *self);
 extern const MmdVoiceOps qmi_voice_ops;
 extern const MmdUssdOps qmi_ussd_ops;
+
+/* qmi-modem-mux.c: the data path of SoC modems (QRTR), whose net port (IPA)
+ * carries QMAP. qmi_mux_applies: whether iface is such a port.
+ * qmi_mux_prepare: QMAP on the modem (once), the session's WDS clients (wds6
+ * may be NULL) bound to its mux id and the rmnet link made (self->mux_link);
+ * completes task with a boolean. qmi_mux_release: the link goes. */
+gboolean qmi_mux_applies(MmdQmiBackend *self, const char *iface);
+void qmi_mux_prepare(MmdQmiBackend *self, const char *iface, QmiClient *wds, QmiClient *wds6,
+                     GTask *task);
+void qmi_mux_release(MmdQmiBackend *self);
 
 G_END_DECLS
