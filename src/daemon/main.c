@@ -105,7 +105,8 @@ main(int argc, char **argv)
     { "debug", 0, 0, G_OPTION_ARG_NONE, &debug, "Log debug messages and protocol traffic", NULL },
     { "port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &port_declarations,
       "Ports of one modem, PROTO:PATH[,PROTO:PATH...] with PROTO qmi, mbim, at or net; "
-      "repeat for more modems",
+      "qrtr:NODE for the modem on a QRTR node; repeat for more modems. qrtr:unix:PATH alone "
+      "looks for QRTR modems on the unix QRTR bus at PATH instead of the kernel's",
       "PORTS" },
     { "log-personal-info", 0, 0, G_OPTION_ARG_NONE, &personal_info,
       "Show SIM identities (IMSI, ICCID) in full in logs; PINs, PUKs and passwords are "

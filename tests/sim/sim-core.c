@@ -536,6 +536,12 @@ link_setup(SimCore *core)
 {
   g_autoptr(GError) error = NULL;
 
+  if (core->proto->open_link) {
+    if (core->proto->open_link(core->proto_self, &error))
+      return TRUE;
+    fprintf(stderr, "modem-sim: %s\n", error->message);
+    return FALSE;
+  }
   if (!core->config->link) {
     sim_link_setup_fd(core);
     return TRUE;

@@ -29,6 +29,7 @@ typedef struct {
   char *protocol;
   char *link;
   int fd;
+  int qrtr_node; /* --protocol=qrtr: the node to publish on, 0 = the bus's own */
   char *control; /* control socket path, or NULL */
   char *at_link; /* a second port, speaking AT: on a pty here (sim-port.h) */
   int at_fd;     /* ... or on this inherited descriptor; -1: none */
@@ -169,11 +170,18 @@ typedef struct {
   void (*link_reset)(gpointer self);
   /* World changed spontaneously: send indications if anyone listens. */
   void (*notify)(gpointer self, SimNotify what, gpointer data);
+  /* Optional, for a protocol that brings its own link instead of the pty or
+   * fd (QRTR: a socket per service): open it (config->link names it), close
+   * it as an unplugged device would, and send raw bytes (fault injection). */
+  gboolean (*open_link)(gpointer self, GError **error);
+  void (*close_link)(gpointer self);
+  void (*send_raw)(gpointer self, const guint8 *data, gsize len);
 } SimProtocol;
 
 extern const SimProtocol sim_protocol_qmi;
 extern const SimProtocol sim_protocol_mbim;
 extern const SimProtocol sim_protocol_at;
+extern const SimProtocol sim_protocol_qrtr;
 
 /* ---- lifetime (modem-sim.c) ---- */
 

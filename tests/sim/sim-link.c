@@ -68,6 +68,8 @@ sim_link_hangup(SimCore *core, const char *why)
   core->dead = TRUE;
   sim_link_remove(core);
   sim_link_close(core);
+  if (core->proto->close_link)
+    core->proto->close_link(core->proto_self);
   sim_core_quit(core, 0);
 }
 
@@ -108,7 +110,13 @@ sim_core_send(SimCore *core, const guint8 *data, gsize len)
     core->sink.func(core->sink.data, data, len);
     return;
   }
-  if (core->muted || core->dead || core->io_fd < 0)
+  if (core->muted || core->dead)
+    return;
+  if (core->proto->send_raw) {
+    core->proto->send_raw(core->proto_self, data, len);
+    return;
+  }
+  if (core->io_fd < 0)
     return;
   /* nobody has the link open: like a closed cdc-wdm port, nothing is kept */
   if (core->peers == 0)

@@ -11,10 +11,18 @@ encode_data_format(SimQmi *q, GByteArray *out)
   qmi_tlv_u32(out, 0x11, q->wda_link_layer);
   qmi_tlv_u32(out, 0x12, q->wda_ul_aggregation);
   qmi_tlv_u32(out, 0x13, q->wda_dl_aggregation);
-  if (q->wda_dl_aggregation == QMI_AGGREGATION_QMAP) {
+  if (q->wda_dl_aggregation >= SIM_QMI_AGGREGATION_QMAP) {
     qmi_tlv_u32(out, 0x15, q->wda_dl_max_datagrams);
     qmi_tlv_u32(out, 0x16, q->wda_dl_max_size);
   }
+}
+
+/* none, or one of the QMAP versions */
+static gboolean
+aggregation_supported(guint32 protocol)
+{
+  return protocol == 0
+         || (protocol >= SIM_QMI_AGGREGATION_QMAP && protocol <= SIM_QMI_AGGREGATION_QMAPV5);
 }
 
 static guint16
@@ -27,10 +35,16 @@ wda_set_data_format(SimQmi *q, const QmiReq *r, GByteArray *out)
       return ERR_INVALID_ARGUMENT;
     q->wda_link_layer = v;
   }
-  if (qmi_get_u32(r, 0x12, &v))
+  if (qmi_get_u32(r, 0x12, &v)) {
+    if (!aggregation_supported(v))
+      return ERR_INVALID_ARGUMENT;
     q->wda_ul_aggregation = v;
-  if (qmi_get_u32(r, 0x13, &v))
+  }
+  if (qmi_get_u32(r, 0x13, &v)) {
+    if (!aggregation_supported(v))
+      return ERR_INVALID_ARGUMENT;
     q->wda_dl_aggregation = v;
+  }
   if (qmi_get_u32(r, 0x15, &v))
     q->wda_dl_max_datagrams = v;
   if (qmi_get_u32(r, 0x16, &v))
@@ -42,8 +56,8 @@ wda_set_data_format(SimQmi *q, const QmiReq *r, GByteArray *out)
 static void
 describe_wda_set(const QmiReq *r, GString *s)
 {
-  guint32 v;
   QmiCursor c;
+  guint32 v;
 
   if (qmi_get_u32(r, 0x11, &v))
     g_string_append_printf(s, " link-layer=%s", v == 2 ? "raw-ip" : v == 1 ? "802-3" : "?");

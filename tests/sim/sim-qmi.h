@@ -75,15 +75,24 @@ typedef struct {
   guint32 uim_events;
   /* WDS */
   guint8 ip_family;
-  guint8 mux_id; /* bound with Bind Mux Data Port; 0: the data port itself */
   /* VOICE */
   gboolean voice_call_events;
   gboolean voice_dtmf_events;
   gboolean voice_ussd_events;
+  guint8 mux_id; /* QMAP mux id its sessions use (Bind Mux Data Port), 0 = none */
 } QmiClient;
 
-typedef struct {
+typedef struct _SimQmi SimQmi;
+
+/* Where replies and indications go when not over QMUX (sim-qrtr.c): the SDU
+ * of a message for client cid of service. */
+typedef void (*QmiOutputFunc)(SimQmi *q, guint8 service, guint8 cid, const guint8 *sdu, gsize len,
+                              gpointer user_data);
+
+struct _SimQmi {
   SimCore *core;
+  QmiOutputFunc output; /* NULL: QMUX frames on the link */
+  gpointer output_data;
   GByteArray *in;
   GHashTable *clients; /* service<<8|cid -> QmiClient */
   guint16 ind_tid;
@@ -95,9 +104,7 @@ typedef struct {
   guint32 wda_dl_aggregation;
   guint32 wda_dl_max_datagrams;
   guint32 wda_dl_max_size;
-} SimQmi;
-
-#define QMI_AGGREGATION_QMAP 5
+};
 
 typedef struct {
   guint8 service;
@@ -151,6 +158,12 @@ const char *qmi_service_name(guint8 id);
 /* Whether this modem has the service (--qmi-without takes some away). */
 gboolean qmi_service_present(SimQmi *q, guint8 id);
 void qmi_indicate(SimQmi *q, const QmiClient *c, guint16 msg, GByteArray *tlvs);
+/* Logs a request, runs its handler and replies (fault injection permitting). */
+void qmi_handle_request(SimQmi *q, QmiReq *r);
+/* A new client of service with the lowest free client id; NULL when all are taken. */
+QmiClient *qmi_client_add(SimQmi *q, guint8 service);
+/* Forgets a client; its data sessions end (as when the host releases it). */
+void qmi_client_release(SimQmi *q, QmiClient *c);
 
 /* sim-qmi-nr5g.c: the radio access (sim-radio.h) as QMI tells it */
 guint16 qmi_dms_get_band_capabilities(SimQmi *q, const QmiReq *r, GByteArray *out);
@@ -160,12 +173,6 @@ void qmi_nas_describe_preferences(const QmiReq *r, GString *s);
 guint8 qmi_nas_serving_radio(SimQmi *q);
 void qmi_nas_put_system_info_5g(SimQmi *q, GByteArray *b);
 void qmi_nas_put_signal_5g(SimQmi *q, GByteArray *out);
-
-/* sim-qmi-mux.c: multiplexed sessions */
-guint16 qmi_wds_bind_mux_data_port(SimQmi *q, const QmiReq *r, GByteArray *out);
-void qmi_wds_describe_bind_mux(const QmiReq *r, GString *s);
-/* FALSE (logged) when the client is bound to a mux id but QMAP is not on. */
-gboolean qmi_wds_link_ready(SimQmi *q, const QmiReq *r);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);
@@ -178,6 +185,17 @@ guint16 qmi_ussd_answer(SimQmi *q, const QmiReq *r, GByteArray *out);
 guint16 qmi_ussd_cancel(SimQmi *q, const QmiReq *r, GByteArray *out);
 void qmi_ussd_describe(const QmiReq *r, GString *s);
 void qmi_ussd_network_event(SimQmi *q, gconstpointer msg);
+/* WDA data aggregation protocols from QMAP (5) to QMAPv5 (9). */
+#define SIM_QMI_AGGREGATION_QMAP 5
+#define SIM_QMI_AGGREGATION_QMAPV5 9
+
+/* sim-qmi-wds-mux.c: WDS Bind Mux Data Port; a bound client's sessions run
+ * on the link of its mux id, with addresses of their own. */
+guint16 qmi_wds_bind_mux_data_port(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_wds_describe_bind_mux_data_port(const QmiReq *r, GString *s);
+/* FALSE (logged) when the client is bound to a mux id but QMAP is off
+ * (WDA was set back to plain raw IP after the binding). */
+gboolean qmi_wds_link_ready(SimQmi *q, const QmiReq *r);
 
 /* sim-qmi-uim.c: PIN operations, shared with DMS's legacy ones whose PIN
  * information is in another TLV. */

@@ -76,7 +76,7 @@ qmap_refused(const FormatContext *ctx, const QmiWdaSetDataFormatOutput *out)
   return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
                      "The modem refused QMAP aggregation on %s (downlink protocol %u): no "
                      "multiplexed sessions",
-                     ctx->iface, out->downlink_data_aggregation_protocol);
+                     ctx->iface, out->dl_data_aggregation_protocol);
 }
 
 static void
@@ -91,8 +91,8 @@ set_format_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   gboolean raw_ip
       = !out.has_link_layer_protocol || out.link_layer_protocol == WDA_LINK_LAYER_RAW_IP;
 
-  if (ctx->qmap && ok && out.has_downlink_data_aggregation_protocol
-      && out.downlink_data_aggregation_protocol != WDA_AGGREGATION_QMAP)
+  if (ctx->qmap && ok && out.has_dl_data_aggregation_protocol
+      && out.dl_data_aggregation_protocol != WDA_AGGREGATION_QMAP)
     error = qmap_refused(ctx, &out);
   qmi_output_base_clear(&out.base);
   if (error && (ctx->qmap || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))) {
@@ -127,14 +127,14 @@ set_format(GTask *task)
   if (ctx->qmap || self->data_format == QMI_DATA_FORMAT_QMAP) {
     guint32 aggregation = ctx->qmap ? WDA_AGGREGATION_QMAP : WDA_AGGREGATION_NONE;
 
-    in.has_uplink_data_aggregation_protocol = in.has_downlink_data_aggregation_protocol = TRUE;
-    in.uplink_data_aggregation_protocol = in.downlink_data_aggregation_protocol = aggregation;
+    in.has_ul_data_aggregation_protocol = in.has_dl_data_aggregation_protocol = TRUE;
+    in.ul_data_aggregation_protocol = in.dl_data_aggregation_protocol = aggregation;
   }
   if (ctx->qmap) {
-    in.has_downlink_data_aggregation_max_datagrams = TRUE;
-    in.downlink_data_aggregation_max_datagrams = QMAP_MAX_DATAGRAMS;
-    in.has_downlink_data_aggregation_max_size = TRUE;
-    in.downlink_data_aggregation_max_size = QMAP_MAX_SIZE;
+    in.has_dl_data_aggregation_max_datagrams = TRUE;
+    in.dl_data_aggregation_max_datagrams = QMAP_MAX_DATAGRAMS;
+    in.has_dl_data_aggregation_max_size = TRUE;
+    in.dl_data_aggregation_max_size = QMAP_MAX_SIZE;
     in.has_endpoint_info = TRUE;
     in.endpoint_info.endpoint_type = ctx->endpoint.type;
     in.endpoint_info.interface_number = ctx->endpoint.interface_number;

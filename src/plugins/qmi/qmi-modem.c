@@ -300,7 +300,7 @@ capabilities_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   MmdModem *modem = qmi_backend_modem(self);
   self->supported_modes = modes;
   mmd_modem_set_capabilities(modem, caps, caps);
-  qmi_mux_report_limits(self);
+  qmi_multiplex_report_limits(self);
   mmd_modem_set_supported_ip_families(modem, MMD_BEARER_IP_FAMILY_IPV4 | MMD_BEARER_IP_FAMILY_IPV6
                                                  | MMD_BEARER_IP_FAMILY_IPV4V6);
   report_supported_modes(self);
@@ -463,12 +463,14 @@ qmi_backend_shutdown(MmdBackend *backend)
   g_cancellable_cancel(self->cancellable);
   /* The daemon stopping is no reason to drop the user's data session. */
   qmi_adopt_save_session(self);
-  qmi_mux_end_sessions(self);
+  qmi_multiplex_end_sessions(self);
   qmi_voice_shutdown(self);
   if (self->device) {
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
   }
+  /* over QRTR the session ends with our sockets: its rmnet link goes too */
+  qmi_mux_release(self);
   self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = NULL;
 }
 
@@ -490,10 +492,11 @@ mmd_qmi_backend_finalize(GObject *object)
   MmdQmiBackend *self = MMD_QMI_BACKEND(object);
   g_free(self->control_path);
   g_free(self->net_iface);
+  g_free(self->mux_link);
   g_free(self->iccid);
   g_free(self->imsi);
   qmi_nr5g_clear(self);
-  g_ptr_array_unref(self->mux_sessions);
+  g_ptr_array_unref(self->multiplex_sessions);
   g_clear_pointer(&self->saved, g_key_file_unref);
   g_object_unref(self->cancellable);
   G_OBJECT_CLASS(mmd_qmi_backend_parent_class)->finalize(object);
@@ -503,7 +506,7 @@ static void
 mmd_qmi_backend_init(MmdQmiBackend *self)
 {
   self->cancellable = g_cancellable_new();
-  self->mux_sessions = g_ptr_array_new();
+  self->multiplex_sessions = g_ptr_array_new();
 }
 
 static void
@@ -575,7 +578,8 @@ mmd_qmi_backend_new(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports
     else if (port->type == MMD_MODEM_PORT_TYPE_NET && port->name && !self->net_iface)
       self->net_iface = g_strdup(port->name);
   }
-  if (!self->net_iface)
+  /* a USB modem's usual net port; a QRTR modem has its IPA device or none */
+  if (!self->net_iface && self->control_path && !g_str_has_prefix(self->control_path, "qrtr://"))
     self->net_iface = g_strdup("wwan0");
   return backend;
 }

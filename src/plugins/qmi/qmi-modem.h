@@ -24,7 +24,7 @@ typedef struct {
   guint32 interface_number;
 } QmiEndpoint;
 
-typedef struct _QmiMuxSession QmiMuxSession;
+typedef struct _QmiMultiplexSession QmiMultiplexSession;
 
 /* The registration as Serving System reported it last. */
 typedef struct {
@@ -56,7 +56,9 @@ struct _MmdQmiBackend {
   QmiClient *wds6; /* second WDS client: the IPv6 session of a dual-stack bearer */
   QmiClient *wda;  /* data format; allocated on the first connect that needs it */
   QmiDataFormat data_format;
-  GPtrArray *mux_sessions; /* QmiMuxSession, weak: owned by their bearers */
+  GPtrArray *multiplex_sessions; /* QmiMultiplexSession, weak: owned by their bearers */
+  gboolean mux_format_done;      /* QMAP set on an SoC modem (qmi-modem-mux.c) */
+  char *mux_link;                /* the rmnet link of the session, while it is up */
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
   guint system_info_ind_id;
   QmiServingRegistration serving;
@@ -180,19 +182,19 @@ void qmi_data_format_setup_qmap(MmdQmiBackend *self, const char *iface, const Qm
 /* Whether the net port is qmi_wwan's (its qmi/ attributes exist). */
 gboolean qmi_data_port_is_qmi_wwan(const char *iface);
 
-/* qmi-modem-mux.c: multiplexed sessions, one link and mux id each */
-#define QMI_MUX_MAX 4
-/* How many multiplexed sessions the net port can carry: on qmi_wwan, mhi_net
- * and ipa ports QMI_MUX_MAX, else 0; reported as the modem's limits. */
-void qmi_mux_report_limits(MmdQmiBackend *self);
-void qmi_mux_connect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
-                     GAsyncReadyCallback callback, gpointer user_data);
-void qmi_mux_disconnect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
-                        GAsyncReadyCallback callback, gpointer user_data);
+/* qmi-modem-multiplex.c: multiplexed sessions, one link and mux id each */
+#define QMI_MULTIPLEX_MAX 4
+/* How many multiplexed sessions the net port can carry: on qmi_wwan and
+ * mhi_net ports QMI_MULTIPLEX_MAX, else 0; reported as the modem's limits. */
+void qmi_multiplex_report_limits(MmdQmiBackend *self);
+void qmi_multiplex_connect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+void qmi_multiplex_disconnect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
 /* The daemon stops: multiplexed sessions end with it (the next run takes
  * over only the plain session, qmi-modem-adopt.c). Their links go here;
  * closing the device releases their clients, which ends their calls. */
-void qmi_mux_end_sessions(MmdQmiBackend *self);
+void qmi_multiplex_end_sessions(MmdQmiBackend *self);
 
 /* qmi-modem-voice.c, qmi-modem-ussd.c: the VOICE client is allocated in the
  * background once the modem is initialized (no step of the init sequence). */
@@ -203,5 +205,15 @@ void qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task);
 void qmi_voice_shutdown(MmdQmiBackend *self);
 extern const MmdVoiceOps qmi_voice_ops;
 extern const MmdUssdOps qmi_ussd_ops;
+
+/* qmi-modem-mux.c: the data path of SoC modems (QRTR), whose net port (IPA)
+ * carries QMAP. qmi_mux_applies: whether iface is such a port.
+ * qmi_mux_prepare: QMAP on the modem (once), the session's WDS clients (wds6
+ * may be NULL) bound to its mux id and the rmnet link made (self->mux_link);
+ * completes task with a boolean. qmi_mux_release: the link goes. */
+gboolean qmi_mux_applies(MmdQmiBackend *self, const char *iface);
+void qmi_mux_prepare(MmdQmiBackend *self, const char *iface, QmiClient *wds, QmiClient *wds6,
+                     GTask *task);
+void qmi_mux_release(MmdQmiBackend *self);
 
 G_END_DECLS
