@@ -48,7 +48,6 @@ on_packet_service_status(QmiClient *client, QmiMessage *msg, gpointer user_data)
     else
       qmi_session_stop_quietly(self->wds, data->handle4);
     forget_bearer(self);
-    qmi_mux_release(self);
     mmd_bearer_set_backend_data(bearer, NULL, NULL);
     mmd_bearer_report_disconnected(bearer, error);
   }
@@ -117,14 +116,12 @@ connect_finish(GTask *task)
   MmdIpConfig ip4, ip6;
 
   if (!ctx->v4 && !ctx->v6) {
-    qmi_mux_release(self);
     mmd_task_fail(task, g_steal_pointer(&ctx->v4_error));
     return;
   }
   if (g_task_return_error_if_cancelled(task)) {
     qmi_session_stop_quietly(self->wds, ctx->v4 ? ctx->v4->handle : 0);
     qmi_session_stop_quietly(ctx->dual ? self->wds6 : self->wds, ctx->v6 ? ctx->v6->handle : 0);
-    qmi_mux_release(self);
     g_object_unref(task);
     return;
   }
@@ -134,9 +131,8 @@ connect_finish(GTask *task)
     qmi_session_to_config(ctx->v4, &ip4);
   if (ctx->v6)
     qmi_session_to_config(ctx->v6, &ip6);
-  mmd_bearer_set_connected(ctx->bearer,
-                           self->mux_link ? self->mux_link : qmi_data_net_interface(self),
-                           ctx->v4 ? &ip4 : NULL, ctx->v6 ? &ip6 : NULL);
+  mmd_bearer_set_connected(ctx->bearer, qmi_data_net_interface(self), ctx->v4 ? &ip4 : NULL,
+                           ctx->v6 ? &ip6 : NULL);
   mmd_task_succeed(task);
 }
 
@@ -217,7 +213,7 @@ qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancel
   guint ip_type;
   ConnectContext *ctx;
 
-  if (mmd_bearer_is_multiplexed(bearer)) {
+  if (qmi_multiplex_carries(self, bearer)) {
     qmi_multiplex_connect(self, bearer, cancellable, callback, user_data);
     return;
   }
@@ -239,12 +235,8 @@ qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancel
   if (ip_type == MMD_BEARER_IP_FAMILY_IPV4V6 && !self->wds6)
     g_message("No second WDS client: connecting IPv4 only");
   g_task_set_task_data(task, ctx, (GDestroyNotify)connect_context_free);
-  GTask *prepared = g_task_new(self, cancellable, data_format_ready, task);
-  const char *iface = qmi_data_net_interface(self);
-  if (qmi_mux_applies(self, iface))
-    qmi_mux_prepare(self, iface, self->wds, ctx->dual ? self->wds6 : NULL, prepared);
-  else
-    qmi_data_format_setup(self, iface, prepared);
+  qmi_data_format_setup(self, qmi_data_net_interface(self),
+                        g_task_new(self, cancellable, data_format_ready, task));
 }
 
 /* ---- disconnect ---------------------------------------------------------- */
@@ -284,7 +276,6 @@ disconnect_step_done(GTask *task, GError *error)
     return;
   }
   mmd_bearer_set_backend_data(ctx->bearer, NULL, NULL);
-  qmi_mux_release(self);
   mmd_task_succeed(task);
 }
 
@@ -322,7 +313,7 @@ qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *can
   MmdQmiBackend *self = MMD_QMI_BACKEND(backend);
   GTask *task;
 
-  if (mmd_bearer_is_multiplexed(bearer)) {
+  if (qmi_multiplex_carries(self, bearer)) {
     qmi_multiplex_disconnect(self, bearer, cancellable, callback, user_data);
     return;
   }

@@ -8,14 +8,17 @@
  *   qmi_wwan (USB): the driver makes the link when the mux id is written to
  *     qmi/add_mux (a qmimuxN interface, an upper device of the port with
  *     qmap/mux_id) and removes it on qmi/del_mux;
- *   mhi_net (PCIe): an rmnet link over the port (mmd-link.c).
+ *   mhi_net (PCIe) and an SoC's IPA port (QRTR modems): an rmnet link over
+ *     the port (mmd-link.c), asking for the checksum offload the port does.
  *
- * A SoC modem's IPA port carries even its one plain session as QMAP, on mux
- * id 1 (qmi-modem-mux.c); it offers no multiplexed sessions here.
+ * An SoC's IPA port carries nothing but QMAP: there even a plain session is
+ * one of these, on its own link (mux id 1, as no multiplexed one can be up
+ * beside it).
  *
  * A session's link goes with it: on disconnect, when the network ends it,
  * when the connect fails halfway, and when the daemon stops (the next run
  * takes over the plain session only, qmi-modem-adopt.c). */
+#include <linux/if_link.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +26,7 @@
 #include "mmd-link.h"
 #include "qmi-modem.h"
 
-enum { ENDPOINT_HSUSB = 2, ENDPOINT_PCIE = 3 };
+enum { ENDPOINT_HSUSB = 2, ENDPOINT_PCIE = 3, ENDPOINT_EMBEDDED = 4 };
 enum { CLIENT_TYPE_TETHERED = 1 };
 enum { WDS_STATUS_DISCONNECTED = 1 };
 /* qmi_wwan makes its link while the write returns; a port emulated in tests
@@ -47,17 +50,19 @@ struct _QmiMultiplexSession {
 
 /* ---- the data port ----------------------------------------------------- */
 
-static LinkKind
-link_kind(const char *iface, const char *driver)
+/* A modem of the SoC (over QRTR) whose data port is the SoC's IPA device,
+ * whatever its driver is called. */
+static gboolean
+is_soc_data_port(MmdQmiBackend *self)
 {
-  g_autofree char *add_mux
-      = iface ? g_build_filename("/sys/class/net", iface, "qmi", "add_mux", NULL) : NULL;
+  return self->control_path && g_str_has_prefix(self->control_path, "qrtr://")
+         && qmi_data_net_interface(self);
+}
 
-  if (add_mux && g_file_test(add_mux, G_FILE_TEST_EXISTS))
-    return LINK_QMI_WWAN;
-  if (g_strcmp0(driver, "mhi_net") == 0)
-    return LINK_RMNET;
-  return LINK_NONE;
+gboolean
+qmi_multiplex_carries(MmdQmiBackend *self, MmdBearer *bearer)
+{
+  return mmd_bearer_is_multiplexed(bearer) || is_soc_data_port(self);
 }
 
 static const MmdPort *
@@ -68,13 +73,25 @@ net_port(MmdQmiBackend *self)
   return modem ? mmd_modem_find_port(modem, MMD_MODEM_PORT_TYPE_NET) : NULL;
 }
 
+static LinkKind
+link_kind(MmdQmiBackend *self)
+{
+  const char *iface = qmi_data_net_interface(self);
+  const MmdPort *port = net_port(self);
+  g_autofree char *add_mux
+      = iface ? g_build_filename("/sys/class/net", iface, "qmi", "add_mux", NULL) : NULL;
+
+  if (add_mux && g_file_test(add_mux, G_FILE_TEST_EXISTS))
+    return LINK_QMI_WWAN;
+  if ((port && g_strcmp0(port->driver, "mhi_net") == 0) || is_soc_data_port(self))
+    return LINK_RMNET;
+  return LINK_NONE;
+}
+
 void
 qmi_multiplex_report_limits(MmdQmiBackend *self)
 {
-  const MmdPort *port = net_port(self);
-  guint max = link_kind(qmi_data_net_interface(self), port ? port->driver : NULL) != LINK_NONE
-                  ? QMI_MULTIPLEX_MAX
-                  : 0;
+  guint max = link_kind(self) != LINK_NONE ? QMI_MULTIPLEX_MAX : 0;
 
   mmd_modem_set_max_bearers(qmi_backend_modem(self), 1 + max, 1);
   mmd_modem_set_max_multiplexed_bearers(qmi_backend_modem(self), max);
@@ -105,13 +122,52 @@ usb_interface_number(const char *iface)
 }
 
 static QmiEndpoint
-endpoint_of(LinkKind kind, const char *iface)
+endpoint_of(MmdQmiBackend *self, LinkKind kind, const char *iface)
 {
   QmiEndpoint endpoint = { ENDPOINT_PCIE, 4 }; /* MHI's IP_HW0 channel */
 
   if (kind == LINK_QMI_WWAN)
     endpoint = (QmiEndpoint){ ENDPOINT_HSUSB, usb_interface_number(iface) };
+  else if (is_soc_data_port(self))
+    endpoint = (QmiEndpoint){ ENDPOINT_EMBEDDED, 1 };
   return endpoint;
+}
+
+/* The checksum offload the port's hardware does (IPA tells it in sysfs:
+ * "MAPv4" or "MAPv5"), asked of the rmnet link too. */
+static guint32
+offload_flags(const char *iface, const char *direction, guint32 v4, guint32 v5)
+{
+  g_autofree char *path
+      = g_build_filename("/sys/class/net", iface, "device", "feature", direction, NULL);
+  g_autofree char *value = NULL;
+
+  if (!g_file_get_contents(path, &value, NULL, NULL))
+    return 0;
+  if (g_str_has_prefix(value, "MAPv5"))
+    return v5;
+  if (g_str_has_prefix(value, "MAPv4"))
+    return v4;
+  return 0;
+}
+
+static guint32
+rmnet_flags(const char *iface)
+{
+  return MMD_LINK_RMNET_DEAGGREGATION
+         | offload_flags(iface, "rx_offload", RMNET_FLAGS_INGRESS_MAP_CKSUMV4,
+                         RMNET_FLAGS_INGRESS_MAP_CKSUMV5)
+         | offload_flags(iface, "tx_offload", RMNET_FLAGS_EGRESS_MAP_CKSUMV4,
+                         RMNET_FLAGS_EGRESS_MAP_CKSUMV5);
+}
+
+/* Checksums of MAPv5 come in QMAPv5 headers: the modem must send those. */
+static gboolean
+wants_qmap_v5(LinkKind kind, const char *iface)
+{
+  return kind == LINK_RMNET
+         && (rmnet_flags(iface)
+             & (RMNET_FLAGS_INGRESS_MAP_CKSUMV5 | RMNET_FLAGS_EGRESS_MAP_CKSUMV5));
 }
 
 static guint8
@@ -477,9 +533,12 @@ make_link(GTask *task)
 
   if (s->kind == LINK_RMNET) {
     g_autofree char *name = g_strdup_printf("%.10s.%u", s->port, s->mux_id);
-    MmdLinkSpec spec = { MMD_LINK_RMNET, name, s->port, s->mux_id, MMD_LINK_RMNET_DEAGGREGATION };
+    MmdLinkSpec spec = { MMD_LINK_RMNET, name, s->port, s->mux_id, rmnet_flags(s->port) };
 
-    if (!mmd_link_add(&spec, &error))
+    /* a link left by a daemon that did not stop cleanly is in the way */
+    if (mmd_link_exists(name) && !mmd_link_remove(name, &error))
+      mmd_task_fail(task, error);
+    else if (!mmd_link_add(&spec, &error))
       mmd_task_fail(task, error);
     else
       link_made(task, g_steal_pointer(&name));
@@ -516,10 +575,8 @@ qmi_multiplex_connect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *canc
                       GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = qmi_backend_task(self, self->wds, "Connect", cancellable, callback, user_data);
-  const MmdPort *port = net_port(self);
   const char *iface = qmi_data_net_interface(self);
-  const char *driver = port ? port->driver : NULL;
-  LinkKind kind = link_kind(iface, driver);
+  LinkKind kind = link_kind(self);
   guint8 mux_id = free_mux_id(self);
   MuxConnect *ctx;
 
@@ -538,10 +595,10 @@ qmi_multiplex_connect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *canc
   ctx = g_new0(MuxConnect, 1);
   ctx->bearer = g_object_ref(bearer);
   ctx->session = multiplex_session_new(self, kind, iface, mux_id);
-  ctx->endpoint = endpoint_of(kind, iface);
+  ctx->endpoint = endpoint_of(self, kind, iface);
   ctx->families = mmd_bearer_get_settings(bearer)->ip_type == MMD_BEARER_IP_FAMILY_IPV4V6 ? 2 : 1;
   g_task_set_task_data(task, ctx, (GDestroyNotify)mux_connect_free);
-  qmi_data_format_setup_qmap(self, iface, &ctx->endpoint,
+  qmi_data_format_setup_qmap(self, iface, &ctx->endpoint, wants_qmap_v5(kind, iface),
                              g_task_new(self, cancellable, qmap_ready, task));
 }
 

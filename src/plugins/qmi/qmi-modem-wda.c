@@ -22,6 +22,7 @@
 #define WDA_LINK_LAYER_RAW_IP 2
 #define WDA_AGGREGATION_NONE 0
 #define WDA_AGGREGATION_QMAP 5
+#define WDA_AGGREGATION_QMAPV5 9
 /* What a host of ours takes in one aggregate; qmi_wwan's own default. */
 #define QMAP_MAX_DATAGRAMS 32
 #define QMAP_MAX_SIZE 32768
@@ -59,7 +60,7 @@ set_driver_raw_ip(const char *iface, gboolean raw_ip)
 
 typedef struct {
   char *iface;
-  gboolean qmap;
+  guint32 qmap; /* the aggregation protocol asked for, or 0 */
   QmiEndpoint endpoint;
 } FormatContext;
 
@@ -92,7 +93,7 @@ set_format_ready(GObject *source, GAsyncResult *res, gpointer user_data)
       = !out.has_link_layer_protocol || out.link_layer_protocol == WDA_LINK_LAYER_RAW_IP;
 
   if (ctx->qmap && ok && out.has_dl_data_aggregation_protocol
-      && out.dl_data_aggregation_protocol != WDA_AGGREGATION_QMAP)
+      && out.dl_data_aggregation_protocol != ctx->qmap)
     error = qmap_refused(ctx, &out);
   qmi_output_base_clear(&out.base);
   if (error && (ctx->qmap || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))) {
@@ -125,7 +126,7 @@ set_format(GTask *task)
   };
 
   if (ctx->qmap || self->data_format == QMI_DATA_FORMAT_QMAP) {
-    guint32 aggregation = ctx->qmap ? WDA_AGGREGATION_QMAP : WDA_AGGREGATION_NONE;
+    guint32 aggregation = ctx->qmap ? ctx->qmap : WDA_AGGREGATION_NONE;
 
     in.has_ul_data_aggregation_protocol = in.has_dl_data_aggregation_protocol = TRUE;
     in.ul_data_aggregation_protocol = in.dl_data_aggregation_protocol = aggregation;
@@ -170,7 +171,7 @@ wda_allocated(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-format_start(MmdQmiBackend *self, const char *iface, gboolean qmap, const QmiEndpoint *endpoint,
+format_start(MmdQmiBackend *self, const char *iface, guint32 qmap, const QmiEndpoint *endpoint,
              GTask *task)
 {
   FormatContext *ctx = g_new0(FormatContext, 1);
@@ -196,16 +197,17 @@ qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task)
     mmd_task_succeed(task);
     return;
   }
-  format_start(self, iface, FALSE, NULL, task);
+  format_start(self, iface, 0, NULL, task);
 }
 
 void
 qmi_data_format_setup_qmap(MmdQmiBackend *self, const char *iface, const QmiEndpoint *endpoint,
-                           GTask *task)
+                           gboolean qmap_v5, GTask *task)
 {
   if (self->data_format == QMI_DATA_FORMAT_QMAP) {
     mmd_task_succeed(task);
     return;
   }
-  format_start(self, iface, TRUE, endpoint, task);
+  format_start(self, iface, qmap_v5 ? WDA_AGGREGATION_QMAPV5 : WDA_AGGREGATION_QMAP, endpoint,
+               task);
 }

@@ -469,8 +469,6 @@ qmi_backend_shutdown(MmdBackend *backend)
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
   }
-  /* over QRTR the session ends with our sockets: its rmnet link goes too */
-  qmi_mux_release(self);
   self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = NULL;
 }
 
@@ -492,7 +490,6 @@ mmd_qmi_backend_finalize(GObject *object)
   MmdQmiBackend *self = MMD_QMI_BACKEND(object);
   g_free(self->control_path);
   g_free(self->net_iface);
-  g_free(self->mux_link);
   g_free(self->iccid);
   g_free(self->imsi);
   qmi_nr5g_clear(self);

@@ -57,8 +57,6 @@ struct _MmdQmiBackend {
   QmiClient *wda;  /* data format; allocated on the first connect that needs it */
   QmiDataFormat data_format;
   GPtrArray *multiplex_sessions; /* QmiMultiplexSession, weak: owned by their bearers */
-  gboolean mux_format_done;      /* QMAP set on an SoC modem (qmi-modem-mux.c) */
-  char *mux_link;                /* the rmnet link of the session, while it is up */
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
   guint system_info_ind_id;
   QmiServingRegistration serving;
@@ -175,18 +173,24 @@ void qmi_adopt_save_session(MmdQmiBackend *self);
  * Completes task with TRUE unless cancelled: a modem without WDA keeps the
  * driver's 802.3 framing. */
 void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
-/* QMAP aggregation for multiplexed sessions (qmi_wwan in raw IP). Completes
- * task with TRUE, or an error when the modem has no WDA or refuses QMAP. */
+/* QMAP aggregation for multiplexed sessions (qmi_wwan in raw IP), QMAPv5
+ * where the port offloads MAPv5 checksums. Completes task with TRUE, or an
+ * error when the modem has no WDA or refuses QMAP. */
 void qmi_data_format_setup_qmap(MmdQmiBackend *self, const char *iface, const QmiEndpoint *endpoint,
-                                GTask *task);
+                                gboolean qmap_v5, GTask *task);
 /* Whether the net port is qmi_wwan's (its qmi/ attributes exist). */
 gboolean qmi_data_port_is_qmi_wwan(const char *iface);
 
 /* qmi-modem-multiplex.c: multiplexed sessions, one link and mux id each */
 #define QMI_MULTIPLEX_MAX 4
-/* How many multiplexed sessions the net port can carry: on qmi_wwan and
- * mhi_net ports QMI_MULTIPLEX_MAX, else 0; reported as the modem's limits. */
+/* How many multiplexed sessions the net port can carry: on qmi_wwan,
+ * mhi_net and an SoC's IPA ports QMI_MULTIPLEX_MAX, else 0; reported as the
+ * modem's limits. */
 void qmi_multiplex_report_limits(MmdQmiBackend *self);
+/* Whether bearer's session is one of this file's: a multiplexed bearer, or
+ * any bearer of an SoC modem (QRTR) with a data port, which carries only
+ * QMAP (its plain session rides on a link of its own too). */
+gboolean qmi_multiplex_carries(MmdQmiBackend *self, MmdBearer *bearer);
 void qmi_multiplex_connect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data);
 void qmi_multiplex_disconnect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
@@ -205,15 +209,5 @@ void qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task);
 void qmi_voice_shutdown(MmdQmiBackend *self);
 extern const MmdVoiceOps qmi_voice_ops;
 extern const MmdUssdOps qmi_ussd_ops;
-
-/* qmi-modem-mux.c: the data path of SoC modems (QRTR), whose net port (IPA)
- * carries QMAP. qmi_mux_applies: whether iface is such a port.
- * qmi_mux_prepare: QMAP on the modem (once), the session's WDS clients (wds6
- * may be NULL) bound to its mux id and the rmnet link made (self->mux_link);
- * completes task with a boolean. qmi_mux_release: the link goes. */
-gboolean qmi_mux_applies(MmdQmiBackend *self, const char *iface);
-void qmi_mux_prepare(MmdQmiBackend *self, const char *iface, QmiClient *wds, QmiClient *wds6,
-                     GTask *task);
-void qmi_mux_release(MmdQmiBackend *self);
 
 G_END_DECLS
