@@ -115,6 +115,8 @@ append_usage(GString *s, const SimControlCommand *command)
     g_string_append_c(s, ' ');
     if (arg->type != SIM_CONTROL_ARG_CHOICE) {
       g_string_append(s, arg->name);
+      if (arg->type == SIM_CONTROL_ARG_WORDS)
+        g_string_append(s, "...");
       continue;
     }
     for (const char *const *c = arg->choices; *c; c++)
@@ -200,6 +202,7 @@ parse_arg(const char *s, const SimControlArg *arg, SimControlValue *value, GErro
     case SIM_CONTROL_ARG_CHOICE:
       return parse_choice(s, arg, value, error);
     case SIM_CONTROL_ARG_WORD:
+    case SIM_CONTROL_ARG_WORDS:
       value->word = s;
       return TRUE;
   }
@@ -223,12 +226,37 @@ split_words(const char *line)
 }
 
 static gboolean
+takes_rest_of_line(const SimControlCommand *command)
+{
+  return command->n_args > 0 && command->args[command->n_args - 1].type == SIM_CONTROL_ARG_WORDS;
+}
+
+/* The words of a WORDS argument become one; FALSE if the count is wrong. */
+static gboolean
+fit_words(const SimControlCommand *command, GPtrArray *words)
+{
+  guint given = words->len - 1; /* words[0] is the command's name */
+  GString *rest;
+
+  if (!takes_rest_of_line(command))
+    return given == command->n_args;
+  if (given < command->n_args)
+    return FALSE;
+  rest = g_string_new(g_ptr_array_index(words, command->n_args));
+  for (guint i = command->n_args + 1; i < words->len; i++)
+    g_string_append_printf(rest, " %s", (const char *)g_ptr_array_index(words, i));
+  g_ptr_array_set_size(words, command->n_args);
+  g_ptr_array_add(words, g_string_free(rest, FALSE));
+  return TRUE;
+}
+
+static gboolean
 run_command(const Entry *e, GPtrArray *words, GString *reply, GError **error)
 {
   const SimControlCommand *command = e->command;
   g_autofree SimControlValue *values = g_new0(SimControlValue, command->n_args + 1);
 
-  if (words->len - 1 != command->n_args) {
+  if (!fit_words(command, words)) {
     g_autoptr(GString) usage = g_string_new(NULL);
 
     append_usage(usage, command);

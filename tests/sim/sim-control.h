@@ -30,6 +30,9 @@ typedef enum {
   SIM_CONTROL_ARG_NUMBER, /* decimal number within [min, max] */
   SIM_CONTROL_ARG_CHOICE, /* one of choices */
   SIM_CONTROL_ARG_WORD,   /* any word */
+  /* One or more words up to the end of the line, joined by single blanks;
+   * only as the last argument (e.g. a request to match, "WDS StartNetwork"). */
+  SIM_CONTROL_ARG_WORDS,
 } SimControlArgType;
 
 typedef struct {
@@ -43,7 +46,7 @@ typedef union {
   gint64 integer;
   double number;
   guint choice;     /* index into choices */
-  const char *word; /* valid while the handler runs */
+  const char *word; /* WORD and WORDS: valid while the handler runs */
 } SimControlValue;
 
 /* Apply a command whose arguments are parsed; text for the "ok" line may go

@@ -2,7 +2,8 @@
 /*
  * modem-sim core: the scripted world (radio, registration, signal, data
  * sessions) and the simulator's lifetime.  The SIM card is in sim-card.c, the
- * link to the peer in sim-link.c, the control commands in sim-core-commands.c.
+ * link to the peer in sim-link.c, the faults injected on it in sim-fault.c,
+ * the control commands in sim-core-commands.c.
  */
 #include "sim-core-private.h"
 
@@ -29,6 +30,10 @@ sim_core_log(SimCore *core, const char *fmt, ...)
   va_start(ap, fmt);
   msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
+  /* Protocols log each request before sim_core_request_begin(): fault
+   * triggers match the line a test reads in the log. */
+  if (core->faults && g_str_has_prefix(msg, "rx "))
+    sim_fault_note_request(core->faults, msg + 3);
   fprintf(stderr, "sim: %s\n", msg);
   fflush(stderr);
 }
@@ -474,6 +479,7 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   core->signal.rsrq = config->rsrq;
   core->signal.snr = config->snr;
   sim_core_commands_register(core);
+  core->faults = sim_fault_new(core);
   return core;
 }
 
@@ -495,6 +501,7 @@ sim_core_free(SimCore *core)
   g_ptr_array_unref(core->sessions);
   if (core->proto_self)
     core->proto->free(core->proto_self);
+  sim_fault_free(core->faults);
   sim_control_free(core->control);
   g_byte_array_unref(core->outbuf);
   g_main_loop_unref(core->loop);
