@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The fault matrix: on each protocol (QMI, MBIM, AT), at each step of what
 the daemon does with a modem (initialize, unlock, enable, register, connect,
-disconnect), the modem breaks exactly when the request of that step arrives
-(modem-sim's `on-request` trigger):
+connect again at its IP settings request, disconnect), the modem breaks
+exactly when the request of that step arrives (modem-sim's `on-request`
+trigger):
 
   vanish   the port goes away (hang-up, the simulator exits)
   silent   the modem reads requests and answers none, until `fault none`
@@ -11,14 +12,15 @@ disconnect), the modem breaks exactly when the request of that step arrives
 
 Each test runs two modems on one daemon, a faulty one and a healthy one, and
 asserts what matters to a user: the healthy modem answers quickly while the
-other one breaks; the call of the broken step returns (an error, or success
-for a burst the daemon read past) within its deadline; the faulty modem ends
-in a clear state: gone from the bus, FAILED with a reason, or a stable state
-from which the step then succeeds (after `fault none`, and after a reset once
-ScanDevices has found the new port). The daemon runs with
---command-timeout=1, so that a silent modem is noticed in a second; it must
-exit cleanly, without sanitizer reports (the harness checks its log).
-Needs root (exits 77 otherwise)."""
+other one breaks; the call of the broken step returns within its deadline
+(an error when its request went unanswered); the faulty modem ends in a
+clear state: gone from the bus with its SIM and bearer objects, FAILED with
+a reason, or a stable state from which it unlocks, registers, connects and
+disconnects again (after `fault none`; after a reset once ScanDevices has
+found the new port), with no data session left up on the modem. The daemon
+runs with --command-timeout=1, so that a silent modem is noticed in a
+second; it must exit cleanly, without sanitizer reports (the harness checks
+its log). Needs root (exits 77 otherwise)."""
 
 import os
 import sys
