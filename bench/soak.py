@@ -8,8 +8,9 @@
   flood  one QMI modem; root's call latency (Modem3gpp.Register, which
          goes through polkit and to the modem) alone, then while a client
          without rights (uid modemd-test, as tests/integration/test_security.py
-         uses) sends N calls it may not make (Modem.Enable, a window of them
-         in flight) twice in a row; RSS before, after each flood, at the end.
+         uses) sends N calls it may not make (Modem.Enable, --window of them
+         in flight), --floods times in a row; RSS before, after each flood,
+         at the end.
 
 Runs as root on a private system bus with the real polkitd (the integration
 harness). Against the sanitizer build by default, where ASan's quarantine
@@ -20,7 +21,8 @@ shows is the daemon's memory.
   meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
   ninja -C build-asan
   sudo /usr/bin/python3 bench/soak.py [--builddir=build-asan] [--cycles=1000]
-       [--calls=10000] [--parts=soak,flood] [--protocols=qmi,mbim,at]
+       [--calls=10000] [--window=64] [--floods=2] [--parts=soak,flood]
+       [--protocols=qmi,mbim,at] [--asan-options=fast_unwind_on_malloc=1]
 """
 
 import argparse
@@ -49,7 +51,7 @@ def rss_kib(pid):
     raise RuntimeError(f'no VmRSS for {pid}')
 
 
-def start_modem(bus, protocol, name, env):
+def start_modem(bus, protocol, name):
     link = os.path.join(bus.tmpdir, f'{protocol}-{name}')
     sim = h.Sim([f'--protocol={protocol}', f'--link={link}'], name=f'sim-{name}')
     sim.start()
@@ -61,7 +63,7 @@ def wait_state(bus, path, state, timeout=30):
                         interface=h.MODEM_IFACE)
 
 
-def enabled_modem(bus, daemon):
+def enabled_modem(bus):
     path = h.wait_until(lambda: (h.modem_paths(bus.conn) or [None])[0], 30, 'modem')
     wait_state(bus, path, DISABLED)
     h.call(bus.conn, path, h.MODEM_IFACE, 'Enable', (True,), '(b)')
@@ -90,11 +92,11 @@ def one_cycle(bus, path):
 
 
 def soak(bus, protocol, cycles, env):
-    sim, port = start_modem(bus, protocol, 'wwan0', env)
+    sim, port = start_modem(bus, protocol, 'wwan0')
     daemon = h.Daemon(bus, [f'--port={port}'], env=env, debug=False, name=f'modemd-{protocol}')
     daemon.start()
     try:
-        path = enabled_modem(bus, daemon)
+        path = enabled_modem(bus)
         pid = daemon.proc.pid
         samples = [(0, rss_kib(pid))]
         started = time.monotonic()
@@ -172,18 +174,18 @@ def root_latencies(bus, path, count=None, until=None):
     return out
 
 
-def flood(bus, calls, window, env):
-    sim, port = start_modem(bus, 'qmi', 'wwan0', env)
+def flood(bus, calls, window, floods, env):
+    sim, port = start_modem(bus, 'qmi', 'wwan0')
     daemon = h.Daemon(bus, [f'--port={port}'], env=env, debug=False, name='modemd-flood')
     daemon.start()
-    result = {'calls': calls, 'window': window}
+    result = {'calls': calls, 'window': window, 'floods': floods}
     try:
-        path = enabled_modem(bus, daemon)
+        path = enabled_modem(bus)
         pid = daemon.proc.pid
         root_latencies(bus, path, count=50)  # warm: polkit's cache, the first allocations
         result['rss_kib'] = [('start', rss_kib(pid))]
         result['alone'] = percentiles(root_latencies(bus, path, count=500))
-        for round_ in (1, 2):
+        for round_ in range(1, floods + 1):
             client = start_flood(bus, path, calls, window)
             during = root_latencies(bus, path, until=lambda: client.poll() is not None)
             out, _ = client.communicate(timeout=600)
@@ -224,6 +226,7 @@ def main():
     ap.add_argument('--cycles', type=int, default=1000)
     ap.add_argument('--calls', type=int, default=10000)
     ap.add_argument('--window', type=int, default=64, help='flood calls in flight')
+    ap.add_argument('--floods', type=int, default=2, help='floods in a row')
     ap.add_argument('--quarantine-mb', type=int, default=4)
     ap.add_argument('--asan-options', default='',
                     help='more ASAN_OPTIONS for the daemon, e.g. fast_unwind_on_malloc=1')
@@ -243,7 +246,7 @@ def main():
                 h.log(f'soak {r["protocol"]}: {r["ms_per_cycle"]} ms/cycle, RSS kB '
                       f'{[kib for _, kib in r["rss_kib"]]}, leak reports {r["leak_reports"]}')
         if 'flood' in parts:
-            report['flood'] = flood(bus, args.calls, args.window, env)
+            report['flood'] = flood(bus, args.calls, args.window, args.floods, env)
     print(json.dumps(report, indent=1))
     print_summary(report)
     return 0
@@ -260,7 +263,7 @@ def print_summary(report):
         def ms(p):
             return f'p50 {p["p50"]:.2f} p99 {p["p99"]:.2f} max {p["max"]:.2f} (n={p["n"]})'
         print(f'root alone:        {ms(f["alone"])}')
-        for round_ in (1, 2):
+        for round_ in range(1, f['floods'] + 1):
             flood_ = f[f'flood{round_}']
             print(f'root in flood {round_}:  {ms(flood_["root"])}; {f["calls"]} calls in '
                   f'{flood_["seconds"]:.1f}s: {flood_["answers"]}')
