@@ -187,7 +187,8 @@ SimControl *sim_core_control(SimCore *core);
 
 void sim_core_log(SimCore *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-/* Call once per received request, before decoding it further.
+/* Call once per received request, after logging it as "rx <protocol> ..."
+ * (what on-request fault triggers match) and before decoding it further.
  * Returns FALSE if the request must not be answered (fault injection took over). */
 gboolean sim_core_request_begin(SimCore *core);
 

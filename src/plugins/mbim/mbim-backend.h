@@ -56,6 +56,10 @@ struct _MmdMbimBackend {
   char *iccid;
   char *imsi;
   MmdBearer *sessions[MAX_SESSIONS]; /* weak */
+  /* May be up on the modem with no bearer following it (an activation whose
+   * answer was lost, a failed connection not ended): the next activation of
+   * the session deactivates it first. */
+  gboolean session_unsure[MAX_SESSIONS];
 };
 
 static inline MmdModem *
