@@ -157,6 +157,61 @@ test_location(Fixture *f, gconstpointer data)
   g_assert_cmpfloat(latitude, ==, 52.52);
 }
 
+static guint
+n_sources(GVariant *location)
+{
+  return (guint)g_variant_n_children(location);
+}
+
+static GVariant *
+get_location(Fixture *f)
+{
+  g_autoptr(GVariant) reply = call_ok(f, modem_path(f), "Modem.Location", "GetLocation", NULL);
+
+  return g_variant_get_child_value(reply, 0);
+}
+
+/* The property is readable by everyone, GetLocation only with polkit's
+ * consent: without signals the property says nothing. */
+static void
+test_location_private_without_signals(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GVariant) known = NULL;
+  guint src = MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI;
+
+  enable(f);
+  mmd_modem_set_3gpp_location(f->modem, "262", "01", 0, 0x1f40, 0xabcdef);
+  g_variant_unref(
+      call_ok(f, modem_path(f), "Modem.Location", "Setup", g_variant_new("(ub)", src, FALSE)));
+  g_assert_cmpuint(n_sources(location_now(f)), ==, 0);
+  known = get_location(f);
+  g_assert_cmpuint(n_sources(known), ==, 1);
+  g_variant_unref(
+      call_ok(f, modem_path(f), "Modem.Location", "Setup", g_variant_new("(ub)", src, TRUE)));
+  g_assert_cmpuint(n_sources(location_now(f)), ==, 1);
+}
+
+/* A modem reports its cell when it comes up camped on it, and later only
+ * changes: what it said before Enable stands; Disable forgets it. */
+static void
+test_location_from_initialization(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GVariant) after_enable = NULL;
+  g_autoptr(GVariant) after_disable = NULL;
+  guint src = MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI;
+
+  mmd_modem_set_3gpp_location(f->modem, "262", "01", 0, 0x1f40, 0xabcdef);
+  enable(f);
+  g_variant_unref(
+      call_ok(f, modem_path(f), "Modem.Location", "Setup", g_variant_new("(ub)", src, TRUE)));
+  after_enable = get_location(f);
+  g_assert_cmpuint(n_sources(after_enable), ==, 1);
+  g_variant_unref(call_ok(f, modem_path(f), "Modem", "Enable", g_variant_new("(b)", FALSE)));
+  settle();
+  after_disable = get_location(f);
+  g_assert_cmpuint(n_sources(after_disable), ==, 0);
+}
+
 static GBytes *
 cbs_page(guint page, guint pages)
 {
@@ -226,6 +281,8 @@ main(int argc, char **argv)
   ADD("signal-polled-without-events", no_events_config, test_signal_polled_without_events);
   ADD("network-time", events_config, test_network_time);
   ADD("location", events_config, test_location);
+  ADD("location-private-without-signals", events_config, test_location_private_without_signals);
+  ADD("location-from-initialization", events_config, test_location_from_initialization);
   ADD("cell-broadcast", events_config, test_cell_broadcast);
 #undef ADD
   return g_test_run();
