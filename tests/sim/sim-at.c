@@ -166,10 +166,8 @@ at_parse_number(const char **s, guint max, guint *v)
 /* extended commands */
 
 static const AtCommandTable *const tables[] = {
-  &at_device_commands,
-  &at_sim_commands,
-  &at_network_commands,
-  &at_pdp_commands,
+  &at_device_commands, &at_sim_commands,    &at_network_commands,
+  &at_pdp_commands,    &at_events_commands,
 };
 
 static const AtCommandDef *
@@ -450,8 +448,8 @@ at_link_reset(gpointer self)
     hang_up(a);
 }
 
-static void
-urc(SimAt *a, const char *text)
+void
+at_urc(SimAt *a, const char *text)
 {
   g_autofree char *s = g_strdup_printf("\r\n%s\r\n", text);
 
@@ -480,7 +478,7 @@ registration_urcs(SimAt *a)
     if (!mode)
       continue;
     l = at_registration_line(a, urcs[i].name, mode, FALSE);
-    urc(a, l);
+    at_urc(a, l);
   }
 }
 
@@ -494,17 +492,19 @@ at_notify(gpointer self, SimNotify what, gpointer data)
     /* the PPP call ends: NO CARRIER on the data line */
     a->data_cid = 0;
     leave_data_mode(a);
-    urc(a, "NO CARRIER");
+    at_urc(a, "NO CARRIER");
     return;
   }
   if (a->data_mode)
     return; /* URCs are not mixed into PPP frames */
-  if (what == SIM_NOTIFY_REGISTRATION) {
+  if (what == SIM_NOTIFY_REGISTRATION || what == SIM_NOTIFY_CELL) {
     registration_urcs(a);
+  } else if (what == SIM_NOTIFY_SIGNAL || what == SIM_NOTIFY_NITZ) {
+    at_events_notify(a, what);
   } else if (what == SIM_NOTIFY_SESSION_DROPPED && a->cgerep) {
     g_autofree char *l = g_strdup_printf("+CGEV: NW PDN DEACT %u", ((SimSession *)data)->owner);
 
-    urc(a, l);
+    at_urc(a, l);
   }
 }
 

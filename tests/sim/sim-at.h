@@ -53,6 +53,9 @@ typedef struct {
   gboolean data_mode; /* bytes from the host are PPP, not commands */
   int plus_count;     /* '+' seen in a row in data mode */
   int ws46;           /* radio access selection (+WS46) */
+  int cmer_ind;       /* +CMER <ind>: 1 sends +CIEV for indicator changes */
+  int signal_bars;    /* the "signal" indicator last sent */
+  int ctzr;           /* +CTZR: 0 off, 1 +CTZV, 2 +CTZE, 3 +CTZEU */
 } SimAt;
 
 /* result of one command */
@@ -92,6 +95,7 @@ extern const AtCommandTable at_device_commands;
 extern const AtCommandTable at_sim_commands;
 extern const AtCommandTable at_network_commands;
 extern const AtCommandTable at_pdp_commands;
+extern const AtCommandTable at_events_commands;
 
 /* ---- sim-at.c: replies and arguments ---- */
 
@@ -117,5 +121,9 @@ int at_sim_gate(SimAt *a);
 char *at_registration_line(SimAt *a, const char *name, int n, gboolean with_n);
 /* sim-at-pdp.c: ATD<number> */
 AtResult at_dial(SimAt *a, const char *number);
+/* sim-at.c: an unsolicited result code, held while a command runs */
+void at_urc(SimAt *a, const char *text);
+/* sim-at-events.c: indicator (+CIEV) and time zone (+CTZE...) reports */
+void at_events_notify(SimAt *a, SimNotify what);
 
 G_END_DECLS

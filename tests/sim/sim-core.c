@@ -224,15 +224,6 @@ sim_core_signal(SimCore *core)
   return &core->signal;
 }
 
-void
-sim_core_set_signal(SimCore *core, int rsrp, int rsrq, double snr)
-{
-  core->signal.rsrp = rsrp;
-  core->signal.rsrq = rsrq;
-  core->signal.snr = snr;
-  sim_core_log(core, "event: signal rsrp=%d rsrq=%d snr=%.1f", rsrp, rsrq, snr);
-}
-
 /* The network serves the modem on op from now on, also when it selects
  * automatically. */
 static void
@@ -474,6 +465,7 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   core->signal.rsrq = config->rsrq;
   core->signal.snr = config->snr;
   sim_core_commands_register(core);
+  sim_core_events_init(core);
   return core;
 }
 

@@ -197,13 +197,19 @@ send_command_done(SimMbim *m, const MbimReq *r, const guint8 *uuid, guint32 stat
 void
 mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info)
 {
+  mbim_send_service_indication(m, mbim_uuid_basic_connect, cid, info);
+}
+
+void
+mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteArray *info)
+{
   g_autoptr(GByteArray) b = g_byte_array_new();
 
   if (!m->opened)
     return;
   mbim_put_u32(b, 1);
   mbim_put_u32(b, 0);
-  g_byte_array_append(b, mbim_uuid_basic_connect, 16);
+  g_byte_array_append(b, uuid, 16);
   mbim_put_u32(b, cid);
   mbim_put_u32(b, info ? info->len : 0);
   if (info)
@@ -222,14 +228,15 @@ u32_at(const guint8 *p)
 
 /* logged before fault injection decides whether to answer */
 static void
-log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *cmd)
+log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const char *service,
+            const MbimCmd *cmd)
 {
   g_autoptr(GString) line = g_string_new(NULL);
 
   if (cmd) {
-    g_string_append_printf(line, "rx mbim BasicConnect %s", cmd->name);
-  } else if (!memcmp(uuid, mbim_uuid_basic_connect, 16)) {
-    g_string_append_printf(line, "rx mbim BasicConnect cid=%u", r->cid);
+    g_string_append_printf(line, "rx mbim %s %s", service, cmd->name);
+  } else if (service) {
+    g_string_append_printf(line, "rx mbim %s cid=%u", service, r->cid);
   } else {
     g_autofree char *hex = g_malloc(33);
 
@@ -238,7 +245,7 @@ log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *cmd
     g_string_append_printf(line, "rx mbim service=%s cid=%u", hex, r->cid);
   }
   g_string_append_printf(line, " %s tid=%u", r->type ? "set" : "query", r->tid);
-  if (cmd)
+  if (cmd && !memcmp(uuid, mbim_uuid_basic_connect, 16))
     mbim_basic_connect_describe(r, line);
   if (!(cmd && cmd->handler))
     g_string_append(line, " (unsupported)");
@@ -258,7 +265,7 @@ answer_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *
   status = cmd->handler(m, r, &info);
   if (status)
     sim_core_log(m->core, "mbim: %s -> status %u", cmd->name, status);
-  send_command_done(m, r, mbim_uuid_basic_connect, status, info);
+  send_command_done(m, r, uuid, status, info);
 }
 
 /* p: the command after the 12-byte header */
@@ -267,6 +274,7 @@ handle_command(SimMbim *m, guint32 tid, const guint8 *p, gsize n)
 {
   MbimReq r = { 0 };
   const MbimCmd *cmd = NULL;
+  const char *service = NULL;
   guint32 total, current;
   gsize buflen;
 
@@ -282,9 +290,13 @@ handle_command(SimMbim *m, guint32 tid, const guint8 *p, gsize n)
   buflen = u32_at(p + 32);
   r.buf = p + 36;
   r.len = MIN(buflen, n - 36);
-  if (!memcmp(p + 8, mbim_uuid_basic_connect, 16))
+  if (!memcmp(p + 8, mbim_uuid_basic_connect, 16)) {
+    service = "BasicConnect";
     cmd = mbim_basic_connect_lookup(r.cid);
-  log_command(m, &r, p + 8, cmd);
+  } else {
+    cmd = mbim_events_lookup(p + 8, r.cid, &service);
+  }
+  log_command(m, &r, p + 8, service, cmd);
 
   if (!sim_core_request_begin(m->core))
     return;

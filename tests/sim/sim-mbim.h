@@ -51,6 +51,11 @@ typedef struct {
   GByteArray *in;
   gboolean opened;
   gboolean ps_detached; /* host asked for packet service detach */
+  /* Signal State as the host set it (sim-mbim-events.c) */
+  guint32 rssi_interval;
+  guint32 rssi_threshold; /* coded RSSI steps; 0 default, 0xFFFFFFFF none */
+  guint32 error_rate_threshold;
+  guint32 reported_rssi; /* coded RSSI the host last heard of */
 } SimMbim;
 
 typedef struct {
@@ -78,9 +83,22 @@ void mbim_basic_connect_describe(const MbimReq *r, GString *s);
 /* the world changed: indications, while the function is open */
 void mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data);
 
+/* ---- sim-mbim-events.c: signal thresholds, and the services beyond Basic
+ * Connect: MS Basic Connect Extensions (Location Info Status) and MS Voice
+ * Extensions (NITZ) ---- */
+
+/* The command of a service other than Basic Connect; NULL if unknown.
+ * *service: the service's name for the log, NULL for an unknown service. */
+const MbimCmd *mbim_events_lookup(const guint8 *uuid, guint32 cid, const char **service);
+/* Basic Connect Signal State: query, or set with the host's interval and thresholds */
+guint32 mbim_signal_state(SimMbim *m, const MbimReq *r, GByteArray **out);
+void mbim_signal_state_describe(const MbimReq *r, GString *s);
+void mbim_events_notify(SimMbim *m, SimNotify what);
+
 /* ---- sim-mbim.c ---- */
 
 void mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info);
+void mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteArray *info);
 
 /* Information buffer encoder: the fixed part is written in order, variable
  * fields go to the variable part and are referenced by offset (+ size). */

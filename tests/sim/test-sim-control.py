@@ -21,7 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simtest import Control, Failure, Sim, check, check_stopped, ok, test_main  # noqa: E402
 
 COMMANDS = ["help", "network-disconnect", "unplug", "signal RSRP RSRQ SNR",
-            "register home|roaming|searching|denied|idle"]
+            "register home|roaming|searching|denied|idle", "cell MCC MNC TAC CI",
+            "gps LAT LON ALT", "nitz TIME dst=0|dst=1|dst=2"]
 
 
 def at(link, line, timeout=5):
