@@ -1,4 +1,5 @@
-/* Signal over AT: +CSQ and +CESQ. */
+/* Signal over AT: +CSQ and +CESQ, and the "signal" indicator (+CMER, +CIEV)
+ * that the modem reports by itself. */
 #include "at-modem.h"
 
 #include <math.h>
@@ -97,6 +98,69 @@ at_refresh_signal(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCal
     return;
   }
   at_seq_add(seq, "AT+CSQ", 0, 0, FALSE, h_csq);
+  at_seq_add(seq, "AT+CESQ", 0, 0, TRUE, h_cesq);
+  at_seq_next(seq);
+}
+
+/* Events: the "signal" indicator of +CIND, reported as +CIEV once +CMER
+ * asks for indicator reports. Its steps are the modem's: the client's RSSI
+ * threshold cannot change them. */
+
+static gboolean
+h_cind_test(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error,
+            GError **error)
+{
+  guint index, max;
+
+  if (cmd_error) {
+    g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED, "No indicators (+CIND): %s",
+                cmd_error->message);
+    return FALSE;
+  }
+  if (!mmd_at_parse_cind_test(response, "signal", &index, &max, error))
+    return FALSE;
+  if (max == 0) {
+    g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
+                "A signal indicator of one value");
+    return FALSE;
+  }
+  self->signal_indicator = index;
+  self->signal_indicator_max = max;
+  return TRUE;
+}
+
+void
+at_setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  MmdAtModem *self = MMD_AT_MODEM(backend);
+  Seq *seq = at_seq_new(self, cancellable, callback, user_data);
+
+  self->signal_indicator = 0;
+  at_seq_add(seq, "AT+CIND=?", 0, 0, TRUE, h_cind_test);
+  at_seq_add(seq, "AT+CMER=3,0,0,1", 0, 0, FALSE, NULL);
+  at_seq_add(seq, "AT+CSQ", 0, 0, FALSE, h_csq);
+  at_seq_add(seq, "AT+CESQ", 0, 0, TRUE, h_cesq);
+  at_seq_next(seq);
+}
+
+/* The indicator has a few steps; the values of each technology come from
+ * one +CESQ read because of it, never from a timer. */
+void
+at_on_ciev(MmdAtChannel *ch, const char *line, gpointer user_data)
+{
+  MmdAtModem *self = user_data;
+  guint index, value;
+  Seq *seq;
+
+  if (!mmd_at_parse_ciev(line, &index, &value, NULL) || index != self->signal_indicator
+      || !self->signal_indicator)
+    return;
+  mmd_modem_set_signal_quality(modem_of(self), MIN(value, self->signal_indicator_max) * 100
+                                                   / self->signal_indicator_max);
+  if (!self->ch || mmd_at_channel_in_data_mode(self->ch))
+    return;
+  seq = at_seq_new(self, NULL, quality_done, NULL);
   at_seq_add(seq, "AT+CESQ", 0, 0, TRUE, h_cesq);
   at_seq_next(seq);
 }
