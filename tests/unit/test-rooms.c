@@ -7,6 +7,7 @@
 #include "cell-broadcast.h"
 #include "core-fixture.h"
 #include "mmd-errors.h"
+#include "modem-signal.h"
 #include "plugin-registry.h"
 
 static const TestBackendConfig events_config
@@ -49,11 +50,29 @@ test_signal_events(Fixture *f, gconstpointer data)
   g_assert_cmpuint(test_backend_refreshes(backend), ==, 0);
 }
 
+/* An enabled modem that reports its signal leaves no timer behind: not the
+ * poll, not the expiry of the quality's "recent" flag. */
+static void
+test_signal_events_idle(Fixture *f, gconstpointer data)
+{
+  gboolean recent = FALSE;
+
+  enable(f);
+  g_assert_false(mmd_modem_signal_has_timer(f->modem));
+  mmd_modem_set_signal_quality(f->modem, 40);
+  g_assert_false(mmd_modem_signal_has_timer(f->modem));
+  g_variant_get(mdbus_modem_get_signal_quality(mmd_modem_get_iface(f->modem)), "(ub)", NULL,
+                &recent);
+  g_assert_true(recent);
+}
+
 static void
 test_signal_polled_without_events(Fixture *f, gconstpointer data)
 {
   enable(f);
   g_assert_cmpuint(test_backend_refreshes(test_backend_last()), ==, 1);
+  /* the poll's timer, and the expiry of what it read */
+  g_assert_true(mmd_modem_signal_has_timer(f->modem));
 }
 
 typedef struct {
@@ -278,6 +297,7 @@ main(int argc, char **argv)
 #define ADD(name, config, fn)                                                                      \
   g_test_add("/rooms/" name, Fixture, &config, fixture_set_up, fn, fixture_tear_down)
   ADD("signal-events", events_config, test_signal_events);
+  ADD("signal-events-idle", events_config, test_signal_events_idle);
   ADD("signal-polled-without-events", no_events_config, test_signal_polled_without_events);
   ADD("network-time", events_config, test_network_time);
   ADD("location", events_config, test_location);
