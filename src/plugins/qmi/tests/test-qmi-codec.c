@@ -379,7 +379,7 @@ test_cell_location_info(void)
     qmi_put_u16(b, 25);
   }
   qmi_tlv_end(b, t);
-  t = qmi_tlv_begin(b, 0x13); /* intrafrequency: claims 9 cells, has none */
+  t = qmi_tlv_begin(b, 0x13);    /* intrafrequency: claims 9 cells, has none */
   for (guint i = 0; i < 18; i++) /* idle, PLMN, TAC, cell id, EARFCN, PCI, thresholds */
     qmi_put_u8(b, 0);
   qmi_put_u8(b, 9);
