@@ -64,6 +64,15 @@ typedef struct {
   gboolean signal_get;
   char *command;
   gboolean monitor_state;
+  /* location, time, cell info */
+  gboolean location_status;
+  gboolean location_get;
+  gboolean location_enable_3gpp, location_disable_3gpp;
+  gboolean location_enable_gps_raw, location_disable_gps_raw;
+  gboolean location_enable_gps_nmea, location_disable_gps_nmea;
+  gboolean location_set_enable_signal, location_set_disable_signal;
+  gboolean time;
+  gboolean get_cell_info;
   /* SIM */
   char *pin;
   char *puk;
@@ -86,6 +95,15 @@ int modemctl_bearer_run(Ctx *ctx, MdbusBearer *bearer, const ModemctlOptions *op
 int modemctl_netifd_up(Ctx *ctx, const char *settings);
 int modemctl_netifd_watch(Ctx *ctx, const char *bearer_path);
 int modemctl_netifd_down(Ctx *ctx, const char *device);
+
+/* --location-* (modemctl-location.c), --time (modemctl-time.c), --get-cell-info
+ * (modemctl-cell-info.c) */
+gboolean modemctl_location_setup_requested(const ModemctlOptions *opts);
+int modemctl_location_run(Ctx *ctx, MdbusObject *modem, const ModemctlOptions *opts);
+int modemctl_time_run(Ctx *ctx, MdbusObject *modem);
+int modemctl_cell_info_run(Ctx *ctx, MdbusObject *modem);
+/* --signal-setup, --signal-get (modemctl-signal.c) */
+int modemctl_signal_run(Ctx *ctx, MdbusObject *modem, const ModemctlOptions *opts);
 
 /* Adds the bearer's fields to output (used by --create-bearer, -b). */
 void modemctl_bearer_add_fields(Output *output, MdbusBearer *bearer);

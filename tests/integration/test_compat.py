@@ -31,7 +31,7 @@ COMPAT_ERROR = COMPAT + '.Error.'
 STANDARD = {'org.freedesktop.DBus.Properties', 'org.freedesktop.DBus.Introspectable',
             'org.freedesktop.DBus.Peer'}
 MODEM_INTERFACES = {COMPAT_MODEM, COMPAT_MODEM + '.Modem3gpp', COMPAT_MODEM + '.Simple',
-                    COMPAT_MODEM + '.Signal'}
+                    COMPAT_MODEM + '.Signal', COMPAT_MODEM + '.Location', COMPAT_MODEM + '.Time'}
 MM_CLIENT = Path(__file__).resolve().parent / 'mm_client.py'
 CLIENT_WARNING = re.compile(r'WARNING|CRITICAL|Gtk-|GLib-GIO-|assertion', re.I)
 
