@@ -108,6 +108,21 @@ class QmiSignalTest(SignalEvents, h.ModemTestCase):
         self.assertIn(' rssi=-110,-100,-90,-80,-70,-60,-50 ', line + ' ')
 
 
+    def test_older_firmware_reports_by_deltas(self):
+        """Without Config Signal Info, Set Event Report deltas: changes come
+        as Event Report indications, still without a poll."""
+        modems.start_registered(self, self.protocol, extra_sim=['--qmi-legacy-signal'])
+        self.wait_prop('SignalQuality', lambda v: v[0] > 0 and v[1])
+        self.sim.wait_for_line(r'^sim: rx qmi NAS SetEventReport .* rssi=on/5 ')
+        after_setup = len(self.sim.lines)
+        self.sim.control.send('signal %d %d %s' % NEW_SIGNAL)
+        self.wait_prop('SignalQuality', lambda v: v[0] == EXPECTED['qmi'][0])
+        self.wait_prop('Lte', lambda v: v.get('rsrp') == -110.0 and v.get('snr') == 3.5,
+                       iface=h.MODEM_SIGNAL_IFACE)
+        self.assertEqual(self.matching(SIGNAL_QUERIES['qmi'], after_setup), [])
+        self.assertFalse(self.daemon.read_log().count('polling every'))
+
+
 class MbimSignalTest(SignalEvents, h.ModemTestCase):
     protocol = 'mbim'
 

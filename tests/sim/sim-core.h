@@ -48,10 +48,11 @@ typedef struct {
   GPtrArray *visible; /* SimOperator*, home is not in it */
   int registration_delay_ms;
 
-  int rssi;   /* dBm, at start (the world's values: sim_core_signal()) */
-  int rsrp;   /* dBm */
-  int rsrq;   /* dB */
-  double snr; /* dB */
+  int rssi;                   /* dBm, at start (the world's values: sim_core_signal()) */
+  int rsrp;                   /* dBm */
+  int rsrq;                   /* dB */
+  double snr;                 /* dB */
+  gboolean qmi_legacy_signal; /* NAS without Get/Config Signal Info */
 
   /* IPv4 */
   guint8 ip4[4];

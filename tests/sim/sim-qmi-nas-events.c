@@ -72,6 +72,8 @@ qmi_nas_config_signal_info(SimQmi *q, const QmiReq *r, GByteArray *out)
   gint16 values[NAS_N_MEASURES][NAS_MAX_THRESHOLDS];
   guint8 n[NAS_N_MEASURES] = { 0 };
 
+  if (sim_core_config(q->core)->qmi_legacy_signal)
+    return ERR_INVALID_QMI_COMMAND;
   for (int i = 0; i < NAS_N_MEASURES; i++)
     if (!read_thresholds(r, i, values[i], &n[i]))
       return ERR_MALFORMED_MESSAGE;

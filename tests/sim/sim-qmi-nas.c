@@ -196,6 +196,8 @@ qmi_nas_encode_signal_info(SimQmi *q, GByteArray *out)
 static guint16
 nas_get_signal_info(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
+  if (sim_core_config(q->core)->qmi_legacy_signal)
+    return ERR_INVALID_QMI_COMMAND;
   qmi_nas_encode_signal_info(q, out);
   r->client->reported = *sim_core_signal(q->core);
   return ERR_NONE;
