@@ -4,6 +4,7 @@
 
 #include "location.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "auth.h"
@@ -432,7 +433,9 @@ mmd_modem_report_gps_raw(MmdModem *modem, double latitude, double longitude, dou
 
   if (!room || !(enabled_sources(room) & MMD_MODEM_LOCATION_SOURCE_GPS_RAW))
     return;
-  if (latitude < -90 || latitude > 90 || longitude < -180 || longitude > 180)
+  /* NaN compares false with everything: ranges alone would let it through */
+  if (!isfinite(latitude) || !isfinite(longitude) || !isfinite(altitude) || latitude < -90
+      || latitude > 90 || longitude < -180 || longitude > 180)
     return;
   utc = g_utf8_make_valid(utc_time ? utc_time : "", -1);
   g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));

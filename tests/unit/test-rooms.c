@@ -1,6 +1,7 @@
 /* The rooms of events through D-Bus with the test backend: signal changes
  * without polling, network time, location, cell broadcast. */
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 #include "auth.h"
@@ -168,6 +169,8 @@ test_location(Fixture *f, gconstpointer data)
   g_assert_cmpstr(g_variant_get_string(cell, NULL), ==, "262,01,0,ABCDEF,1F40");
   mmd_modem_report_gps_raw(f->modem, 52.52, 13.405, 34.0, "120000.00");
   mmd_modem_report_gps_raw(f->modem, 95.0, 0, 0, "bad"); /* no such latitude: ignored */
+  mmd_modem_report_gps_raw(f->modem, NAN, 0, 0, "nan");  /* nor this one */
+  mmd_modem_report_gps_raw(f->modem, 0, 0, INFINITY, "inf");
   reply = call_ok(f, modem_path(f), "Modem.Location", "GetLocation", NULL);
   all = g_variant_get_child_value(reply, 0);
   g_assert_cmpuint(g_variant_n_children(all), ==, 2);
