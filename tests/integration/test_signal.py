@@ -144,7 +144,9 @@ class AtSignalTest(SignalEvents, h.ModemTestCase):
         because of it, never on a timer."""
         modems.start_registered(self, self.protocol)
         self.wait_prop('SignalQuality', lambda v: v[1])
-        self.sim.wait_for_line(r'^sim: rx at AT\+CMER=3,0,0,1$')
+        cmer = self.sim.wait_for_line(r'^sim: rx at AT\+CMER=3,0,0,1$')
+        # the setup ends with one read
+        self.sim.wait_for_line(r'^sim: rx at AT\+CESQ$', start=self.sim.lines.index(cmer))
         mark = len(self.sim.lines)
         self.sim.control.send('signal %d %d %s' % NEW_SIGNAL)
         self.wait_prop('Lte', lambda v: v.get('rsrp') == -110.0, iface=h.MODEM_SIGNAL_IFACE)

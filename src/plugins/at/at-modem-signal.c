@@ -71,13 +71,14 @@ quality_done(GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_propagate_boolean(G_TASK(result), NULL);
 }
 
-/* Registered: the signal is known now (modems answer 99 while searching). */
+/* Registered: the signal is known now (modems answer 99 while searching).
+ * A modem that reports its signal indicator says so itself. */
 void
 at_refresh_quality(MmdAtModem *self)
 {
   Seq *seq;
 
-  if (!self->ch || mmd_at_channel_in_data_mode(self->ch))
+  if (!self->ch || mmd_at_channel_in_data_mode(self->ch) || self->signal_indicator)
     return;
   seq = at_seq_new(self, NULL, quality_done, NULL);
   at_seq_add(seq, "AT+CSQ", 0, 0, FALSE, h_csq);
@@ -129,6 +130,17 @@ h_cind_test(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_
   return TRUE;
 }
 
+/* Without indicator reports the indicator is of no use. */
+static gboolean
+h_cmer(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error, GError **error)
+{
+  if (!at_require_ok(cmd_error, error)) {
+    self->signal_indicator = 0;
+    return FALSE;
+  }
+  return TRUE;
+}
+
 void
 at_setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
@@ -138,7 +150,7 @@ at_setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *
 
   self->signal_indicator = 0;
   at_seq_add(seq, "AT+CIND=?", 0, 0, TRUE, h_cind_test);
-  at_seq_add(seq, "AT+CMER=3,0,0,1", 0, 0, FALSE, NULL);
+  at_seq_add(seq, "AT+CMER=3,0,0,1", 0, 0, TRUE, h_cmer);
   at_seq_add(seq, "AT+CSQ", 0, 0, FALSE, h_csq);
   at_seq_add(seq, "AT+CESQ", 0, 0, TRUE, h_cesq);
   at_seq_next(seq);
