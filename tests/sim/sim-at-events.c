@@ -156,7 +156,8 @@ at_events_notify(SimAt *a, SimNotify what)
 {
   if (what == SIM_NOTIFY_NITZ) {
     time_zone_urc(a);
-  } else if (what == SIM_NOTIFY_SIGNAL && a->cmer_ind == 1 && signal_bars(a) != a->signal_bars) {
+  } else if ((what == SIM_NOTIFY_SIGNAL || what == SIM_NOTIFY_REGISTRATION) && a->cmer_ind == 1
+             && signal_bars(a) != a->signal_bars) {
     g_autofree char *line = NULL;
 
     a->signal_bars = signal_bars(a);

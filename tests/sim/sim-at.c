@@ -499,6 +499,8 @@ at_notify(gpointer self, SimNotify what, gpointer data)
     return; /* URCs are not mixed into PPP frames */
   if (what == SIM_NOTIFY_REGISTRATION || what == SIM_NOTIFY_CELL) {
     registration_urcs(a);
+    if (what == SIM_NOTIFY_REGISTRATION) /* the signal comes and goes with it */
+      at_events_notify(a, what);
   } else if (what == SIM_NOTIFY_SIGNAL || what == SIM_NOTIFY_NITZ) {
     at_events_notify(a, what);
   } else if (what == SIM_NOTIFY_SESSION_DROPPED && a->cgerep) {

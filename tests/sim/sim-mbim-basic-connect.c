@@ -689,6 +689,7 @@ mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data)
       mbim_send_indication(m, CID_REGISTER_STATE, a);
       b = enc_packet_service(m);
       mbim_send_indication(m, CID_PACKET_SERVICE, b);
+      mbim_events_notify(m, what); /* the signal comes and goes with registration */
       break;
     case SIM_NOTIFY_CARD:
       a = enc_subscriber_ready(m);

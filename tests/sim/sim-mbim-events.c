@@ -100,8 +100,9 @@ signal_changed(SimMbim *m)
   guint32 now = coded_rssi_now(m);
   g_autoptr(GByteArray) info = NULL;
 
-  if (threshold == NO_THRESHOLD || now == RSSI_UNKNOWN || now == m->reported_rssi
-      || (m->reported_rssi != RSSI_UNKNOWN
+  /* a signal appearing or going is always worth a notification */
+  if (threshold == NO_THRESHOLD || now == m->reported_rssi
+      || (now != RSSI_UNKNOWN && m->reported_rssi != RSSI_UNKNOWN
           && (guint32)ABS((int)now - (int)m->reported_rssi) < threshold))
     return;
   info = enc_signal_state(m);
@@ -208,7 +209,7 @@ mbim_events_notify(SimMbim *m, SimNotify what)
 {
   g_autoptr(GByteArray) info = NULL;
 
-  if (what == SIM_NOTIFY_SIGNAL) {
+  if (what == SIM_NOTIFY_SIGNAL || what == SIM_NOTIFY_REGISTRATION) {
     signal_changed(m);
   } else if (what == SIM_NOTIFY_CELL && sim_core_reg_state(m->core) == SIM_REG_REGISTERED) {
     info = enc_location_info(m);

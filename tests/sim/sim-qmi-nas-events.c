@@ -146,6 +146,7 @@ qmi_nas_set_event_report(SimQmi *q, const QmiReq *r, GByteArray *out)
     r->client->report_delta[i] = report ? MAX(delta, 1) : 0;
   }
   r->client->reported = *sim_core_signal(q->core);
+  r->client->reported_signal = sim_core_reg_state(q->core) == SIM_REG_REGISTERED;
   return ERR_NONE;
 }
 
@@ -197,24 +198,29 @@ indicate_event_report(SimQmi *q, const QmiClient *c)
   qmi_indicate(q, c, MSG_EVENT_REPORT, b);
 }
 
+/* A signal appearing (registration) or going (no service) is a change
+ * every subscriber hears of; while registered, thresholds and deltas decide. */
 static void
 signal_changed(SimQmi *q, QmiClient *c)
 {
   const SimSignal *now = sim_core_signal(q->core);
-  gboolean info = c->ind_signal_info && crossed(c, &c->reported, now);
-  gboolean report = moved(c, &c->reported, now);
+  gboolean have = sim_core_reg_state(q->core) == SIM_REG_REGISTERED;
+  gboolean appeared = have != c->reported_signal;
+  gboolean info = c->ind_signal_info && (appeared || (have && crossed(c, &c->reported, now)));
+  gboolean report = have && (appeared || moved(c, &c->reported, now));
 
-  if (sim_core_reg_state(q->core) != SIM_REG_REGISTERED || !(info || report))
-    return;
   if (info) {
     g_autoptr(GByteArray) b = g_byte_array_new();
 
-    qmi_nas_encode_signal_info(q, b);
+    qmi_nas_encode_signal_info(q, b); /* no TLVs: no signal */
     qmi_indicate(q, c, MSG_SIGNAL_INFO, b);
   }
-  if (report)
+  if (report && c->report_delta[NAS_RSSI] + c->report_delta[NAS_RSRP] + c->report_delta[NAS_SNR])
     indicate_event_report(q, c);
-  c->reported = *now;
+  if (info || report || appeared) {
+    c->reported = *now;
+    c->reported_signal = have;
+  }
 }
 
 /* ---- network time ---- */
@@ -343,7 +349,7 @@ qmi_nas_get_cell_location_info(SimQmi *q, const QmiReq *r, GByteArray *out)
 void
 qmi_nas_events_notify(SimQmi *q, QmiClient *c, SimNotify what)
 {
-  if (what == SIM_NOTIFY_SIGNAL)
+  if (what == SIM_NOTIFY_SIGNAL || what == SIM_NOTIFY_REGISTRATION)
     signal_changed(q, c);
   else if (what == SIM_NOTIFY_NITZ && c->ind_network_time)
     indicate_network_time(q, c);

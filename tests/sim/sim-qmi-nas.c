@@ -200,6 +200,7 @@ nas_get_signal_info(SimQmi *q, const QmiReq *r, GByteArray *out)
     return ERR_INVALID_QMI_COMMAND;
   qmi_nas_encode_signal_info(q, out);
   r->client->reported = *sim_core_signal(q->core);
+  r->client->reported_signal = sim_core_reg_state(q->core) == SIM_REG_REGISTERED;
   return ERR_NONE;
 }
 

@@ -80,7 +80,8 @@ typedef struct {
   guint8 n_thresholds[NAS_N_MEASURES];
   /* Event Report: a report when a value moved this far (dB, SNR 0.1 dB); 0 off */
   guint8 report_delta[NAS_N_MEASURES];
-  SimSignal reported; /* what the last report or query told this client */
+  SimSignal reported;       /* what the last report or query told this client */
+  gboolean reported_signal; /* ... and whether there was any (registered) */
   /* LOC */
   guint64 loc_events; /* Register Events mask */
   gboolean loc_started;

@@ -156,8 +156,20 @@ at_setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *
   at_seq_next(seq);
 }
 
-/* The indicator has a few steps; the values of each technology come from
- * one +CESQ read because of it, never from a timer. */
+/* +CSQ is finer than the indicator: the quality comes from it, and from the
+ * indicator only when the modem refuses it. */
+static gboolean
+h_csq_after_ciev(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error,
+                 GError **error)
+{
+  if (cmd_error || !h_csq(self, seq, response, cmd_error, NULL))
+    mmd_modem_set_signal_quality(modem_of(self), seq->counter);
+  return TRUE;
+}
+
+/* The indicator says that the signal changed, in a few steps: the quality
+ * and the values of each technology come from one read because of it,
+ * never from a timer. */
 void
 at_on_ciev(MmdAtChannel *ch, const char *line, gpointer user_data)
 {
@@ -168,11 +180,14 @@ at_on_ciev(MmdAtChannel *ch, const char *line, gpointer user_data)
   if (!mmd_at_parse_ciev(line, &index, &value, NULL) || index != self->signal_indicator
       || !self->signal_indicator)
     return;
-  mmd_modem_set_signal_quality(modem_of(self), MIN(value, self->signal_indicator_max) * 100
-                                                   / self->signal_indicator_max);
-  if (!self->ch || mmd_at_channel_in_data_mode(self->ch))
+  if (!self->ch || mmd_at_channel_in_data_mode(self->ch)) {
+    mmd_modem_set_signal_quality(modem_of(self), MIN(value, self->signal_indicator_max) * 100
+                                                     / self->signal_indicator_max);
     return;
+  }
   seq = at_seq_new(self, NULL, quality_done, NULL);
+  seq->counter = MIN(value, self->signal_indicator_max) * 100 / self->signal_indicator_max;
+  at_seq_add(seq, "AT+CSQ", 0, 0, TRUE, h_csq_after_ciev);
   at_seq_add(seq, "AT+CESQ", 0, 0, TRUE, h_cesq);
   at_seq_next(seq);
 }
