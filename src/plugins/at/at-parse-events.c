@@ -14,11 +14,15 @@
 #define MAX_INDICATOR 32
 #define MAX_INDICATOR_VALUE 255
 
+/* The input is the modem's: cut, and made valid UTF-8 before it goes into a
+ * message that may be logged. */
 static gboolean
 fail(GError **error, const char *what, const char *input)
 {
-  g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED, "Could not parse %s '%.64s'", what,
-              input ? input : "");
+  g_autofree char *shown
+      = g_utf8_make_valid(input ? input : "", MIN(strlen(input ? input : ""), 64));
+
+  g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED, "Could not parse %s '%s'", what, shown);
   return FALSE;
 }
 

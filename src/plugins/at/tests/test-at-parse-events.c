@@ -63,6 +63,18 @@ test_creg_test(void)
   g_assert_false(mmd_at_parse_creg_test("+CREG: (0-99999999999)", &max, NULL));
 }
 
+/* What a parser says of a line it refuses may be logged: valid UTF-8 */
+static void
+test_error_is_valid_utf8(void)
+{
+  g_autoptr(GError) error = NULL;
+  guint index, value;
+
+  g_assert_false(mmd_at_parse_ciev("+CIEV: \xff\xfe,\xc3", &index, &value, &error));
+  g_assert_nonnull(error);
+  g_assert_true(g_utf8_validate(error->message, -1, NULL));
+}
+
 static void
 test_ciev(void)
 {
@@ -165,6 +177,7 @@ main(int argc, char **argv)
   g_test_add_func("/at/parse/cind", test_cind);
   g_test_add_func("/at/parse/creg-test", test_creg_test);
   g_test_add_func("/at/parse/ciev", test_ciev);
+  g_test_add_func("/at/parse/error-is-valid-utf8", test_error_is_valid_utf8);
   g_test_add_func("/at/parse/time-zone-reports", test_time_zone_reports);
   g_test_add_func("/at/parse/cclk", test_cclk);
   return g_test_run();
