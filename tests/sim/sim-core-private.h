@@ -60,6 +60,11 @@ struct _SimCore {
    * SEARCHING, DENIED or IDLE while a control command says so. */
   SimRegState network_verdict;
   SimSignal signal;
+  SimCell cell;
+  SimGpsFix gps;
+  SimNitz nitz;
+  gint64 nitz_utc;       /* unix seconds the network sent */
+  gint64 nitz_monotonic; /* when it came, g_get_monotonic_time() */
 
   guint signal_watch[3];
 
@@ -100,5 +105,8 @@ void sim_fault_note_request(SimFaults *faults, const char *request);
 
 /* sim-core-commands.c */
 void sim_core_commands_register(SimCore *core);
+
+/* sim-core-events.c: the serving cell, GPS and NITZ, and their commands */
+void sim_core_events_init(SimCore *core);
 
 G_END_DECLS

@@ -231,15 +231,6 @@ sim_core_signal(SimCore *core)
   return &core->signal;
 }
 
-void
-sim_core_set_signal(SimCore *core, int rsrp, int rsrq, double snr)
-{
-  core->signal.rsrp = rsrp;
-  core->signal.rsrq = rsrq;
-  core->signal.snr = snr;
-  sim_core_log(core, "event: signal rsrp=%d rsrq=%d snr=%.1f", rsrp, rsrq, snr);
-}
-
 /* The network serves the modem on op from now on, also when it selects
  * automatically. */
 static void
@@ -484,6 +475,7 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   core->voice = sim_voice_new(core);
   core->ussd = sim_ussd_new(core);
   core->faults = sim_fault_new(core);
+  sim_core_events_init(core);
   return core;
 }
 

@@ -25,7 +25,8 @@ COMMANDS = ["help", "network-disconnect", "unplug", "signal RSRP RSRQ SNR",
             "call-waiting NUMBER", "call-remote-answer", "call-remote-hangup",
             "ussd-network TEXT", "ussd-notify TEXT", "ussd-release",
             "fault none|silent|garbage|hangup", "burst BYTES",
-            "on-request silent|garbage|hangup|burst REQUEST"]
+            "on-request silent|garbage|hangup|burst REQUEST", "cell MCC MNC TAC CI",
+            "gps LAT LON ALT", "nitz TIME dst=0|dst=1|dst=2"]
 # What a modem answering garbage sends for each request (--fault=garbage-after, fault garbage).
 GARBAGE_ANSWER = bytes.fromhex("7eff001337deadbeef42010200995 5aa".replace(" ", ""))
 
@@ -137,6 +138,33 @@ def test_commands_and_errors(binary, tmp):
         ok("an accepted one does", "+CREG: 0,3\r\n" in at(link, "AT+CREG?"))
         c.ok("signal -100 -12 7.5")
         sim.wait_line(r"^sim: event: signal rsrp=-100 rsrq=-12 snr=7.5$", 1)
+
+        # the events of sim-core-events.c
+        check("cell: MCC of 3 digits", c.command("cell 26 01 1 1"),
+              "error: bad arguments: MCC is 3 digits, MNC 2 or 3")
+        check("cell: a TAC of 16 bits", c.command("cell 262 01 70000 1"),
+              "error: bad arguments: TAC must be an integer from 0 to 65535")
+        c.ok("register home")
+        c.ok("cell 262 03 11111 2222222")
+        sim.wait_line(r"^sim: event: cell 26203 tac=0x2B67 ci=0x021E88E$", 1)
+        at(link, "AT+CEREG=2")
+        ok("the registration reports name the new cell",
+           '+CEREG: 2,1,"2B67","0021E88E",7' in at(link, "AT+CEREG?"))
+        check("gps: no such latitude", c.command("gps 91 0 0"),
+              "error: bad arguments: LAT must be a number from -90 to 90")
+        c.ok("gps 48.858222 2.2945 35")
+        sim.wait_line(r"^sim: event: gps lat=48.858222 lon=2.294500 alt=35.0$", 1)
+        check("nitz: a time without its offset", c.command("nitz 2026-11-30T12:00:00 dst=0"),
+              "error: bad arguments: TIME is ISO 8601 with its UTC offset, "
+              "e.g. 2026-11-30T12:00:00+01")
+        check("nitz: quarter hours only", c.command("nitz 2026-11-30T12:00:00+01:10 dst=0"),
+              "error: bad arguments: the UTC offset is whole quarter hours from -12:00 to +14:00")
+        check("nitz: DST 0 to 2", c.command("nitz 2026-11-30T12:00:00+01 dst=3"),
+              "error: bad arguments: DST must be one of dst=0|dst=1|dst=2")
+        c.ok("nitz 2026-11-30T12:00:00+01 dst=0")
+        sim.wait_line(r"^sim: event: nitz utc=1796036400 tz=4 dst=0$", 1)
+        ok("the clock runs from the network's time",
+           '+CCLK: "26/11/30,12:00:0' in at(link, "AT+CCLK?"))
 
         # lines that are not commands
         c.send_raw(b"\xff\xfe help\n")
