@@ -180,8 +180,7 @@ def run(binary, tmp):
 
         # --- VOICE: listed with its version, its messages as qmicli reads the bitmask ---
         out = qmicli(link, "--get-service-version-info")
-        ok = re.search(r"voice \(2\.1\)", out) is not None
-        check("VOICE in the service list", ok, True)
+        ok("VOICE in the service list", re.search(r"voice \(2\.1\)", out) is not None)
         out = qmicli(link, "--voice-get-supported-messages")
         got = re.findall(r"0x([0-9A-Fa-f]{4})", out)
         want = ["0003", "001E", "0020", "0021", "0022", "0029", "002A", "002F", "0031", "0033",
