@@ -7,6 +7,7 @@
 #include "log.h"
 #include "compat-names.h"
 #include "manager.h"
+#include "mmd-command-timeout.h"
 #include "mmd-errors.h"
 #include "plugin-registry.h"
 #include "plugins-list.h"
@@ -99,6 +100,7 @@ int
 main(int argc, char **argv)
 {
   gboolean debug = FALSE, personal_info = FALSE, version = FALSE;
+  int command_timeout_s = 0;
   g_auto(GStrv) port_declarations = NULL;
   Daemon daemon = { 0 };
   const GOptionEntry entries[] = {
@@ -112,6 +114,10 @@ main(int argc, char **argv)
       "Show SIM identities (IMSI, ICCID) in full in logs; PINs, PUKs and passwords are "
       "never logged",
       NULL },
+    { "command-timeout", 0, 0, G_OPTION_ARG_INT, &command_timeout_s,
+      "Wait at most SECONDS (1-600) for any one answer of a modem, whatever the "
+      "request's own bound (3 s for a query to 180 s for a network scan)",
+      "SECONDS" },
     { "compat", 0, 0, G_OPTION_ARG_NONE, &daemon.compat,
       "Also serve the modems as " MMD_COMPAT_SERVICE " for ModemManager's clients "
       "(NetworkManager, mmcli, libmm-glib, ModemManagerQt)",
@@ -132,6 +138,12 @@ main(int argc, char **argv)
     g_print("modemd %s\n", MODEMD_VERSION);
     return EXIT_SUCCESS;
   }
+  if (command_timeout_s < 0 || command_timeout_s > MMD_COMMAND_TIMEOUT_MAX_S) {
+    g_printerr("modemd: --command-timeout must be from 1 to %d seconds\n",
+               MMD_COMMAND_TIMEOUT_MAX_S);
+    return EXIT_FAILURE;
+  }
+  mmd_command_timeout_set_cap(command_timeout_s * 1000);
   mmd_log_init(debug, personal_info);
   mmd_errors_register();
   mmd_plugins_register(builtin_plugins);

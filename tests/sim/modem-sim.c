@@ -214,6 +214,8 @@ parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError 
     { "rsrp", 0, 0, G_OPTION_ARG_INT, &c->rsrp, "RSRP dBm", "N" },
     { "rsrq", 0, 0, G_OPTION_ARG_INT, &c->rsrq, "RSRQ dB", "N" },
     { "snr", 0, 0, G_OPTION_ARG_DOUBLE, &c->snr, "SNR dB", "N" },
+    { "qmi-legacy-signal", 0, 0, G_OPTION_ARG_NONE, &c->qmi_legacy_signal,
+      "QMI NAS without Get/Config Signal Info (firmware before NAS 1.8)", NULL },
     { "ip4", 0, 0, G_OPTION_ARG_STRING, &o->ip4, "IPv4 address", "ADDR/PREFIX" },
     { "gateway4", 0, 0, G_OPTION_ARG_STRING, &o->gw4, "IPv4 gateway", "ADDR" },
     { "dns4", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->dns4, "IPv4 DNS (repeatable)", "ADDR" },

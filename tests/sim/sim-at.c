@@ -166,8 +166,8 @@ at_parse_number(const char **s, guint max, guint *v)
 /* extended commands */
 
 static const AtCommandTable *const tables[] = {
-  &at_device_commands, &at_sim_commands,   &at_network_commands,
-  &at_pdp_commands,    &at_voice_commands, &at_ussd_commands,
+  &at_device_commands, &at_sim_commands,  &at_network_commands, &at_pdp_commands,
+  &at_voice_commands,  &at_ussd_commands, &at_events_commands,
 };
 
 static const AtCommandDef *
@@ -549,8 +549,12 @@ at_notify(gpointer self, SimNotify what, gpointer data)
     at_voice_notify(a, data);
   } else if (what == SIM_NOTIFY_USSD) {
     at_ussd_notify(a, data);
-  } else if (what == SIM_NOTIFY_REGISTRATION) {
+  } else if (what == SIM_NOTIFY_REGISTRATION || what == SIM_NOTIFY_CELL) {
     registration_urcs(a);
+    if (what == SIM_NOTIFY_REGISTRATION) /* the signal comes and goes with it */
+      at_events_notify(a, what);
+  } else if (what == SIM_NOTIFY_SIGNAL || what == SIM_NOTIFY_NITZ) {
+    at_events_notify(a, what);
   } else if (what == SIM_NOTIFY_SESSION_DROPPED && a->cgerep) {
     g_autofree char *l = g_strdup_printf("+CGEV: NW PDN DEACT %u", ((SimSession *)data)->owner);
 

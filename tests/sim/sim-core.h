@@ -52,10 +52,11 @@ typedef struct {
   GPtrArray *visible; /* SimOperator*, home is not in it */
   int registration_delay_ms;
 
-  int rssi;   /* dBm, at start (the world's values: sim_core_signal()) */
-  int rsrp;   /* dBm */
-  int rsrq;   /* dB */
-  double snr; /* dB */
+  int rssi;                   /* dBm, at start (the world's values: sim_core_signal()) */
+  int rsrp;                   /* dBm */
+  int rsrq;                   /* dB */
+  double snr;                 /* dB */
+  gboolean qmi_legacy_signal; /* NAS without Get/Config Signal Info */
 
   /* IPv4 */
   guint8 ip4[4];
@@ -156,7 +157,37 @@ typedef enum {
   SIM_NOTIFY_SESSION_DROPPED, /* data = SimSession*, network side drop */
   SIM_NOTIFY_CALL,            /* data = SimCall* that changed (sim-voice.h) */
   SIM_NOTIFY_USSD,            /* data = SimUssdMessage* from the network (sim-ussd.h) */
+  SIM_NOTIFY_SIGNAL,          /* the measured signal changed (sim_core_signal()) */
+  SIM_NOTIFY_CELL,            /* the modem moved to another cell (sim_core_cell()) */
+  SIM_NOTIFY_GPS,             /* the GPS has a new fix (sim_core_gps()) */
+  SIM_NOTIFY_NITZ,            /* the network sent its time (sim_core_nitz()) */
 } SimNotify;
+
+/* The serving cell (an LTE cell), control command "cell" */
+typedef struct {
+  char mcc[4];
+  char mnc[4];
+  guint32 tac;
+  guint32 ci;
+  guint16 pci;
+  guint32 earfcn;
+} SimCell;
+
+/* A GPS fix, control command "gps" */
+typedef struct {
+  gboolean valid;
+  double latitude;  /* degrees, north positive */
+  double longitude; /* degrees, east positive */
+  double altitude;  /* metres above sea level */
+  gint64 utc;       /* time of the fix, unix seconds */
+} SimGpsFix;
+
+/* What the network said of its time (NITZ), control command "nitz" */
+typedef struct {
+  gboolean valid;
+  int tz_quarters; /* local offset from UTC in 15-minute units, DST included */
+  int dst_hours;   /* daylight saving adjustment, 0..2 */
+} SimNitz;
 
 /* ---- protocol module interface ---- */
 
@@ -199,7 +230,8 @@ SimControl *sim_core_control(SimCore *core);
 
 void sim_core_log(SimCore *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-/* Call once per received request, before decoding it further.
+/* Call once per received request, after logging it as "rx <protocol> ..."
+ * (what on-request fault triggers match) and before decoding it further.
  * Returns FALSE if the request must not be answered (fault injection took over).
  * A request that arrives while a sink is set (carried inside another one)
  * is neither counted nor faulted: the outer request was. */
@@ -256,7 +288,15 @@ GPtrArray *sim_core_visible_operators(SimCore *core);
 const SimSignal *sim_core_signal(SimCore *core);
 
 /* Network-side events (control commands) */
+/* New LTE values; RSSI moves with RSRP (sim-core-events.c) */
 void sim_core_set_signal(SimCore *core, int rsrp, int rsrq, double snr);
+const SimCell *sim_core_cell(SimCore *core);
+const SimGpsFix *sim_core_gps(SimCore *core);
+/* NMEA sentences of the fix (GGA and RMC, each ending in CR LF); NULL without one */
+char *sim_gps_nmea(const SimGpsFix *fix);
+const SimNitz *sim_core_nitz(SimCore *core);
+/* The network's time now (it runs on from the NITZ), unix seconds; 0 without NITZ */
+gint64 sim_core_network_time(SimCore *core);
 /* Registration changes now; FALSE (SIM_CONTROL_ERROR_NOT_POSSIBLE) when the
  * radio is off, the SIM not ready or there is no operator to roam on. */
 gboolean sim_core_network_set(SimCore *core, SimNetworkState state, GError **error);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * modem-sim: MBIM extensions 2.0 (MBIMEx): the MS Basic Connect Extensions
- * service (Version, Device Caps with the executor index), and the data
+ * service (Version, Device Caps with the executor index; Location Info
+ * Status, answered by sim-mbim-events.c), and the data
  * classes of the radio access (sim-radio.h) as MBIM tells them: 5G NSA and
  * SA, the preferred data classes that 2.0 appends to Register State, and the
  * RSRP/SNR list it appends to Signal State.
@@ -12,7 +13,7 @@
 #include "sim-mbim.h"
 #include "sim-radio.h"
 
-enum { CID_MS_DEVICE_CAPS = 6, CID_MS_VERSION = 15 };
+enum { CID_MS_DEVICE_CAPS = 6, CID_MS_LOCATION_INFO_STATUS = 12, CID_MS_VERSION = 15 };
 #define MBIM_1_0 0x0100
 #define CELLULAR_CLASS_GSM 1
 #define DATA_CLASSES_2G 0x3  /* GPRS, EDGE */
@@ -183,6 +184,7 @@ h_ms_device_caps(SimMbim *m, const MbimReq *r, GByteArray **out)
 
 static const MbimCmd commands[] = {
   { CID_MS_DEVICE_CAPS, "DeviceCaps", h_ms_device_caps },
+  { CID_MS_LOCATION_INFO_STATUS, "LocationInfoStatus", mbim_location_info_status },
   { CID_MS_VERSION, "Version", h_version },
 };
 

@@ -239,10 +239,8 @@ static const MbimService basic_connect = {
 };
 
 static const MbimService *const services[] = {
-  &basic_connect,
-  &mbim_service_ms_basic_connect_extensions,
-  &mbim_service_qmi,
-  &mbim_service_ussd,
+  &basic_connect,     &mbim_service_ms_basic_connect_extensions, &mbim_service_qmi,
+  &mbim_service_ussd, &mbim_service_ms_voice_extensions,
 };
 
 static const MbimService *

@@ -62,6 +62,11 @@ typedef struct {
   gboolean ps_detached; /* host asked for packet service detach */
   guint16 mbimex;       /* extensions version agreed with the host (BCD), 0: none */
   gpointer qmi;         /* QMI carried in MBIM: its module (sim-mbim-qmi.c) */
+  /* Signal State as the host set it (sim-mbim-events.c) */
+  guint32 rssi_interval;
+  guint32 rssi_threshold; /* coded RSSI steps; 0 default, 0xFFFFFFFF none */
+  guint32 error_rate_threshold;
+  guint32 reported_rssi; /* coded RSSI the host last heard of */
 } SimMbim;
 
 typedef struct {
@@ -133,6 +138,16 @@ void mbim_qmi_notify(SimMbim *m, SimNotify what, gpointer data);
 
 extern const MbimService mbim_service_ussd;
 void mbim_ussd_notify(SimMbim *m, gconstpointer msg);
+/* ---- sim-mbim-events.c: signal thresholds, and what the services beyond
+ * Basic Connect report: MS Basic Connect Extensions' Location Info Status
+ * (in sim-mbim-ex.c's table) and MS Voice Extensions (NITZ) ---- */
+
+extern const MbimService mbim_service_ms_voice_extensions;
+guint32 mbim_location_info_status(SimMbim *m, const MbimReq *r, GByteArray **out);
+/* Basic Connect Signal State: query, or set with the host's interval and thresholds */
+guint32 mbim_signal_state(SimMbim *m, const MbimReq *r, GByteArray **out);
+void mbim_signal_state_describe(const MbimReq *r, GString *s);
+void mbim_events_notify(SimMbim *m, SimNotify what);
 
 /* ---- sim-mbim.c ---- */
 

@@ -9,7 +9,7 @@
 
 static const QmiService *const services[] = {
   &sim_qmi_service_ctl, &sim_qmi_service_wds, &sim_qmi_service_dms,   &sim_qmi_service_nas,
-  &sim_qmi_service_uim, &sim_qmi_service_wda, &sim_qmi_service_voice,
+  &sim_qmi_service_uim, &sim_qmi_service_wda, &sim_qmi_service_voice, &sim_qmi_service_loc,
 };
 
 const QmiService *

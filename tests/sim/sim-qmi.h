@@ -27,6 +27,7 @@ enum {
   SVC_NAS = 0x03,
   SVC_VOICE = 0x09,
   SVC_UIM = 0x0B,
+  SVC_LOC = 0x10,
   SVC_WDA = 0x1A,
 };
 
@@ -64,6 +65,10 @@ enum {
 #define RADIO_5GNR 12
 #define DATA_CAP_LTE 11
 
+/* Config Signal Info thresholds of a NAS client, per measurement */
+enum { NAS_RSSI, NAS_RSRQ, NAS_RSRP, NAS_SNR, NAS_N_MEASURES };
+#define NAS_MAX_THRESHOLDS 32
+
 typedef struct {
   guint8 service;
   guint8 cid;
@@ -71,6 +76,19 @@ typedef struct {
   gboolean ind_serving_system;
   gboolean ind_system_info;
   gboolean ind_signal_info;
+  gboolean ind_network_time;
+  /* Signal Info indications when a value crosses one of these (RSSI, RSRQ
+   * and RSRP in dB(m), SNR in 0.1 dB); none configured: on every change */
+  gint16 thresholds[NAS_N_MEASURES][NAS_MAX_THRESHOLDS];
+  guint8 n_thresholds[NAS_N_MEASURES];
+  /* Event Report: a report when a value moved this far (dB, SNR 0.1 dB); 0 off */
+  guint8 report_delta[NAS_N_MEASURES];
+  SimSignal reported;       /* what the last report or query told this client */
+  gboolean reported_signal; /* ... and whether there was any (registered) */
+  /* LOC */
+  guint64 loc_events; /* Register Events mask */
+  gboolean loc_started;
+  guint8 loc_session;
   /* UIM */
   guint32 uim_events;
   /* WDS */
@@ -139,7 +157,7 @@ typedef struct {
   gsize n_messages;
   /* The world changed: indications to client c (of this service), if it
    * asked for them. */
-  void (*notify)(SimQmi *q, const QmiClient *c, SimNotify what);
+  void (*notify)(SimQmi *q, QmiClient *c, SimNotify what);
 } QmiService;
 
 extern const QmiService sim_qmi_service_ctl;
@@ -149,6 +167,7 @@ extern const QmiService sim_qmi_service_nas;
 extern const QmiService sim_qmi_service_uim;
 extern const QmiService sim_qmi_service_wda;
 extern const QmiService sim_qmi_service_voice;
+extern const QmiService sim_qmi_service_loc;
 
 /* sim-qmi.c */
 const QmiService *qmi_service_lookup(guint8 id);
@@ -173,6 +192,19 @@ void qmi_nas_describe_preferences(const QmiReq *r, GString *s);
 guint8 qmi_nas_serving_radio(SimQmi *q);
 void qmi_nas_put_system_info_5g(SimQmi *q, GByteArray *b);
 void qmi_nas_put_signal_5g(SimQmi *q, GByteArray *out);
+
+/* sim-qmi-nas.c: the signal as Get Signal Info and the Signal Info indication carry it */
+void qmi_nas_encode_signal_info(SimQmi *q, GByteArray *out);
+
+/* sim-qmi-nas-events.c: what NAS reports by itself (signal by thresholds and
+ * deltas, network time) and the messages that set it up, plus cell info */
+guint16 qmi_nas_set_event_report(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_nas_describe_event_report(const QmiReq *r, GString *s);
+guint16 qmi_nas_get_cell_location_info(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_nas_config_signal_info(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_nas_describe_config_signal_info(const QmiReq *r, GString *s);
+guint16 qmi_nas_get_network_time(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_nas_events_notify(SimQmi *q, QmiClient *c, SimNotify what);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);
@@ -220,6 +252,10 @@ void qmi_tlv_u32(GByteArray *b, guint8 type, guint32 v);
 /* a whole-TLV string has no length prefix */
 void qmi_tlv_str(GByteArray *b, guint8 type, const char *s);
 void qmi_tlv_raw(GByteArray *b, guint8 type, const void *p, gsize n);
+void qmi_put_u64(GByteArray *b, guint64 v);
+/* IEEE 754 binary32 / binary64, little endian like every QMI number */
+void qmi_put_f32(GByteArray *b, float v);
+void qmi_put_f64(GByteArray *b, double v);
 
 /* ---- sim-qmi-tlv.c: decoder ---- */
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "mmd-command-timeout.h"
 #include "mmd-errors.h"
 #include "qmi-error.h"
 #include "qmi-generated.h"
@@ -205,7 +206,7 @@ qmi_client_send(QmiClient *client, guint16 message_id, GByteArray *tlvs, guint t
   tr->tid = tid;
   tr->message_id = message_id;
   tr->task = task;
-  tr->timeout_source = g_timeout_source_new_seconds(MAX(timeout_s, 1));
+  tr->timeout_source = g_timeout_source_new(mmd_command_timeout_ms(MAX(timeout_s, 1) * 1000));
   g_source_set_callback(tr->timeout_source, transaction_timed_out, tr, NULL);
   g_source_attach(tr->timeout_source, g_main_context_get_thread_default());
   if (cancellable) {

@@ -92,9 +92,9 @@ system_info_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 void
 qmi_nr5g_setup(MmdQmiBackend *self)
 {
-  if (self->nas && !self->system_info_ind_id)
-    self->system_info_ind_id = qmi_client_add_indication_handler(self->nas, QMI_NAS_IND_SYSTEM_INFO,
-                                                                 on_system_info, self);
+  if (self->nas && !self->nr5g_ind_id)
+    self->nr5g_ind_id = qmi_client_add_indication_handler(self->nas, QMI_NAS_IND_SYSTEM_INFO,
+                                                          on_system_info, self);
 }
 
 void

@@ -419,6 +419,9 @@ init_step(GTask *task)
       qmi_net_setup(self);
       qmi_data_setup(self);
       qmi_voice_setup(self);
+      qmi_location_setup(self);
+      qmi_gps_setup(self);
+      qmi_time_setup(self);
       qmi_net_load_modes(self, g_task_new(self, c, sub_step_ready, task));
       return;
     case INIT_SIM:
@@ -469,7 +472,7 @@ qmi_backend_shutdown(MmdBackend *backend)
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
   }
-  self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = NULL;
+  self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = self->loc = NULL;
 }
 
 static void
@@ -495,6 +498,7 @@ mmd_qmi_backend_finalize(GObject *object)
   qmi_nr5g_clear(self);
   g_ptr_array_unref(self->multiplex_sessions);
   g_clear_pointer(&self->saved, g_key_file_unref);
+  g_free(self->network_time);
   g_object_unref(self->cancellable);
   G_OBJECT_CLASS(mmd_qmi_backend_parent_class)->finalize(object);
 }
@@ -538,10 +542,20 @@ static const MmdNetworkOps qmi_network_ops = {
   .scan = qmi_backend_scan,
   .set_current_modes = qmi_backend_set_current_modes,
   .set_current_bands = qmi_backend_set_current_bands,
+  .get_cell_info = qmi_backend_get_cell_info,
 };
 
 static const MmdSignalOps qmi_signal_ops = {
   .refresh = qmi_backend_refresh_signal,
+  .setup_events = qmi_backend_setup_signal_events,
+};
+
+static const MmdLocationOps qmi_location_ops = {
+  .setup_gps = qmi_backend_setup_gps,
+};
+
+static const MmdTimeOps qmi_time_ops = {
+  .get_network_time = qmi_backend_get_network_time,
 };
 
 static const MmdBearerOps qmi_bearer_ops = {
@@ -567,6 +581,8 @@ mmd_qmi_backend_new(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports
   mmd_modem_provide_sim(modem, &qmi_sim_ops, backend);
   mmd_modem_provide_network(modem, &qmi_network_ops, backend);
   mmd_modem_provide_signal(modem, &qmi_signal_ops, backend);
+  mmd_modem_provide_location(modem, &qmi_location_ops, backend);
+  mmd_modem_provide_time(modem, &qmi_time_ops, backend);
   mmd_modem_provide_bearers(modem, &qmi_bearer_ops, backend);
   for (guint i = 0; ports && i < ports->len; i++) {
     const MmdPort *port = g_ptr_array_index(ports, i);

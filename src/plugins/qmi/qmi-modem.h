@@ -58,9 +58,16 @@ struct _MmdQmiBackend {
   QmiDataFormat data_format;
   GPtrArray *multiplex_sessions; /* QmiMultiplexSession, weak: owned by their bearers */
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
-  guint system_info_ind_id;
+  guint nr5g_ind_id; /* System Info for 5G (qmi-modem-nr5g.c) */
   QmiServingRegistration serving;
   guint nr5g_techs; /* 5GNR that System Info adds (NSA, SA) */
+
+  /* what the modem reports by itself (qmi-modem-signal.c, -location.c,
+   * -gps.c, -time.c): indication handlers, added once */
+  guint signal_info_ind_id, event_report_ind_id, system_info_ind_id, network_time_ind_id;
+  QmiClient *loc; /* the GPS engine, when the modem has LOC */
+  guint loc_position_ind_id, loc_nmea_ind_id;
+  char *network_time; /* the last NITZ, ISO 8601 */
 
   /* what we learned */
   guint supported_modes; /* MmdModemMode mask */
@@ -126,8 +133,6 @@ void qmi_backend_scan(MmdBackend *backend, GCancellable *cancellable, GAsyncRead
 void qmi_backend_set_current_modes(MmdBackend *backend, guint allowed, guint preferred,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
-void qmi_backend_refresh_signal(MmdBackend *backend, GCancellable *cancellable,
-                                GAsyncReadyCallback callback, gpointer user_data);
 /* Set System Selection Preference answered; "no effect" is success. */
 gboolean qmi_net_set_selection_preference_finish(MmdQmiBackend *self, GAsyncResult *res,
                                                  GError **error);
@@ -148,6 +153,33 @@ void qmi_bands_report_current(MmdQmiBackend *self,
 void qmi_backend_set_current_bands(MmdBackend *backend, const guint *bands, gsize n_bands,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
+
+/* qmi-modem-signal.c: quality and values from Get Signal Info, and as
+ * indications once set up (Config Signal Info, or Set Event Report on older
+ * firmware) */
+void qmi_backend_refresh_signal(MmdBackend *backend, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+void qmi_backend_setup_signal_events(MmdBackend *backend, guint rssi_threshold,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+
+/* qmi-modem-location.c: the serving cell from NAS System Info; the location
+ * capabilities. Called once NAS is allocated. */
+void qmi_location_setup(MmdQmiBackend *self);
+
+/* qmi-modem-gps.c: the GPS engine over LOC, allocated in the background */
+void qmi_gps_setup(MmdQmiBackend *self);
+void qmi_backend_setup_gps(MmdBackend *backend, guint sources, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+
+/* qmi-modem-time.c: NITZ from NAS Network Time indications; Get Network Time */
+void qmi_time_setup(MmdQmiBackend *self);
+void qmi_backend_get_network_time(MmdBackend *backend, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+
+/* qmi-modem-cell-info.c: NAS Get Cell Location Info as Modem.GetCellInfo's cells */
+void qmi_backend_get_cell_info(MmdBackend *backend, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
 
 /* qmi-modem-data.c */
 void qmi_data_setup(MmdQmiBackend *self);
