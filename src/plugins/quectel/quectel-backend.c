@@ -25,6 +25,17 @@ modem_of(MmdQuectelBackend *self)
   return mmd_backend_get_modem(MMD_BACKEND(self));
 }
 
+/* The modem went while a command was out (its backends are shut down
+ * before it is freed): what follows must not reach it. Fails task if so. */
+static gboolean
+shut_down(MmdQuectelBackend *self, GTask *task)
+{
+  if (!g_cancellable_is_cancelled(self->cancellable))
+    return FALSE;
+  mmd_task_fail(task, g_error_new(G_IO_ERROR, G_IO_ERROR_CANCELLED, "The modem is gone"));
+  return TRUE;
+}
+
 /* ---- commands of an operation ------------------------------------------ */
 
 enum { READ_MODES, READ_ORDER, READ_LTE, READ_NR, N_READS };
@@ -110,6 +121,10 @@ answered(GObject *source, GAsyncResult *res, gpointer user_data)
   g_autofree char *response = mmd_at_channel_command_finish(
       MMD_QUECTEL_BACKEND(g_task_get_source_object(task))->ch, res, &error);
 
+  if (shut_down(g_task_get_source_object(task), task)) {
+    g_clear_error(&error);
+    return;
+  }
   if (error && !op->read) {
     mmd_task_fail(task, error);
     return;
@@ -228,6 +243,8 @@ policy_answered(GObject *source, GAsyncResult *res, gpointer user_data)
   g_autofree char *response = mmd_at_channel_command_finish(
       MMD_QUECTEL_BACKEND(g_task_get_source_object(task))->ch, res, &error);
 
+  if (shut_down(self, task))
+    return;
   if (!response || !quectel_take_policy(self, response)) {
     /* an older module: the generic operations stay */
     g_message("%s: %s: no AT+QNWPREFCFG%s%s", mmd_modem_get_path(modem_of(self)), self->at_name,
@@ -253,6 +270,8 @@ revision_answered(GObject *source, GAsyncResult *res, gpointer user_data)
   g_autofree char *response = mmd_at_channel_command_finish(
       MMD_QUECTEL_BACKEND(g_task_get_source_object(task))->ch, res, &error);
 
+  if (shut_down(self, task))
+    return;
   /* the full revision, where the primary protocol gives a shorter one */
   if (response && *g_strstrip(response)) {
     g_autofree char *revision = mmd_text_sanitize(response, -1, REVISION_MAX);
@@ -271,6 +290,8 @@ echo_off(GObject *source, GAsyncResult *res, gpointer user_data)
 
   g_free(mmd_at_channel_command_finish(MMD_QUECTEL_BACKEND(g_task_get_source_object(task))->ch, res,
                                        NULL));
+  if (shut_down(self, task))
+    return;
   mmd_at_channel_command(self->ch, "AT+QGMR", AT_TIMEOUT_MS, 0, g_task_get_cancellable(task),
                          revision_answered, task);
 }
