@@ -200,6 +200,7 @@ parse_arg(const char *s, const SimControlArg *arg, SimControlValue *value, GErro
     case SIM_CONTROL_ARG_CHOICE:
       return parse_choice(s, arg, value, error);
     case SIM_CONTROL_ARG_WORD:
+    case SIM_CONTROL_ARG_TEXT:
       value->word = s;
       return TRUE;
   }
@@ -222,12 +223,38 @@ split_words(const char *line)
   return words;
 }
 
+/* What follows the first n words of line, blanks after them skipped. */
+static const char *
+after_words(const char *line, guint n)
+{
+  const char *p = line;
+
+  for (guint i = 0; i < n; i++) {
+    p += strspn(p, " \t");
+    p += strcspn(p, " \t");
+  }
+  return p + strspn(p, " \t");
+}
+
+/* A TEXT argument takes the rest of the line as one word. */
+static void
+join_text(const SimControlCommand *command, const char *line, GPtrArray *words)
+{
+  guint n = command->n_args;
+
+  if (n == 0 || command->args[n - 1].type != SIM_CONTROL_ARG_TEXT || words->len <= n)
+    return;
+  g_ptr_array_set_size(words, n);
+  g_ptr_array_add(words, g_strdup(after_words(line, n)));
+}
+
 static gboolean
-run_command(const Entry *e, GPtrArray *words, GString *reply, GError **error)
+run_command(const Entry *e, const char *line, GPtrArray *words, GString *reply, GError **error)
 {
   const SimControlCommand *command = e->command;
   g_autofree SimControlValue *values = g_new0(SimControlValue, command->n_args + 1);
 
+  join_text(command, line, words);
   if (words->len - 1 != command->n_args) {
     g_autoptr(GString) usage = g_string_new(NULL);
 
@@ -275,7 +302,7 @@ sim_control_execute(SimControl *control, const char *line)
     g_set_error(&error, SIM_CONTROL_ERROR, SIM_CONTROL_ERROR_UNKNOWN_COMMAND,
                 "'%s' (help lists the commands)",
                 words->len ? (const char *)g_ptr_array_index(words, 0) : "");
-  if (e && run_command(e, words, reply, &error))
+  if (e && run_command(e, line, words, reply, &error))
     return g_strdup_printf("ok%s%s", reply->len ? " " : "", reply->str);
   sim_core_log(control->core, "control: -> error: %s%s", error_kind(error), error->message);
   return g_strdup_printf("error: %s%s", error_kind(error), error->message);

@@ -30,6 +30,7 @@ typedef enum {
   SIM_CONTROL_ARG_NUMBER, /* decimal number within [min, max] */
   SIM_CONTROL_ARG_CHOICE, /* one of choices */
   SIM_CONTROL_ARG_WORD,   /* any word */
+  SIM_CONTROL_ARG_TEXT,   /* the rest of the line as typed, blanks included; last only */
 } SimControlArgType;
 
 typedef struct {
@@ -43,7 +44,7 @@ typedef union {
   gint64 integer;
   double number;
   guint choice;     /* index into choices */
-  const char *word; /* valid while the handler runs */
+  const char *word; /* WORD and TEXT; valid while the handler runs */
 } SimControlValue;
 
 /* Apply a command whose arguments are parsed; text for the "ok" line may go

@@ -10,6 +10,7 @@
 
 #include "sim-control.h"
 #include "sim-core.h"
+#include "sim-sms-store.h"
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,8 @@ struct _SimCore {
   /* sessions */
   GPtrArray *sessions;
   guint32 next_handle;
+
+  SimSmsStore *sms;
 };
 
 /* sim-core.c */

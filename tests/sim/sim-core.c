@@ -474,6 +474,7 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   core->signal.rsrq = config->rsrq;
   core->signal.snr = config->snr;
   sim_core_commands_register(core);
+  core->sms = sim_sms_store_new(core);
   return core;
 }
 
@@ -495,6 +496,7 @@ sim_core_free(SimCore *core)
   g_ptr_array_unref(core->sessions);
   if (core->proto_self)
     core->proto->free(core->proto_self);
+  sim_sms_store_free(core->sms);
   sim_control_free(core->control);
   g_byte_array_unref(core->outbuf);
   g_main_loop_unref(core->loop);

@@ -136,6 +136,7 @@ typedef enum {
   SIM_NOTIFY_CARD,            /* SIM card state changed */
   SIM_NOTIFY_RADIO,           /* radio power changed */
   SIM_NOTIFY_SESSION_DROPPED, /* data = SimSession*, network side drop */
+  SIM_NOTIFY_SMS,             /* data = SimSmsEvent* (sim-sms-store.h) */
 } SimNotify;
 
 /* ---- protocol module interface ---- */

@@ -724,5 +724,7 @@ mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data)
       mbim_send_indication(m, CID_CONNECT, a);
       break;
     }
+    case SIM_NOTIFY_SMS: /* the SMS service's (sim-mbim-sms.c) */
+      break;
   }
 }

@@ -197,13 +197,19 @@ send_command_done(SimMbim *m, const MbimReq *r, const guint8 *uuid, guint32 stat
 void
 mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info)
 {
+  mbim_send_service_indication(m, mbim_uuid_basic_connect, cid, info);
+}
+
+void
+mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteArray *info)
+{
   g_autoptr(GByteArray) b = g_byte_array_new();
 
   if (!m->opened)
     return;
   mbim_put_u32(b, 1);
   mbim_put_u32(b, 0);
-  g_byte_array_append(b, mbim_uuid_basic_connect, 16);
+  g_byte_array_append(b, uuid, 16);
   mbim_put_u32(b, cid);
   mbim_put_u32(b, info ? info->len : 0);
   if (info)
@@ -213,6 +219,28 @@ mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info)
 
 /* ------------------------------------------------------------------------- */
 /* dispatch */
+
+typedef struct {
+  const guint8 *uuid;
+  const char *name;
+  const MbimCmd *(*lookup)(guint32 cid);
+  void (*describe)(const MbimReq *r, GString *s);
+} MbimService;
+
+static const MbimService services[] = {
+  { mbim_uuid_basic_connect, "BasicConnect", mbim_basic_connect_lookup,
+    mbim_basic_connect_describe },
+  { mbim_uuid_sms, "Sms", mbim_sms_lookup, mbim_sms_describe },
+};
+
+static const MbimService *
+find_service(const guint8 *uuid)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(services); i++)
+    if (!memcmp(uuid, services[i].uuid, 16))
+      return &services[i];
+  return NULL;
+}
 
 static guint32
 u32_at(const guint8 *p)
@@ -225,11 +253,12 @@ static void
 log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *cmd)
 {
   g_autoptr(GString) line = g_string_new(NULL);
+  const MbimService *service = find_service(uuid);
 
   if (cmd) {
-    g_string_append_printf(line, "rx mbim BasicConnect %s", cmd->name);
-  } else if (!memcmp(uuid, mbim_uuid_basic_connect, 16)) {
-    g_string_append_printf(line, "rx mbim BasicConnect cid=%u", r->cid);
+    g_string_append_printf(line, "rx mbim %s %s", service->name, cmd->name);
+  } else if (service) {
+    g_string_append_printf(line, "rx mbim %s cid=%u", service->name, r->cid);
   } else {
     g_autofree char *hex = g_malloc(33);
 
@@ -239,7 +268,7 @@ log_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *cmd
   }
   g_string_append_printf(line, " %s tid=%u", r->type ? "set" : "query", r->tid);
   if (cmd)
-    mbim_basic_connect_describe(r, line);
+    service->describe(r, line);
   if (!(cmd && cmd->handler))
     g_string_append(line, " (unsupported)");
   sim_core_log(m->core, "%s", line->str);
@@ -258,7 +287,7 @@ answer_command(SimMbim *m, const MbimReq *r, const guint8 *uuid, const MbimCmd *
   status = cmd->handler(m, r, &info);
   if (status)
     sim_core_log(m->core, "mbim: %s -> status %u", cmd->name, status);
-  send_command_done(m, r, mbim_uuid_basic_connect, status, info);
+  send_command_done(m, r, uuid, status, info);
 }
 
 /* p: the command after the 12-byte header */
@@ -267,6 +296,7 @@ handle_command(SimMbim *m, guint32 tid, const guint8 *p, gsize n)
 {
   MbimReq r = { 0 };
   const MbimCmd *cmd = NULL;
+  const MbimService *service;
   guint32 total, current;
   gsize buflen;
 
@@ -282,8 +312,8 @@ handle_command(SimMbim *m, guint32 tid, const guint8 *p, gsize n)
   buflen = u32_at(p + 32);
   r.buf = p + 36;
   r.len = MIN(buflen, n - 36);
-  if (!memcmp(p + 8, mbim_uuid_basic_connect, 16))
-    cmd = mbim_basic_connect_lookup(r.cid);
+  if ((service = find_service(p + 8)))
+    cmd = service->lookup(r.cid);
   log_command(m, &r, p + 8, cmd);
 
   if (!sim_core_request_begin(m->core))
@@ -373,6 +403,7 @@ static void
 mbim_notify(gpointer self, SimNotify what, gpointer data)
 {
   mbim_basic_connect_notify(self, what, data);
+  mbim_sms_notify(self, what, data);
 }
 
 static gpointer

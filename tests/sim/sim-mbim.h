@@ -2,7 +2,8 @@
 /*
  * modem-sim: what the files of the MBIM module share.  sim-mbim.c has the
  * message framing, the dispatch and the information buffer encoder and
- * decoder; sim-mbim-basic-connect.c the Basic Connect service's CIDs.
+ * decoder; sim-mbim-basic-connect.c the Basic Connect service's CIDs,
+ * sim-mbim-sms.c the SMS service's.
  *
  * Message header: type u32 | length u32 | transaction id u32, little endian.
  * Commands and their answers carry a fragment header (total u32, current u32),
@@ -45,6 +46,7 @@ enum {
 };
 
 extern const guint8 mbim_uuid_basic_connect[16];
+extern const guint8 mbim_uuid_sms[16];
 
 typedef struct {
   SimCore *core;
@@ -78,9 +80,17 @@ void mbim_basic_connect_describe(const MbimReq *r, GString *s);
 /* the world changed: indications, while the function is open */
 void mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data);
 
+/* ---- the SMS service (sim-mbim-sms.c) ---- */
+
+const MbimCmd *mbim_sms_lookup(guint32 cid);
+void mbim_sms_describe(const MbimReq *r, GString *s);
+void mbim_sms_notify(SimMbim *m, SimNotify what, gpointer data);
+
 /* ---- sim-mbim.c ---- */
 
+/* an indication of Basic Connect, or of the service uuid */
 void mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info);
+void mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteArray *info);
 
 /* Information buffer encoder: the fixed part is written in order, variable
  * fields go to the variable part and are referenced by offset (+ size). */
