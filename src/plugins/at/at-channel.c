@@ -10,6 +10,7 @@
 
 #include <glib-unix.h>
 
+#include "at-parse-sms.h"
 #include "at-parse.h"
 #include "mmd-errors.h"
 
@@ -25,6 +26,8 @@ typedef struct {
   GTask *task; /* NULL once abandoned (cancelled while in flight) */
   GString *lines;
   gulong cancel_id;
+  char *payload; /* hex PDU for the "> " prompt; NULL for other commands */
+  gboolean payload_sent;
 } Command;
 
 typedef struct {
@@ -32,6 +35,7 @@ typedef struct {
   char *prefix;
   MmdAtUrcFunc func;
   gpointer user_data;
+  gboolean with_body;
 } Urc;
 
 struct _MmdAtChannel {
@@ -51,6 +55,8 @@ struct _MmdAtChannel {
 
   GArray *urcs; /* Urc */
   guint next_urc_id;
+  char *urc_header; /* a URC waiting for its body line */
+  guint urc_body_id;
 
   gboolean data_mode;
   gboolean personal;
@@ -117,12 +123,28 @@ mmd_at_mask_secrets(const char *line)
   return g_string_free(out, FALSE);
 }
 
+static gboolean
+is_pdu_line(const char *line)
+{
+  gsize n = strlen(line);
+
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isxdigit(line[i]))
+      return FALSE;
+  return n >= 16;
+}
+
 static char *
 mask_personal(const char *line)
 {
   GString *out = g_string_new(NULL);
   guint run = 0;
 
+  /* an SMS or broadcast PDU (27.005 PDU mode): numbers and text in hex */
+  if (is_pdu_line(line)) {
+    g_string_printf(out, "<PDU of %zu octets>", strlen(line) / 2);
+    return g_string_free(out, FALSE);
+  }
   /* keep the first 6 digits of each digit run, mask the rest */
   for (const char *p = line; *p; p++) {
     if (g_ascii_isdigit(*p) || *p == 'F' || *p == 'f') {
@@ -189,6 +211,7 @@ command_free(Command *cmd)
   }
   g_free(cmd->command);
   g_free(cmd->match);
+  g_free(cmd->payload);
   g_string_free(cmd->lines, TRUE);
   g_free(cmd);
 }
@@ -253,6 +276,7 @@ mmd_at_channel_unref(MmdAtChannel *self)
   g_array_free(self->urcs, TRUE);
   g_byte_array_free(self->outbuf, TRUE);
   g_string_free(self->inbuf, TRUE);
+  g_free(self->urc_header);
   g_free(self->name);
   g_free(self);
 }
@@ -296,10 +320,20 @@ guint
 mmd_at_channel_add_urc_handler(MmdAtChannel *self, const char *prefix, MmdAtUrcFunc func,
                                gpointer user_data)
 {
-  Urc u = { self->next_urc_id++, g_strdup(prefix), func, user_data };
+  Urc u = { self->next_urc_id++, g_strdup(prefix), func, user_data, FALSE };
 
   g_array_append_val(self->urcs, u);
   return u.id;
+}
+
+guint
+mmd_at_channel_add_urc_handler_with_body(MmdAtChannel *self, const char *prefix, MmdAtUrcFunc func,
+                                         gpointer user_data)
+{
+  guint id = mmd_at_channel_add_urc_handler(self, prefix, func, user_data);
+
+  g_array_index(self->urcs, Urc, self->urcs->len - 1).with_body = TRUE;
+  return id;
 }
 
 void
@@ -458,15 +492,46 @@ on_cancelled_schedule(GCancellable *cancellable, gpointer user_data)
   g_idle_add(complete_cancelled_idle, mmd_at_channel_ref(self));
 }
 
+static void enqueue(MmdAtChannel *self, const char *command, const char *payload, guint timeout_ms,
+                    MmdAtCommandFlags flags, GTask *task);
+
 void
 mmd_at_channel_command(MmdAtChannel *self, const char *command, guint timeout_ms,
                        MmdAtCommandFlags flags, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new(NULL, cancellable, callback, user_data);
-  Command *cmd;
 
   g_task_set_source_tag(task, mmd_at_channel_command);
+  enqueue(self, command, NULL, timeout_ms, flags, task);
+}
+
+void
+mmd_at_channel_command_with_pdu(MmdAtChannel *self, const char *command, const char *pdu_hex,
+                                guint timeout_ms, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag(task, mmd_at_channel_command);
+  for (const char *p = pdu_hex; p && *p; p++) {
+    if (!g_ascii_isxdigit(*p)) {
+      g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
+                              "Invalid PDU: hex digits only");
+      g_object_unref(task);
+      return;
+    }
+  }
+  enqueue(self, command, pdu_hex ? pdu_hex : "", timeout_ms, MMD_AT_COMMAND_PERSONAL, task);
+}
+
+static void
+enqueue(MmdAtChannel *self, const char *command, const char *payload, guint timeout_ms,
+        MmdAtCommandFlags flags, GTask *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable(task);
+  Command *cmd;
+
   for (const char *p = command; p && *p; p++) {
     if ((guchar)*p < 0x20 || *p == 0x7f) {
       g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
@@ -491,6 +556,7 @@ mmd_at_channel_command(MmdAtChannel *self, const char *command, guint timeout_ms
     return;
   }
   cmd = command_new(command, timeout_ms, flags, task);
+  cmd->payload = g_strdup(payload);
   if (cancellable)
     cmd->cancel_id
         = g_cancellable_connect(cancellable, G_CALLBACK(on_cancelled_schedule), self, NULL);
@@ -551,11 +617,68 @@ dispatch_urc(MmdAtChannel *self, const char *line)
       gpointer data = u->user_data;
 
       log_wire(self, "<-- (urc)", line, MMD_AT_COMMAND_NONE);
+      if (u->with_body) {
+        g_free(self->urc_header);
+        self->urc_header = g_strdup(line);
+        self->urc_body_id = u->id;
+        return TRUE;
+      }
       func(self, line, data);
       return TRUE;
     }
   }
   return FALSE;
+}
+
+/* The line after a URC that has a body is that body, whatever it says. */
+static gboolean
+take_urc_body(MmdAtChannel *self, const char *line)
+{
+  g_autofree char *header = g_steal_pointer(&self->urc_header);
+  g_autofree char *joined = NULL;
+
+  if (!header)
+    return FALSE;
+  log_wire(self, "<-- (urc body)", line, MMD_AT_COMMAND_PERSONAL);
+  joined = g_strconcat(header, "\n", line, NULL);
+  for (guint i = 0; i < self->urcs->len; i++) {
+    Urc *u = &g_array_index(self->urcs, Urc, i);
+
+    if (u->id == self->urc_body_id) {
+      u->func(self, joined, u->user_data);
+      break;
+    }
+  }
+  return TRUE;
+}
+
+/* Whether line is the modem echoing the PDU we typed after the prompt. */
+static gboolean
+is_payload_echo(Command *cmd, const char *line)
+{
+  gsize n;
+
+  if (!cmd || !cmd->payload_sent)
+    return FALSE;
+  n = strlen(cmd->payload);
+  return g_ascii_strncasecmp(line, cmd->payload, n) == 0
+         && (line[n] == '\0' || (line[n] == 0x1A && line[n + 1] == '\0'));
+}
+
+/* The SMS prompt "> ": the modem waits for the PDU, which ends with Ctrl-Z. */
+static void
+on_prompt(MmdAtChannel *self)
+{
+  Command *cmd = self->current;
+
+  if (!cmd || !cmd->payload || cmd->payload_sent) {
+    g_debug("(%s) unexpected prompt, ignored", self->name);
+    return;
+  }
+  cmd->payload_sent = TRUE;
+  log_wire(self, "--> (pdu)", cmd->payload, cmd->flags);
+  send_bytes(self, cmd->payload, strlen(cmd->payload));
+  send_bytes(self, "\x1a", 1);
 }
 
 /* Whether line is the response of the command in flight rather than a URC. */
@@ -586,8 +709,10 @@ handle_line(MmdAtChannel *self, const char *line)
   Command *cmd = self->current;
   GError *error;
 
+  if (take_urc_body(self, line))
+    return;
   /* echo of what we sent */
-  if (cmd && g_ascii_strcasecmp(line, cmd->command) == 0) {
+  if ((cmd && g_ascii_strcasecmp(line, cmd->command) == 0) || is_payload_echo(cmd, line)) {
     log_wire(self, "<-- (echo)", line, cmd->flags);
     return;
   }
@@ -656,8 +781,10 @@ process_input(MmdAtChannel *self, const char *data, gsize len)
     }
     g_string_append_c(self->inbuf, c);
     /* the SMS prompt "> " has no line end */
-    if (self->inbuf->len == 2 && self->inbuf->str[0] == '>' && c == ' ')
+    if (self->inbuf->len == 2 && self->inbuf->str[0] == '>' && c == ' ') {
       g_string_truncate(self->inbuf, 0);
+      on_prompt(self);
+    }
   }
 }
 
@@ -844,6 +971,7 @@ close_port(MmdAtChannel *self)
   }
   g_byte_array_set_size(self->outbuf, 0);
   g_string_truncate(self->inbuf, 0);
+  g_clear_pointer(&self->urc_header, g_free);
   self->data_mode = FALSE;
 }
 

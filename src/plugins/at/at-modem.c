@@ -177,6 +177,7 @@ at_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   mmd_modem_provide_network(modem, &network_ops, backend);
   mmd_modem_provide_signal(modem, &signal_ops, backend);
   mmd_modem_provide_bearers(modem, &bearer_ops, backend);
+  at_sms_provide(self, modem);
 
   for (guint i = 0; i < ports->len; i++) {
     MmdPort *port = mmd_port_copy(g_ptr_array_index(ports, i));

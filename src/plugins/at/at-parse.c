@@ -1337,15 +1337,3 @@ mmd_at_parse_cme_error(const char *line)
       return g_error_new(MMD_MOBILE_EQUIPMENT_ERROR, code, "%s", cme_texts[i].text);
   return g_error_new(MMD_MOBILE_EQUIPMENT_ERROR, MMD_MOBILE_EQUIPMENT_ERROR_UNKNOWN, "unknown");
 }
-
-GError *
-mmd_at_parse_cms_error(const char *line)
-{
-  static const char *const prefixes[] = { "+CMS ERROR:", NULL };
-  const char *v = line ? mmd_at_strip_prefix(line, prefixes) : NULL;
-
-  if (!v)
-    return NULL;
-  return g_error_new(MMD_MOBILE_EQUIPMENT_ERROR, MMD_MOBILE_EQUIPMENT_ERROR_UNKNOWN,
-                     "+CMS ERROR: %.80s", v);
-}

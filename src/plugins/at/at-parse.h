@@ -150,8 +150,7 @@ int mmd_at_modes_to_ws46(guint modes);
 /* "+CME ERROR: <n|text>" -> GError in MMD_MOBILE_EQUIPMENT_ERROR, or NULL if
  * the line is not one. Unknown codes or texts give MobileEquipment.Unknown. */
 GError *mmd_at_parse_cme_error(const char *line);
-/* Same for "+CMS ERROR: <n>" (mapped to MobileEquipment.Unknown with the code). */
-GError *mmd_at_parse_cms_error(const char *line);
+/* "+CMS ERROR: <n>" is in at-parse-sms.h. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MmdAtContextInfo, mmd_at_context_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MmdAtOperator, mmd_at_operator_free)
