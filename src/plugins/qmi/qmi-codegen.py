@@ -15,8 +15,9 @@ value out of the logs). A field is { "name": "...", "type": T } where T is one o
   bytes bytes8 bytes16            raw bytes: rest of the TLV, or u8/u16 length prefix
   fixed                           "size" raw bytes
   struct                          "fields": [field...]
-  array8 array16                  u8/u16 count, then "element" fields; element structs
-                                  get a typedef named by "ctype" (or derived)
+  array8 array16 array32          u8/u16/u32 count, then "element" fields; element structs
+                                  get a typedef named by "ctype" (or derived); a count
+                                  larger than the bytes left fails the TLV
 
 For each message the output has Qmi<Svc><Msg>Input / Output structs, the build and
 parse functions, and qmi_client_<svc>_<msg>() / _finish() async wrappers; for each
@@ -38,8 +39,8 @@ SCALARS = {
 }
 STRINGS = {'string': None, 'string8': 'u8', 'string16': 'u16'}
 BYTES = {'bytes': None, 'bytes8': 'u8', 'bytes16': 'u16'}
-ARRAYS = {'array8': 'u8', 'array16': 'u16'}
-PREFIX_MAX = {'u8': 255, 'u16': 65535}
+ARRAYS = {'array8': 'u8', 'array16': 'u16', 'array32': 'u32'}
+PREFIX_MAX = {'u8': 255, 'u16': 65535, 'u32': 0xFFFFFFFF}
 
 
 def c_name(name):
@@ -165,6 +166,11 @@ class Gen:
             p = ARRAYS[t]
             i = f'i{depth}'
             out.append(f'{pad}{nlv} = {SCALARS[p][2]}(r);')
+            # every element takes a byte at least: a modem cannot make us allocate more
+            out.append(f'{pad}if ({nlv} > qmi_reader_remaining(r)) {{')
+            out.append(f'{pad}  {nlv} = 0;')
+            out.append(f'{pad}  r->failed = TRUE;')
+            out.append(f'{pad}}}')
             out.append(f'{pad}{lv} = qmi_output_alloc(&out->base, {nlv} * sizeof(*{lv}));')
             out.append(f'{pad}for (guint {i} = 0; {i} < {nlv} && !r->failed; {i}++) {{')
             self.dec(f['element'], f'{lv}[{i}]', None, depth + 1, out)

@@ -554,6 +554,7 @@ create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   mmd_modem_provide_network(modem, &qmi_network_ops, backend);
   mmd_modem_provide_signal(modem, &qmi_signal_ops, backend);
   mmd_modem_provide_bearers(modem, &qmi_bearer_ops, backend);
+  qmi_wms_provide(self, modem);
   for (guint i = 0; ports && i < ports->len; i++) {
     const MmdPort *port = g_ptr_array_index(ports, i);
     if (port->type == MMD_MODEM_PORT_TYPE_QMI && port->path && !self->control_path)

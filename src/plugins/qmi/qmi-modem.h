@@ -112,4 +112,20 @@ void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable
  * driver's 802.3 framing. */
 void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
 
+/* qmi-modem-wms.c: messaging over WMS, whose client is allocated on first
+ * use (not during initialization); qmi-modem-cbs.c: cell broadcast on the
+ * same client. */
+void qmi_wms_provide(MmdQmiBackend *self, MmdModem *modem);
+QmiClient *qmi_wms_client(MmdQmiBackend *self);
+/* A task for an operation on WMS; NULL (callback answered) when the port is
+ * closed. step(task) runs once the client is allocated, or the task fails. */
+typedef void (*QmiWmsStep)(GTask *task);
+GTask *qmi_wms_task(MmdBackend *backend, const char *what, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data);
+void qmi_wms_with_client(GTask *task, QmiWmsStep step);
+/* WMS Set Event Report: new messages and broadcast pages are indicated. */
+void qmi_wms_enable_events(MmdQmiBackend *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+extern const MmdCellBroadcastOps qmi_cell_broadcast_ops;
+
 G_END_DECLS
