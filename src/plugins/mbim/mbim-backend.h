@@ -105,4 +105,7 @@ void mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancella
 void mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data);
 
+/* mbim-backend-sms.c: messaging over the SMS service */
+extern const MmdMessagingOps mbim_messaging_ops;
+
 G_END_DECLS
