@@ -30,7 +30,8 @@ typedef enum {
   SIM_CONTROL_ARG_NUMBER, /* decimal number within [min, max] */
   SIM_CONTROL_ARG_CHOICE, /* one of choices */
   SIM_CONTROL_ARG_WORD,   /* any word */
-  SIM_CONTROL_ARG_TEXT,   /* the rest of the line as typed, blanks included; last only */
+  SIM_CONTROL_ARG_TEXT,   /* the rest of the line, inner blanks kept (trailing ones are
+                           * not part of a line); last only */
 } SimControlArgType;
 
 typedef struct {

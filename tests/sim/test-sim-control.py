@@ -21,7 +21,27 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simtest import Control, Failure, Sim, check, check_stopped, ok, test_main  # noqa: E402
 
 COMMANDS = ["help", "network-disconnect", "unplug", "signal RSRP RSRQ SNR",
-            "register home|roaming|searching|denied|idle"]
+            "register home|roaming|searching|denied|idle",
+            "sms-deliver NUMBER TEXT", "sms-deliver-parts ORDER NUMBER TEXT",
+            "sms-deliver-pdu HEX", "sms-status-report REFERENCE delivered|failed",
+            "sms-fail none|network-timeout|smsc-unknown", "sms-sent", "sms-list SM|ME",
+            "cbm CHANNEL TEXT"]
+
+
+def pack_septets(ascii_text):
+    """GSM 7-bit packing (23.038 6.1.2.1.1) of text whose characters have the
+    same code in ASCII and the GSM alphabet (letters, digits, blank), as hex."""
+    value, bits, out = 0, 0, bytearray()
+    for char in ascii_text:
+        value |= ord(char) << bits
+        bits += 7
+        while bits >= 8:
+            out.append(value & 0xFF)
+            value >>= 8
+            bits -= 8
+    if bits:
+        out.append(value & 0xFF)
+    return out.hex().upper()
 
 
 def at(link, line, timeout=5):
@@ -80,6 +100,14 @@ def test_commands_and_errors(binary, tmp):
         ok("an accepted one does", "+CREG: 0,3\r\n" in at(link, "AT+CREG?"))
         c.ok("signal -100 -12 7.5")
         sim.wait_line(r"^sim: event: signal rsrp=-100 rsrq=-12 snr=7.5$", 1)
+
+        # a TEXT argument takes the rest of the line, blanks and all
+        check("TEXT missing", c.command("sms-deliver +4917012345"),
+              "error: bad arguments: usage: sms-deliver NUMBER TEXT")
+        ok("TEXT with blanks", c.ok("sms-deliver +4917012345 two  spaces").startswith("ok parts=1"))
+        stored = c.ok("sms-list ME").split()[1].split(":")[2]
+        ok("stored as typed (11 septets, both blanks kept)",
+           stored.endswith("0B" + pack_septets("two  spaces")))
 
         # lines that are not commands
         c.send_raw(b"\xff\xfe help\n")
