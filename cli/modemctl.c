@@ -298,6 +298,18 @@ ctx_find_bearer(Ctx *ctx, const char *path, GError **error)
                                "bearer", error);
 }
 
+gpointer
+ctx_find_proxy(Ctx *ctx, const char *selector, const char *prefix, GType proxy_type,
+               const char *interface_name, const char *what, GError **error)
+{
+  g_autofree char *path = NULL;
+  gboolean any;
+
+  if (!modemctl_parse_selector(selector, prefix, FALSE, &path, &any, error))
+    return NULL;
+  return find_object_interface(ctx, path, proxy_type, interface_name, what, error);
+}
+
 char *
 modemctl_modem_describe(MdbusObject *object)
 {
@@ -539,7 +551,7 @@ count_modem_actions(void)
   count(opts.signal_get, &n);
   count(opts.command != NULL, &n);
   count(opts.monitor_state, &n);
-  return n;
+  return n + modemctl_messaging_modem_actions() + modemctl_cell_broadcast_modem_actions();
 }
 
 static guint
@@ -605,7 +617,9 @@ build_option_context(void)
       "  (modem path or index, its device or a port name), wait (seconds, default 30),\n"
       "  pin, allowed-modes, preferred-mode and the --simple-connect keys; prints one\n"
       "  JSON object, {\"interface\":...,\"ipv4\":{...},\"ipv6\":{...}} or\n"
-      "  {\"error\":CODE,\"message\":...,\"retry\":\"0\"|\"1\"}.");
+      "  {\"error\":CODE,\"message\":...,\"retry\":\"0\"|\"1\"}.\n"
+      "SMS properties (--messaging-create-sms): \"key=value,...\" with keys number, text,\n"
+      "  smsc, validity (minutes), class (0-3), delivery-report-request (yes|no).");
   g_option_context_set_summary(context,
                                "Command-line client of modemd, with the options of mmcli.");
   g_option_context_add_main_entries(context, common_entries, NULL);
@@ -622,6 +636,9 @@ build_option_context(void)
   group = g_option_group_new("modem", "Modem options (with -m):", "Show modem options", NULL, NULL);
   g_option_group_add_entries(group, modem_entries);
   g_option_context_add_group(context, group);
+
+  modemctl_messaging_add_groups(context);
+  modemctl_cell_broadcast_add_group(context);
 
   group = g_option_group_new("sim", "SIM options (with -i):", "Show SIM options", NULL, NULL);
   g_option_group_add_entries(group, sim_entries);
@@ -679,6 +696,7 @@ check_arguments(void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) v = NULL;
   guint modes;
+  int rc;
 
   if (opts.simple_connect
       && !(v = modemctl_build_bearer_properties(opts.simple_connect, TRUE, &error)))
@@ -700,6 +718,8 @@ check_arguments(void)
                     opts.set_allowed_modes);
   if (opts.set_preferred_mode && !mmd_modem_mode_from_string(opts.set_preferred_mode, &modes))
     return ctx_fail("invalid preferred mode '%s'", opts.set_preferred_mode);
+  if ((rc = modemctl_messaging_check()) || (rc = modemctl_cell_broadcast_check()))
+    return rc;
   if (opts.delete_bearer) {
     g_autofree char *path = NULL;
     gboolean any;
@@ -719,7 +739,9 @@ run(Ctx *ctx)
   guint modem_actions = count_modem_actions();
   guint sim_actions = count_sim_actions();
   guint bearer_actions = count_bearer_actions();
-  guint actions = manager_actions + modem_actions + sim_actions + bearer_actions;
+  guint actions
+      = manager_actions + modem_actions + sim_actions + bearer_actions + modemctl_sms_actions();
+  gboolean object_selected = modemctl_sms_selected() || modemctl_cbm_selected();
   g_autofree char *sim_path = NULL;
   g_autofree char *bearer_path = NULL;
   int rc;
@@ -737,7 +759,7 @@ run(Ctx *ctx)
     return ctx_fail("this action needs a bearer (use -b)");
   if (sim_actions && !opt_sim && !opt_modem)
     return ctx_fail("this action needs a SIM (use -i, or -m for the modem's SIM)");
-  if (!actions && !opt_modem && !opt_sim && !opt_bearer)
+  if (!actions && !opt_modem && !opt_sim && !opt_bearer && !object_selected)
     return ctx_fail("no actions specified (see --help)");
   if (opt_sim && (rc = resolve_path(opt_sim, MMD_DBUS_SIM_PREFIX, "SIM", &sim_path)))
     return rc;
@@ -770,6 +792,11 @@ run(Ctx *ctx)
     return report_kernel_event(ctx, opt_report_kernel_event);
   if (opt_inhibit_device)
     return inhibit_device(ctx, opt_inhibit_device);
+
+  if (modemctl_sms_selected())
+    return modemctl_sms_run(ctx);
+  if (modemctl_cbm_selected())
+    return modemctl_cbm_run(ctx);
 
   if (bearer_actions || (!actions && bearer_path)) {
     g_autoptr(MdbusBearer) bearer = ctx_find_bearer(ctx, bearer_path, &error);
@@ -805,6 +832,10 @@ run(Ctx *ctx)
 
     if (!modem)
       return ctx_fail_error(error);
+    if (modemctl_messaging_modem_actions())
+      return modemctl_messaging_run(ctx, modem);
+    if (modemctl_cell_broadcast_modem_actions())
+      return modemctl_cell_broadcast_run(ctx, modem);
     return modem_actions ? modemctl_modem_run(ctx, modem, &opts) : modemctl_modem_show(ctx, modem);
   }
 }
