@@ -8,6 +8,12 @@
 
 enum { MODE_GSM_WCDMA = 1 };
 
+static QmiClient *
+client_of(GTask *task)
+{
+  return qmi_wms_client(g_task_get_source_object(task));
+}
+
 typedef struct {
   QmiWmsBroadcastRange *ranges;
   guint n_ranges;
@@ -27,7 +33,7 @@ activated(GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   QmiWmsSetBroadcastActivationOutput out;
 
-  if (qmi_client_wms_set_broadcast_activation_finish((QmiClient *)source, res, &out, &error))
+  if (qmi_client_wms_set_broadcast_activation_finish(client_of(task), res, &out, &error))
     mmd_task_succeed(task);
   else
     mmd_task_fail(task, error);
@@ -43,7 +49,7 @@ configured(GObject *source, GAsyncResult *res, gpointer user_data)
   QmiWmsSetBroadcastConfigOutput out;
   QmiWmsSetBroadcastActivationInput in = { .has_information = TRUE };
 
-  if (!qmi_client_wms_set_broadcast_config_finish((QmiClient *)source, res, &out, &error)) {
+  if (!qmi_client_wms_set_broadcast_config_finish(client_of(task), res, &out, &error)) {
     qmi_output_base_clear(&out.base);
     mmd_task_fail(task, error);
     return;
@@ -51,7 +57,7 @@ configured(GObject *source, GAsyncResult *res, gpointer user_data)
   qmi_output_base_clear(&out.base);
   in.information.message_mode = MODE_GSM_WCDMA;
   in.information.activate = job->n_ranges > 0;
-  qmi_client_wms_set_broadcast_activation((QmiClient *)source, &in, QMI_TIMEOUT,
+  qmi_client_wms_set_broadcast_activation(client_of(task), &in, QMI_TIMEOUT,
                                           g_task_get_cancellable(task), activated, task);
 }
 
@@ -70,13 +76,13 @@ events_on(GObject *source, GAsyncResult *res, gpointer user_data)
     .channels_3gpp = job->ranges,
   };
 
-  if (!qmi_client_wms_set_event_report_finish((QmiClient *)source, res, &report, &error)) {
+  if (!qmi_client_wms_set_event_report_finish(client_of(task), res, &report, &error)) {
     qmi_output_base_clear(&report.base);
     mmd_task_fail(task, error);
     return;
   }
   qmi_output_base_clear(&report.base);
-  qmi_client_wms_set_broadcast_config((QmiClient *)source, &in, QMI_TIMEOUT,
+  qmi_client_wms_set_broadcast_config(client_of(task), &in, QMI_TIMEOUT,
                                       g_task_get_cancellable(task), configured, task);
 }
 

@@ -56,6 +56,13 @@ qmi_wms_client(MmdQmiBackend *self)
   return wms_of(self)->client;
 }
 
+/* The client an operation's task runs on. */
+static QmiClient *
+client_of(GTask *task)
+{
+  return qmi_wms_client(g_task_get_source_object(task));
+}
+
 static gboolean
 mmd_storage_of(guint8 storage, MmdSmsStorage *out)
 {
@@ -113,7 +120,7 @@ raw_read_done(GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   QmiWmsRawReadOutput out;
 
-  if (!qmi_client_wms_raw_read_finish((QmiClient *)source, res, &out, &error)) {
+  if (!qmi_client_wms_raw_read_finish(client_of(task), res, &out, &error)) {
     mmd_task_fail(task, error);
   } else if (!out.has_raw_message_data || out.raw_message_data.format != FORMAT_GSM_WCDMA_PP) {
     mmd_task_fail(task, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED,
@@ -311,7 +318,7 @@ listed(GObject *source, GAsyncResult *res, gpointer user_data)
   g_clear_pointer(&job->indexes, g_array_unref);
   job->indexes = g_array_new(FALSE, FALSE, sizeof(guint32));
   job->next = 0;
-  if (qmi_client_wms_list_messages_finish((QmiClient *)source, res, &out, &error)) {
+  if (qmi_client_wms_list_messages_finish(client_of(task), res, &out, &error)) {
     for (guint i = 0; i < out.n_message_list; i++)
       g_array_append_val(job->indexes, out.message_list[i].memory_index);
   } else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
@@ -378,7 +385,7 @@ routes_set(GObject *source, GAsyncResult *res, gpointer user_data)
   QmiWmsSetRoutesOutput out;
 
   /* without routes the modem keeps its own: loading still makes sense */
-  if (!qmi_client_wms_set_routes_finish((QmiClient *)source, res, &out, &error))
+  if (!qmi_client_wms_set_routes_finish(client_of(task), res, &out, &error))
     g_message("[%s] WMS Set Routes: %s", self->control_path, error->message);
   qmi_output_base_clear(&out.base);
   mmd_modem_set_sms_storages(qmi_backend_modem(self), storages, G_N_ELEMENTS(storages),
@@ -394,7 +401,7 @@ events_on(GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   QmiWmsSetEventReportOutput out;
 
-  if (!qmi_client_wms_set_event_report_finish((QmiClient *)source, res, &out, &error))
+  if (!qmi_client_wms_set_event_report_finish(client_of(task), res, &out, &error))
     g_message("[%s] WMS Set Event Report: %s", self->control_path, error->message);
   qmi_output_base_clear(&out.base);
   set_routes(self, STORAGE_NV, g_task_get_cancellable(task), routes_set, task);
@@ -485,7 +492,7 @@ sent(GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   QmiWmsRawSendOutput out;
 
-  if (!qmi_client_wms_raw_send_finish((QmiClient *)source, res, &out, &error)) {
+  if (!qmi_client_wms_raw_send_finish(client_of(task), res, &out, &error)) {
     if (out.has_gsm_wcdma_cause_info)
       g_prefix_error(&error, "RP cause %u, TP cause %u: ", out.gsm_wcdma_cause_info.rp_cause,
                      out.gsm_wcdma_cause_info.tp_cause);
@@ -530,7 +537,7 @@ written(GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   QmiWmsRawWriteOutput out;
 
-  if (!qmi_client_wms_raw_write_finish((QmiClient *)source, res, &out, &error)) {
+  if (!qmi_client_wms_raw_write_finish(client_of(task), res, &out, &error)) {
     mmd_task_fail(task, error);
   } else if (!out.has_memory_index || out.memory_index > G_MAXINT) {
     mmd_task_fail(task, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED,
@@ -576,7 +583,7 @@ sent_stored(GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   QmiWmsSendFromMemoryStorageOutput out;
 
-  if (!qmi_client_wms_send_from_memory_storage_finish((QmiClient *)source, res, &out, &error)) {
+  if (!qmi_client_wms_send_from_memory_storage_finish(client_of(task), res, &out, &error)) {
     mmd_task_fail(task, error);
   } else {
     g_task_return_int(task, out.message_id & 0xFF);
@@ -617,7 +624,7 @@ deleted(GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   QmiWmsDeleteOutput out;
 
-  if (qmi_client_wms_delete_finish((QmiClient *)source, res, &out, &error))
+  if (qmi_client_wms_delete_finish(client_of(task), res, &out, &error))
     mmd_task_succeed(task);
   else
     mmd_task_fail(task, error);
@@ -659,7 +666,7 @@ default_storage_set(GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   QmiWmsSetRoutesOutput out;
 
-  if (qmi_client_wms_set_routes_finish((QmiClient *)source, res, &out, &error))
+  if (qmi_client_wms_set_routes_finish(client_of(task), res, &out, &error))
     mmd_task_succeed(task);
   else
     mmd_task_fail(task, error);
@@ -710,13 +717,15 @@ indicated_record_read(GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 acked(GObject *source, GAsyncResult *res, gpointer user_data)
 {
+  MmdQmiBackend *self = user_data;
   g_autoptr(GError) error = NULL;
   QmiWmsSendAckOutput out;
 
-  if (!qmi_client_wms_send_ack_finish((QmiClient *)source, res, &out, &error)
+  if (!qmi_client_wms_send_ack_finish(qmi_wms_client(self), res, &out, &error)
       && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_message("WMS Send Ack: %s", error->message);
   qmi_output_base_clear(&out.base);
+  g_object_unref(self);
 }
 
 /* A message or page handed over whole: the core takes it; the modem waits
@@ -733,7 +742,8 @@ take_transferred(MmdQmiBackend *self, const QmiWmsEventReportIndication *ind)
     in.information.transaction_id = ind->transfer_route_mt_message.transaction_id;
     in.information.message_protocol = PROTOCOL_WCDMA;
     in.information.success = 1;
-    qmi_client_wms_send_ack(qmi_wms_client(self), &in, QMI_TIMEOUT, self->cancellable, acked, NULL);
+    qmi_client_wms_send_ack(qmi_wms_client(self), &in, QMI_TIMEOUT, self->cancellable, acked,
+                            g_object_ref(self));
   }
   if (!modem)
     return;
