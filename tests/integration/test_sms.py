@@ -143,6 +143,15 @@ class SmsTests:
         h.wait_until(lambda: len(self.added) >= 3, 10, 'Added signals')
         self.assertEqual(sorted(self.added), [(paths[0], False)] + [(q, True) for q in paths[1:]])
 
+    def test_many_stored_messages_listed(self):
+        # more than one MBIM transfer holds, and every AT +CMGL line
+        for i in range(120):
+            self.control(f'sms-deliver +4917000{i:04d} Stored message {i}')
+        self.enable_registered()
+        paths = self.wait_messages(120)
+        numbers = {self.sms(p)['Number'] for p in paths}
+        self.assertEqual(numbers, {f'+4917000{i:04d}' for i in range(120)})
+
     def test_delete_removes_from_storage(self):
         self.enable_registered()
         self.control(f'sms-deliver {SENDER} Delete me')

@@ -53,6 +53,7 @@ typedef struct {
   GByteArray *in;
   gboolean opened;
   gboolean ps_detached; /* host asked for packet service detach */
+  guint32 max_transfer; /* the host's MaxControlTransfer (OPEN) */
 } SimMbim;
 
 typedef struct {
