@@ -153,6 +153,22 @@ def run(binary, tmp):
         out = qmicli(link, "--wda-get-data-format")
         check("link layer protocol", field(out, "Link layer protocol"), "raw-ip")
 
+        # --- WMS: the messages qmicli 1.32 has (list, raw read/send and
+        # delete it lacks: the daemon's end-to-end tests drive those) ---
+        out = qmicli(link, "--wms-get-supported-messages")
+        for msg in ("0x0020", "0x0022", "0x0024", "0x0031", "0x0032", "0x0042"):
+            if msg not in out:
+                raise Failure("WMS supported messages lack " + msg)
+        out = qmicli(link, "--wms-get-routes")
+        check("default route", re.findall(r"Receipt Action: (\S+)", out)[4], "store-and-notify")
+        qmicli(link, "--wms-set-routes=type=point,class=none,storage=uim,"
+               "receipt-action=transfer-only")
+        out = qmicli(link, "--wms-get-routes")
+        routes = re.findall(r"Message Class: (\S+)\s+Storage Type: (\S+)\s+Receipt Action: (\S+)",
+                            out)
+        check("route of messages without a class", routes[4], ("none", "none", "transfer-only"))
+        check("other routes kept", routes[1], ("1", "nv", "store-and-notify"))
+
         # --- an unknown message gets a QMI error, not silence ---
         out = qmicli(link, "--dms-get-time", expect_ok=False)
         if "InvalidQmiCommand" not in out:
