@@ -101,7 +101,8 @@ parse_range(const char *item, guint32 *first, guint32 *last, GError **error)
   g_auto(GStrv) ends = g_strsplit(item, "-", 2);
   gint64 a, b;
 
-  if (!parse_int(g_strstrip(ends[0]), 0, 65535, &a)
+  /* an empty item splits into no parts at all */
+  if (!ends[0] || !parse_int(g_strstrip(ends[0]), 0, 65535, &a)
       || !parse_int(g_strstrip(ends[1] ? ends[1] : ends[0]), a, 65535, &b))
     return bad_value(error, "channel range", item, "CHANNEL or FIRST-LAST within 0-65535");
   *first = (guint32)a;
