@@ -98,5 +98,9 @@ char *mmd_at_quote(const char *value, const char *field, GError **error);
 /* The command or line with quoted arguments of secret commands (+CPIN=,
  * +CLCK=, +CPWD=, +CGAUTH=) replaced by "****". */
 char *mmd_at_mask_secrets(const char *line);
+/* A line with personal data cut for the wire log: the first 6 digits of each
+ * run of digits kept, an SMS or broadcast PDU (a long hex line) replaced by
+ * its length. */
+char *mmd_at_mask_personal(const char *line);
 
 G_END_DECLS
