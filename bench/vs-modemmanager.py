@@ -23,6 +23,15 @@ over --runs runs (min / median / max):
       CONNECTED; for ModemManager also of the qmi-proxy / mbim-proxy it spawns
       (part of its stack: libqmi and libmbim in ModemManager always open the
       control port through the proxy).
+  (d) with --networkmanager, instead of (e), (b) and (c): real NetworkManager
+      (tests/integration/nmtestbed.py: keyfile profile "gsm", apn internet,
+      autoconnect; its own network and mount namespace with a tun wwan0 as the
+      modem's data interface) is started once the modem is DISABLED, and timed
+      from its spawn to the StateChanged of its modem device to ACTIVATED
+      (100); it enables the modem, connects the bearer and configures wwan0
+      itself. modemd runs with --compat (NetworkManager talks to
+      org.freedesktop.ModemManager1 only). The number of activations
+      NetworkManager started is recorded (1 = first attempt).
 
 Signals are received in a thread with its own main context and timestamped
 on arrival; method calls are asynchronous. The first ModemManager run of each
@@ -87,10 +96,12 @@ Needs root; re-executes itself under umockdev-wrapper. Binaries from MODEMD /
 MODEM_SIM (else build-bench/, build/).
 
   sudo /usr/bin/python3 bench/vs-modemmanager.py [--runs=10] [--daemons=modemd,mm]
-       [--protocols=qmi,mbim] [--hotplug] [--qmi-relay] [--keep] [--mm-debug]
+       [--protocols=qmi,mbim] [--hotplug] [--qmi-relay] [--networkmanager] [--keep]
+       [--mm-debug]
 """
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -117,6 +128,9 @@ def parse_args():
     p.add_argument('--hotplug', action='store_true',
                    help='(a) from the uevents of the modem (plugged once the daemon is idle) '
                    'instead of from daemon start')
+    p.add_argument('--networkmanager', action='store_true',
+                   help='(d) NetworkManager started -> gsm device activated, instead of '
+                   'Enable / Connect by the script')
     p.add_argument('--qmi-relay', dest='qmi_relay', action='store_true',
                    help='QMI: a relay between node and modem-sim answers WDS Set Event Report')
     return p.parse_args()
@@ -137,6 +151,8 @@ if args.keep:
     os.environ['MODEMD_TEST_KEEP'] = '1'
 
 import harness as h  # noqa: E402  (tests/integration, put on the path by mmtestbed)
+import netns  # noqa: E402
+import nmtestbed as nt  # noqa: E402
 import test_discovery as td  # noqa: E402
 from harness import GLib, Gio  # noqa: E402
 from mmtestbed import (HARDWARE, MM_BIN, MM_BUS_CONF, MM_MODEM_IFACE, MM_NAME,  # noqa: E402
@@ -211,6 +227,7 @@ class Watch:
         self.d = d
         self.added = {}     # path -> t
         self.states = []    # (t, path, new)
+        self.nm_states = []  # NetworkManager devices: (t, path, new)
         self.ctx = GLib.MainContext.new()
         self.loop = GLib.MainLoop.new(self.ctx, False)
         ready = threading.Event()
@@ -223,6 +240,8 @@ class Watch:
                                       Gio.DBusSignalFlags.NONE, self._added),
                 conn.signal_subscribe(None, d['modem'], 'StateChanged', None, None,
                                       Gio.DBusSignalFlags.NONE, self._state),
+                conn.signal_subscribe(None, nt.NM_DEVICE_IFACE, 'StateChanged', None, None,
+                                      Gio.DBusSignalFlags.NONE, self._nm_state),
             ]
             src = GLib.idle_source_new()
             src.set_callback(lambda *a: (ready.set(), False)[1])
@@ -247,6 +266,14 @@ class Watch:
 
     def _state(self, conn, sender, path, iface, member, params):
         self.states.append((time.monotonic(), path, params.unpack()[1]))
+
+    def _nm_state(self, conn, sender, path, iface, member, params):
+        self.nm_states.append((time.monotonic(), path, params.unpack()[0]))
+
+    def nm_reached(self, path, state):
+        """When NetworkManager's device `path` first reached `state`, or None."""
+        return next((t for t, p, new in list(self.nm_states) if p == path and new == state),
+                    None)
 
     def close(self):
         src = GLib.idle_source_new()
@@ -300,12 +327,46 @@ def wait_call(box, timeout, what):
     return box['t']
 
 
+def nm_activation(bus, watch, r):
+    """(d): NetworkManager started -> its gsm device ACTIVATED; fills r."""
+    ns = netns.NetNamespace(tun_names=['wwan0'], hidden_dirs=nt.HIDDEN_DIRS).start(h._spawn)
+    nm = nt.NetworkManager(bus, ns)
+    nm.add_profile(nt.gsm_profile()[0], 'gsm')
+    try:
+        t0 = time.monotonic()
+        nm.start()
+        device = h.wait_until(nm.modem_device, args.timeout, 'NetworkManager modem device',
+                              poll=0.005)
+        t_active = h.wait_until(lambda: watch.nm_reached(device, nt.DEVICE_ACTIVATED),
+                                args.timeout, 'gsm device activated', poll=0.005)
+        r['nm_activated'] = t_active - t0
+        r['nm_attempts'] = len(nm.log_lines(r"Activation: starting connection 'gsm'"))
+        # what the activation left on wwan0: a static address from the bearer,
+        # or none while NetworkManager runs DHCP (ModemManager's QMI bearer in
+        # 802.3 mode asks for it; nothing answers on the tun)
+        addrs = json.loads(ns.run(['ip', '-j', '-4', 'addr', 'show', 'dev', 'wwan0']).stdout)
+        r['nm_ipv4'] = [f'{a["local"]}/{a["prefixlen"]}' for e in addrs
+                        for a in e.get('addr_info', [])]
+        r['nm_ipv4_method'] = 'static' if nm.log_lines(r'IPv4 static configuration') else \
+            'auto (DHCP)' if nm.log_lines(r'new-config: IPv4, do-auto') else 'other'
+        r['nm_warnings'] = nm.log_lines(r'^<(warn|error)>.*(modem|cdc-wdm|wwan)')
+    finally:
+        r['nm_log'] = nm.read_log()
+        try:
+            nm.stop()
+        finally:
+            ns.stop()
+
+
 def one_run(which, protocol, debug, run_no):
     d = DAEMONS[which]
     r = {'daemon': which, 'protocol': protocol}
     testbed = UMockdev.Testbed.new()
     root = testbed.get_root_dir()
-    bus = h.Bus(extra_conf=[MM_BUS_CONF] if which == 'mm' else ())
+    extra_conf = [MM_BUS_CONF] if which == 'mm' else []
+    if args.networkmanager:
+        extra_conf.append(nt.NM_BUS_CONF)
+    bus = h.Bus(extra_conf=extra_conf)
     bus.start()
     polkit = h.Polkit(bus)
     polkit.start()
@@ -346,7 +407,7 @@ def one_run(which, protocol, debug, run_no):
     if which == 'mm':
         daemon = ModemManager(bus, h.sanitizer_env(dict(bus.env, **env)), debug)
     else:
-        daemon = Modemd(bus, env=env, debug=debug)
+        daemon = Modemd(bus, ['--compat'] if args.networkmanager else (), env=env, debug=debug)
     watch = Watch(bus.conn, d)
     t = time.monotonic
     try:
@@ -368,6 +429,9 @@ def one_run(which, protocol, debug, run_no):
         r['path'] = path
         # the modem is ready for Enable once it is DISABLED (3)
         watch.wait_state(path, lambda s: s >= 3, t0, args.timeout, 'state >= DISABLED')
+        if args.networkmanager:
+            nm_activation(bus, watch, r)
+            return r
         t1 = t()
         box = call_async(bus.conn, d['name'], path, d['modem'], 'Enable',
                          GLib.Variant('(b)', (True,)), args.timeout)
@@ -453,12 +517,21 @@ def main():
                 tag = f'{which}/{protocol} run {i + 1}' + (' (--debug)' if debug else '')
                 if 'error' in r:
                     done = ', '.join(f'{k} {r[k] * 1000:.0f} ms' for k in
-                                     ('discovery', 'enable', 'connect') if k in r)
+                                     ('discovery', 'enable', 'connect', 'nm_activated')
+                                     if k in r)
                     h.log(f'{tag}: FAILED {r["error"]} (got: {done or "nothing"})')
                     print(f'----- {tag}: daemon log (last 6000) -----\n{r["log"][-6000:]}',
                           file=sys.stderr)
                     print(f'----- {tag}: simulator (last 60 lines) -----\n'
                           + '\n'.join(r['sim'].splitlines()[-60:]), file=sys.stderr)
+                    if 'nm_log' in r:
+                        print(f'----- {tag}: NetworkManager log (last 6000) -----\n'
+                              f'{r["nm_log"][-6000:]}', file=sys.stderr)
+                elif args.networkmanager:
+                    h.log(f'{tag}: discovery {r["discovery"] * 1000:.0f} ms, NetworkManager '
+                          f'started -> activated {r["nm_activated"] * 1000:.0f} ms '
+                          f'({r["nm_attempts"]} activation(s)), wwan0 {r["nm_ipv4"]} '
+                          f'({r["nm_ipv4_method"]}); warnings: {r["nm_warnings"]}')
                 else:
                     h.log(f'{tag}: discovery {r["discovery"] * 1000:.0f} ms, enable '
                           f'{r["enable"] * 1000:.0f} ms, connect {r["connect"] * 1000:.0f} ms, '
@@ -473,7 +546,8 @@ def main():
     print(f'{args.runs} runs per cell (the first ModemManager run of each protocol with --debug,'
           ' excluded from the statistics when more runs are available);'
           + (' QMI through qmi_relay.py' if args.qmi_relay else ' QMI without relay')
-          + ('; hotplug' if args.hotplug else '; coldplug'))
+          + ('; hotplug' if args.hotplug else '; coldplug')
+          + ('; NetworkManager' if args.networkmanager else ''))
     print('times in ms, min median max; memory in kB, min median max')
     for (which, protocol), runs in results.items():
         ok = [r for r in runs if 'error' not in r]
@@ -489,6 +563,17 @@ def main():
         else:
             print(f'  (a) start -> modem object     {stats([r["discovery"] * 1000 for r in timed])}')
         print(f'      start -> bus name         {stats([r["name"] * 1000 for r in timed])}')
+        if args.networkmanager:
+            print(f'  (d) NM start -> activated     '
+                  f'{stats([r["nm_activated"] * 1000 for r in timed])}')
+            print(f'      activations started       '
+                  f'{stats([r["nm_attempts"] for r in timed], "{:8.0f}")}')
+            print(f'      NM warnings (modem), runs '
+                  f'{sum(1 for r in timed if r["nm_warnings"]):8d}')
+            print(f'      wwan0 IPv4 once activated  {timed[0]["nm_ipv4"]} '
+                  f'({timed[0]["nm_ipv4_method"]})')
+            print(f'  argv: {" ".join(timed[0]["argv"])}')
+            continue
         print(f'  (e) Enable -> REGISTERED      {stats([r["enable"] * 1000 for r in timed])}')
         print(f'  (b) Connect -> CONNECTED      {stats([r["connect"] * 1000 for r in timed])}')
         for key, label in (('mem_registered', 'registered'), ('mem_connected', 'connected')):

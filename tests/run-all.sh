@@ -1,21 +1,28 @@
 #!/bin/bash
 # Build and run every test twice: a normal build (build/) and an ASan+UBSan build
-# (build-asan/), then print one summary line over both runs, e.g.
+# (build-asan/), run each libFuzzer target briefly in a clang build
+# (build-fuzz/, suite "fuzz"; skipped without clang and libFuzzer), then print
+# one summary line over all runs, e.g.
 #   12 passed, 0 failed, 1 skipped
 # Exit status is non-zero if anything failed (or did not build).
 #
-# Usage: tests/run-all.sh [--no-asan] [extra `meson test` arguments]
-# The integration tests need root; as another user they are skipped.
+# Usage: tests/run-all.sh [--no-asan] [--no-fuzz] [extra `meson test` arguments]
+# The integration tests need root; as another user they are skipped. Extra
+# arguments apply to build/ and build-asan/, not to the fuzz runs.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 srcdir=$PWD
 
 asan=1
-if [ "${1:-}" = "--no-asan" ]; then
-    asan=0
-    shift
-fi
+fuzz=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-asan) asan=0; shift ;;
+        --no-fuzz) fuzz=0; shift ;;
+        *) break ;;
+    esac
+done
 
 failed_steps=0
 logs=()
@@ -54,6 +61,45 @@ run_config() {
 
 test_args=("$@")
 
+# Whether clang can link a libFuzzer target (Debian: clang, libclang-rt-14-dev).
+have_libfuzzer() {
+    command -v clang >/dev/null &&
+        echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' |
+        clang -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null
+}
+
+# The fuzz targets, each run for -Dfuzz_seconds (20 s) as a meson test. Only
+# the targets and what they link are built, not the whole tree. The
+# sanitizer settings of the ASan run below are not for libFuzzer.
+run_fuzz() {
+    local builddir=build-fuzz
+    echo "=== ${builddir}: setup, compile, fuzz ==="
+    rm -f "${builddir}/meson-logs/testlog.json"
+    if [ ! -f "${builddir}/build.ninja" ]; then
+        local wipe=()
+        [ -d "${builddir}/meson-private" ] && wipe=(--wipe)
+        if ! CC=clang meson setup "${wipe[@]}" "${builddir}" -Dfuzzing=true; then
+            echo "*** ${builddir}: meson setup failed" >&2
+            failed_steps=$((failed_steps + 1))
+            return 0
+        fi
+    fi
+    if ! meson compile -C "${builddir}" fuzz-targets; then
+        echo "*** ${builddir}: build failed" >&2
+        failed_steps=$((failed_steps + 1))
+        return 0
+    fi
+    env -u ASAN_OPTIONS -u LSAN_OPTIONS -u UBSAN_OPTIONS \
+        meson test -C "${builddir}" --suite fuzz --no-rebuild --print-errorlogs || true
+    if [ -f "${builddir}/meson-logs/testlog.json" ]; then
+        logs+=("${builddir}/meson-logs/testlog.json")
+        grep -h '^fuzz-' "${builddir}"/meson-logs/testlog.txt || true
+    else
+        echo "*** ${builddir}: no test log" >&2
+        failed_steps=$((failed_steps + 1))
+    fi
+}
+
 # The router daemon (no udev, no polkit: root only), for the discovery test's
 # ReportKernelEvent and coldplug cases and the OpenWrt test (both read
 # MODEMD_NOUDEV).
@@ -68,6 +114,14 @@ else
 fi
 
 run_config build
+
+if [ "${fuzz}" = 1 ]; then
+    if have_libfuzzer; then
+        run_fuzz
+    else
+        echo "=== build-fuzz: skipped (no clang with libFuzzer; see .ci/packages.txt) ==="
+    fi
+fi
 
 if [ "${asan}" = 1 ]; then
     # Every sanitizer report is fatal; leaks are reported.  Suppressions cover

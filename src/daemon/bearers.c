@@ -42,6 +42,14 @@ count_connected(BearersRoom *room)
   return n;
 }
 
+guint
+mmd_bearers_count_connected(MmdModem *modem)
+{
+  BearersRoom *room = room_of(modem);
+
+  return room ? count_connected(room) : 0;
+}
+
 MmdBearer *
 mmd_bearers_find(MmdModem *modem, const char *path)
 {
@@ -414,6 +422,29 @@ create_bearer(BearersRoom *room, MmdBearerSettings *settings, GError **error)
   mmd_exporter_export_object(mmd_modem_get_exporter(room->modem),
                              G_DBUS_OBJECT_SKELETON(mmd_bearer_get_object(bearer)));
   publish_bearers(room);
+  return bearer;
+}
+
+MmdBearer *
+mmd_modem_adopt_bearer(MmdModem *modem, const MmdBearerSettings *settings, const char *interface,
+                       const MmdIpConfig *ip4, const MmdIpConfig *ip6)
+{
+  BearersRoom *room = room_of(modem);
+  g_autoptr(GError) error = NULL;
+  MmdBearer *bearer;
+
+  g_return_val_if_fail(mmd_modem_get_state(modem) == MMD_MODEM_STATE_INITIALIZING, NULL);
+  if (!room)
+    return NULL;
+  bearer = create_bearer(room, mmd_bearer_settings_copy(settings), &error);
+  if (!bearer) {
+    g_message("%s: cannot take over the data session: %s", mmd_modem_get_path(modem),
+              error->message);
+    return NULL;
+  }
+  mmd_bearer_set_connected(bearer, interface, ip4, ip6);
+  g_message("%s: took over the data session on %s", mmd_modem_get_path(modem),
+            interface ? interface : "the modem");
   return bearer;
 }
 

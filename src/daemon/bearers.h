@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 /* The bearer with this path, or NULL. */
 MmdBearer *mmd_bearers_find(MmdModem *modem, const char *path);
+/* How many of the modem's bearers are connected. */
+guint mmd_bearers_count_connected(MmdModem *modem);
 /* Whether the room is attached (a backend provided connect operations). */
 gboolean mmd_bearers_present(MmdModem *modem);
 

@@ -5,6 +5,7 @@
 
 #include "compat-names.h"
 #include "method.h"
+#include "mmd-enums.h"
 
 typedef struct _Mirror Mirror;
 
@@ -24,8 +25,9 @@ struct _Mirror {
   char *native_path;
   char *path;
   GDBusObjectSkeleton *object; /* NULL for the manager */
-  gboolean listed;
-  GPtrArray *ifaces; /* Mirrored */
+  gboolean listed;             /* to be shown by the ObjectManager */
+  gboolean shown;              /* shown now */
+  GPtrArray *ifaces;           /* Mirrored */
   gulong added_id;
   gulong removed_id;
 };
@@ -41,6 +43,7 @@ struct _MmdCompat {
 static GHashTable *infos;
 
 static void mirrored_flush(Mirrored *m);
+static void show_when_initialized(Mirror *mirror);
 
 /* Descriptions: the same methods, signals and properties under the
  * reference's interface name. Method infos are shared, so that the
@@ -87,6 +90,8 @@ native_property(Mirrored *m, const char *name, GError **error)
       m->mirror->compat->connection, NULL, m->mirror->native_path,
       g_dbus_interface_skeleton_get_info(m->skeleton)->name, name, error, m->skeleton);
 
+  if (value)
+    g_variant_take_ref(value);
   return value ? mmd_compat_rewrite(value, TRUE) : NULL;
 }
 
@@ -158,6 +163,7 @@ mirrored_flush(Mirrored *m)
   g_dbus_connection_emit_signal(m->mirror->compat->connection, NULL, m->mirror->path,
                                 "org.freedesktop.DBus.Properties", "PropertiesChanged",
                                 g_variant_new("(sa{sv}as)", m->info->name, &changed, NULL), NULL);
+  show_when_initialized(m->mirror);
 }
 
 static gboolean
@@ -203,9 +209,18 @@ signal_marshal(GClosure *closure, GValue *return_value, guint n_param_values,
 {
   SignalClosure *sc = (SignalClosure *)closure;
   Mirrored *m = sc->mirrored;
+  gboolean unseen = m->mirror->listed && !m->mirror->shown;
   GVariantBuilder args;
   g_autoptr(GVariant) compat_args = NULL;
 
+  /* Properties first, as the native skeleton flushes before its signals. */
+  mirrored_flush(m);
+  /* Clients learn of a modem from InterfacesAdded, with its state then; a
+   * StateChanged from before (out of INITIALIZING) arriving after it would
+   * take back what they did since: NetworkManager restarts the activation
+   * it began on the shown state. */
+  if (unseen)
+    return;
   g_variant_builder_init(&args, G_VARIANT_TYPE_TUPLE);
   for (guint i = 0; sc->info->args && sc->info->args[i] && i + 1 < n_param_values; i++) {
     /* Not floating: the builder takes a reference of its own. */
@@ -214,8 +229,6 @@ signal_marshal(GClosure *closure, GValue *return_value, guint n_param_values,
 
     g_variant_builder_add_value(&args, arg);
   }
-  /* Properties first, as the native skeleton flushes before its signals. */
-  mirrored_flush(m);
   compat_args = mmd_compat_rewrite(g_variant_builder_end(&args), TRUE);
   g_dbus_connection_emit_signal(m->mirror->compat->connection, NULL, m->mirror->path, m->info->name,
                                 sc->info->name, compat_args, NULL);
@@ -245,7 +258,7 @@ emit_interfaces_added(Mirror *mirror, GPtrArray *ifaces)
 {
   GVariantBuilder dict;
 
-  if (!mirror->listed)
+  if (!mirror->shown)
     return;
   g_variant_builder_init(&dict, G_VARIANT_TYPE("a{sa{sv}}"));
   for (guint i = 0; i < ifaces->len; i++) {
@@ -260,11 +273,44 @@ emit_interfaces_added(Mirror *mirror, GPtrArray *ifaces)
 static void
 emit_interfaces_removed(Mirror *mirror, const char *const *names)
 {
-  if (!mirror->listed)
+  if (!mirror->shown)
     return;
   g_dbus_connection_emit_signal(mirror->compat->connection, NULL, MMD_COMPAT_PATH,
                                 "org.freedesktop.DBus.ObjectManager", "InterfacesRemoved",
                                 g_variant_new("(o^as)", mirror->path, names), NULL);
+}
+
+/* A modem is shown once it has left INITIALIZING, as the reference shows
+ * modems only once initialized. NetworkManager 1.42 replaces its
+ * ModemManager client when the name gets an owner: a modem that the replaced
+ * client had already found stays bound to that client's dead proxies, and
+ * the new client's copy is ignored as a duplicate, so NetworkManager never
+ * follows that modem. */
+static gboolean
+modem_initialized(Mirror *mirror)
+{
+  for (guint i = 0; i < mirror->ifaces->len; i++) {
+    Mirrored *m = g_ptr_array_index(mirror->ifaces, i);
+    g_autoptr(GVariant) state = NULL;
+
+    if (g_strcmp0(m->info->name, MMD_COMPAT_SERVICE ".Modem") != 0)
+      continue;
+    state = native_property(m, "State", NULL);
+    if (!state || !g_variant_is_of_type(state, G_VARIANT_TYPE_INT32))
+      return FALSE;
+    return g_variant_get_int32(state) != MMD_MODEM_STATE_UNKNOWN
+           && g_variant_get_int32(state) != MMD_MODEM_STATE_INITIALIZING;
+  }
+  return TRUE;
+}
+
+static void
+show_when_initialized(Mirror *mirror)
+{
+  if (!mirror->listed || mirror->shown || !modem_initialized(mirror))
+    return;
+  mirror->shown = TRUE;
+  emit_interfaces_added(mirror, mirror->ifaces);
 }
 
 static Mirrored *
@@ -385,7 +431,7 @@ mmd_compat_export(MmdCompat *compat, GDBusObjectSkeleton *object, gboolean liste
       = g_signal_connect(object, "interface-added", G_CALLBACK(interface_added), mirror);
   mirror->removed_id
       = g_signal_connect(object, "interface-removed", G_CALLBACK(interface_removed), mirror);
-  emit_interfaces_added(mirror, mirror->ifaces);
+  show_when_initialized(mirror);
 }
 
 void
@@ -439,7 +485,7 @@ object_manager_call(GDBusConnection *connection, const char *sender, const char 
     Mirror *mirror = value;
     GVariantBuilder ifaces;
 
-    if (!mirror->listed)
+    if (!mirror->shown)
       continue;
     g_variant_builder_init(&ifaces, G_VARIANT_TYPE("a{sa{sv}}"));
     for (guint i = 0; i < mirror->ifaces->len; i++) {

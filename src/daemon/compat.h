@@ -9,8 +9,9 @@
  * calls are handed to the same skeleton, so they take the one method path
  * of method.c; object paths in arguments, results, properties and signals
  * are translated on the way (compat-names.h). Modems are listed by the
- * compat ObjectManager; their SIM, bearer and other objects are exported but
- * not listed, as the reference does. */
+ * compat ObjectManager once initialized (State past INITIALIZING), with no
+ * signal mirrored before that; their SIM, bearer and other objects are
+ * exported but not listed, as the reference does. */
 #pragma once
 
 #include <gio/gio.h>

@@ -87,18 +87,31 @@ backend_initialized(GObject *source, GAsyncResult *result, gpointer user_data)
   initialize_next(task);
 }
 
+/* A modem with a data session taken over from the previous run is enabled
+ * already: its radio is on, and it follows its registration from here. */
+static void
+initialize_set_state(MmdModem *modem)
+{
+  MmdModemLock lock = mmd_modem_get_unlock_required(modem);
+
+  if (lock == MMD_MODEM_LOCK_SIM_PIN || lock == MMD_MODEM_LOCK_SIM_PUK) {
+    mmd_modem_set_state(modem, MMD_MODEM_STATE_LOCKED, MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
+  } else if (mmd_bearers_count_connected(modem) > 0) {
+    mmd_modem_set_power_state(modem, MMD_MODEM_POWER_STATE_ON);
+    mmd_modem_set_state(modem, MMD_MODEM_STATE_ENABLED, MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
+    mmd_modem_recompute_state(modem, MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
+  } else {
+    mmd_modem_set_state(modem, MMD_MODEM_STATE_DISABLED, MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
+  }
+}
+
 static void
 initialize_done(GTask *task)
 {
   MmdModem *modem = g_task_get_source_object(task);
-  MmdModemLock lock = mmd_modem_get_unlock_required(modem);
 
   if (!mmd_modem_is_gone(modem) && mmd_modem_get_state(modem) != MMD_MODEM_STATE_FAILED)
-    mmd_modem_set_state(modem,
-                        lock == MMD_MODEM_LOCK_SIM_PIN || lock == MMD_MODEM_LOCK_SIM_PUK
-                            ? MMD_MODEM_STATE_LOCKED
-                            : MMD_MODEM_STATE_DISABLED,
-                        MMD_MODEM_STATE_CHANGE_REASON_UNKNOWN);
+    initialize_set_state(modem);
   g_task_return_boolean(task, TRUE);
   g_object_unref(task);
 }

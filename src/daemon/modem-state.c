@@ -61,8 +61,10 @@ mmd_modem_state_transition_allowed(MmdModemState old_state, MmdModemState new_st
     case MMD_MODEM_STATE_ENABLED:
     case MMD_MODEM_STATE_SEARCHING:
     case MMD_MODEM_STATE_REGISTERED:
-      /* from DISABLING too: a failed disable leaves the modem enabled */
-      return old_state >= MMD_MODEM_STATE_DISABLING;
+      /* from DISABLING too: a failed disable leaves the modem enabled; from
+       * INITIALIZING when a data session of the previous run was taken over */
+      return old_state >= MMD_MODEM_STATE_DISABLING
+             || (new_state == MMD_MODEM_STATE_ENABLED && old_state == MMD_MODEM_STATE_INITIALIZING);
     case MMD_MODEM_STATE_CONNECTING:
       return old_state >= MMD_MODEM_STATE_REGISTERED && old_state != MMD_MODEM_STATE_DISCONNECTING;
     case MMD_MODEM_STATE_DISCONNECTING:

@@ -103,7 +103,7 @@ mmd_sim_decode_spn(const guint8 *data, gsize len)
       gunichar u = (gunichar)((data[i] << 8) | data[i + 1]);
       if (u == 0xFFFF || u == 0)
         break;
-      if (g_unichar_validate(u))
+      if (g_unichar_validate(u) && !g_unichar_iscntrl(u))
         g_string_append_unichar(s, u);
     }
   } else {

@@ -465,7 +465,10 @@ class Bus:
         finally:
             os.close(rfd)
         self.conn = self.connect()
-        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address)
+        # state the daemon keeps across its restarts, per bus (so per test)
+        self.runtime_dir = os.path.join(self.tmpdir, 'run')
+        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address,
+                        MODEMD_RUNTIME_DIR=self.runtime_dir)
         # Our own children (and GLib in this process) use the private bus.
         os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = self.address
         log(f'bus at {self.address}')
@@ -1023,6 +1026,8 @@ class IntegrationTestCase(unittest.TestCase):
 
     with_polkit = True
     polkit_rules = None
+    # More D-Bus policy files for the test's bus (e.g. another service's).
+    bus_extra_conf = ()
 
     def run(self, result=None):
         # On failure, show the logs of the processes of this test (they stay in
@@ -1050,7 +1055,7 @@ class IntegrationTestCase(unittest.TestCase):
 
     def setUp(self):
         require_root()
-        self.bus = Bus()
+        self.bus = Bus(extra_conf=self.bus_extra_conf)
         self.bus.start()
         self.addCleanup(self.bus.stop)
         self._watch_log('dbus-daemon', self.bus.log_path)
@@ -1162,6 +1167,26 @@ class ModemTestCase(IntegrationTestCase):
         self.sim = self.start_sim(*sim_args)
         self.start_daemon(f'--port={port}')
         return self.wait_for_modem()
+
+    def stop_daemon(self):
+        """SIGTERM (the daemon must exit cleanly), and the simulator saw its
+        port closed."""
+        mark = len(self.sim.lines)
+        self.daemon.stop()
+        self.sim.wait_for_line(r'link closed by peer', start=mark)
+
+    def restart_daemon(self, port):
+        """A new daemon on the same modem; returns the simulator's log mark
+        from before it started."""
+        mark = len(self.sim.lines)
+        self.start_daemon(f'--port={port}')
+        self.wait_for_modem()
+        return mark
+
+    def saved_state(self, plugin):
+        """The text of what the plugin saved for the next run, or None."""
+        files = list(Path(self.bus.runtime_dir).glob(f'{plugin}-*.state'))
+        return files[0].read_text() if files else None
 
     def wait_modem_removed(self, timeout=20, trigger=None):
         """Waits for InterfacesRemoved of the modem (running trigger first, if

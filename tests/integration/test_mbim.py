@@ -179,14 +179,68 @@ class MbimTest(h.ModemTestCase):
         self.wait_state(REGISTERED)
 
     def test_silent_modem_times_out(self):
-        # Initialization takes 5 requests (OPEN, device caps, subscriber ready
-        # status, PIN state, home provider); the modem is silent after that.
-        self.start(pin=False, extra=('--fault=silent-after=5',))
+        # Initialization takes 6 requests (OPEN, device caps, subscriber ready
+        # status, PIN state, home provider, radio state); the modem is silent
+        # after that.
+        self.start(pin=False, extra=('--fault=silent-after=6',))
         self.wait_state(DISABLED)
         self.assertDBusError(h.ERROR_PREFIX + 'Serial.ResponseTimeout',
                              self.modem, h.MODEM_IFACE, 'Enable', (True,), '(b)', timeout=60)
         self.sim.wait_for_line(r'fault: silent')
         self.assertTrue(self.daemon.running())
+
+    def test_restart_takes_over_session(self):
+        """An MBIM session left up by a stopped daemon is taken over by the
+        next one (no CLOSE on stop, no new activation), and disconnects."""
+        self.start(pin=False)
+        self.enable_registered()
+        self.simple_connect(user='bob', password='pw-not-saved')
+        self.wait_state(CONNECTED)
+        mark = len(self.sim.lines)
+        self.stop_daemon()
+        self.assertNotIn('rx mbim Close', '\n'.join(self.sim.lines[mark:]))
+        state = self.saved_state('mbim')
+        self.assertIsNotNone(state)
+        self.assertNotIn('pw-not-saved', state)
+
+        mark = self.restart_daemon(f'mbim:{self.link},net:wwan0')
+        self.wait_state(CONNECTED)
+        self.assertNotRegex('\n'.join(self.sim.lines[mark:]), r'rx mbim .*Connect set')
+        self.assertEqual(self.prop('PowerState'), 3)  # ON
+        self.assertEqual(self.prop('PacketServiceState', h.MODEM_3GPP_IFACE), 2)  # attached
+        self.assertEqual(self.prop('OperatorCode', h.MODEM_3GPP_IFACE), HOME[0])
+        [bearer] = self.prop('Bearers')
+        self.assertTrue(self.prop('Connected', h.BEARER_IFACE, bearer))
+        self.assertEqual(self.prop('Interface', h.BEARER_IFACE, bearer), 'wwan0')
+        ip4 = self.prop('Ip4Config', h.BEARER_IFACE, bearer)
+        self.assertEqual((ip4['address'], ip4['prefix'], ip4['gateway'], ip4['mtu']),
+                         (IP4[0], IP4[1], GW4, MTU))
+        props = self.prop('Properties', h.BEARER_IFACE, bearer)
+        self.assertEqual((props['apn'], props['user']), ('internet', 'bob'))
+        self.assertIsNone(self.saved_state('mbim'))
+
+        self.modemctl('-m', self.modem, '--simple-disconnect')
+        self.wait_state(REGISTERED)
+        self.sim.wait_for_line(r'rx mbim .*Connect set', start=mark)
+        self.assertFalse(self.prop('Connected', h.BEARER_IFACE, bearer))
+
+    def test_restart_without_session(self):
+        """A session the network ended while no daemon ran is not reported:
+        the modem is DISABLED (its radio still on) and connects as usual."""
+        self.start(pin=False)
+        self.enable_registered()
+        self.simple_connect()
+        self.wait_state(CONNECTED)
+        self.stop_daemon()
+        self.sim.control.send('network-disconnect')
+        self.restart_daemon(f'mbim:{self.link},net:wwan0')
+        self.wait_state(DISABLED)
+        self.assertEqual(self.prop('PowerState'), 3)  # ON
+        self.assertEqual(self.prop('Bearers'), [])
+        self.assertIsNone(self.saved_state('mbim'))
+        self.enable_registered()
+        self.simple_connect()
+        self.wait_state(CONNECTED)
 
     def test_simulator_gone_removes_modem(self):
         self.start(pin=False)

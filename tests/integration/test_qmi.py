@@ -5,6 +5,7 @@ on a private system bus with the real polkitd, through D-Bus and modemctl.
 Needs root (exits 77 otherwise)."""
 
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -174,7 +175,75 @@ class QmiTest(h.ModemTestCase):
         self.sim.wait_for_line(r'link closed by peer', start=mark)
         after = '\n'.join(self.sim.lines[mark:])
         self.assertNotIn('WDS StopNetwork', after)
-        self.assertNotIn('service=WDS', after)  # no CID release for WDS
+        # the client that started the session is not released (that would end
+        # it); the spare one for a second IPv6 session may be
+        session_cid = re.search(r'allocated WDS cid=(\d+)', '\n'.join(self.sim.lines)).group(1)
+        self.assertNotRegex(after, rf'service=WDS release-cid={session_cid}\b')
+
+    def test_restart_takes_over_session(self):
+        """A data session left up by a stopped daemon is taken over by the
+        next one: connected bearer with its settings and IP configuration,
+        modem CONNECTED and attached, and it disconnects normally."""
+        self.start(pin=False)
+        self.enable_registered()
+        self.simple_connect(ip_type=4, user='alice', password='s3cret-pw')  # IPv4v6
+        self.wait_state(CONNECTED)
+        self.stop_daemon()
+        state = self.saved_state('qmi')
+        self.assertIsNotNone(state, 'no state saved for the next run')
+        self.assertNotIn('s3cret-pw', state)
+
+        mark = self.restart_daemon(f'qmi:{self.link},net:wwan7')
+        self.wait_state(CONNECTED)
+        after = '\n'.join(self.sim.lines[mark:])
+        self.assertNotIn('Sync', after)  # CTL Sync would have ended the session
+        self.assertNotIn('StartNetwork', after)
+        self.assertEqual(self.prop('PowerState'), 3)  # ON
+        self.assertEqual(self.prop('PacketServiceState', h.MODEM_3GPP_IFACE), 2)  # attached
+        bearers = self.prop('Bearers')
+        self.assertEqual(len(bearers), 1)
+        bearer = bearers[0]
+        self.assertTrue(self.prop('Connected', h.BEARER_IFACE, bearer))
+        self.assertEqual(self.prop('Interface', h.BEARER_IFACE, bearer), 'wwan7')
+        ip4 = self.prop('Ip4Config', h.BEARER_IFACE, bearer)
+        self.assertEqual((ip4['address'], ip4['prefix'], ip4['gateway']), (IP4[0], IP4[1], GW4))
+        self.assertEqual(ip4['dns1'], DNS4[0])
+        self.assertEqual(self.prop('Ip6Config', h.BEARER_IFACE, bearer)['address'], IP6[0])
+        props = self.prop('Properties', h.BEARER_IFACE, bearer)
+        self.assertEqual((props['apn'], props['user'], props['ip-type']), ('internet', 'alice', 4))
+        self.assertNotIn('password', props)
+        self.assertIsNone(self.saved_state('qmi'))
+
+        mark = len(self.sim.lines)
+        self.call(bearer, h.BEARER_IFACE, 'Disconnect', reply_type='()')
+        self.wait_state(REGISTERED)
+        self.sim.wait_for_line(r'session down', start=mark)
+        stops = [line for line in self.sim.lines[mark:] if 'WDS StopNetwork' in line]
+        self.assertEqual(len(stops), 2, stops)
+        self.assertFalse(self.prop('Connected', h.BEARER_IFACE, bearer))
+        # and the modem is as usable as ever
+        self.simple_connect()
+        self.wait_state(CONNECTED)
+
+    def test_restart_tears_down_lost_session(self):
+        """A session that ended while no daemon ran is not reported: the
+        modem is DISABLED with no bearer, the old clients are released, and
+        it enables and connects as usual."""
+        self.start(pin=False)
+        self.enable_registered()
+        self.simple_connect()
+        self.wait_state(CONNECTED)
+        self.stop_daemon()
+        self.sim.control.send('network-disconnect')
+
+        mark = self.restart_daemon(f'qmi:{self.link},net:wwan7')
+        self.wait_state(DISABLED)
+        self.assertEqual(self.prop('Bearers'), [])
+        self.sim.wait_for_line(r'ReleaseCID .*service=WDS', start=mark)
+        self.assertIsNone(self.saved_state('qmi'))
+        self.enable_registered()
+        self.simple_connect()
+        self.wait_state(CONNECTED)
 
     def test_silent_modem_times_out(self):
         """A modem that stops answering fails the call with a timeout error;

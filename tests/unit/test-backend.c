@@ -72,7 +72,9 @@ begin(TestBackend *self, const char *op, GCancellable *cancellable, GAsyncReadyC
   if (self->calls->len)
     g_string_append_c(self->calls, ',');
   g_string_append(self->calls, op);
-  if (g_hash_table_steal_extended(self->failures, op, NULL, (gpointer *)&error)) {
+  if (g_hash_table_lookup_extended(self->failures, op, NULL, NULL)) {
+    error = g_error_copy(g_hash_table_lookup(self->failures, op));
+    g_hash_table_remove(self->failures, op);
     g_task_return_error(task, error);
     g_object_unref(task);
     return NULL;
@@ -428,8 +430,9 @@ void
 test_backend_release(TestBackend *self, const char *op, GError *error)
 {
   GTask *task = NULL;
+  g_autofree char *key = NULL;
 
-  g_assert_true(g_hash_table_steal_extended(self->holds, op, NULL, (gpointer *)&task));
+  g_assert_true(g_hash_table_steal_extended(self->holds, op, (gpointer *)&key, (gpointer *)&task));
   g_assert_nonnull(task);
   if (error) {
     g_task_return_error(task, error);

@@ -16,6 +16,9 @@ test_transitions_normal_life(void)
   /* a disable that fails leaves the modem enabled */
   g_assert_true(
       mmd_modem_state_transition_allowed(MMD_MODEM_STATE_DISABLING, MMD_MODEM_STATE_REGISTERED));
+  /* a modem whose session the previous run left up starts enabled */
+  g_assert_true(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_INITIALIZING, MMD_MODEM_STATE_ENABLED));
 }
 
 static void
@@ -39,6 +42,10 @@ test_transitions_refused(void)
   /* enabling goes through ENABLING */
   g_assert_false(
       mmd_modem_state_transition_allowed(MMD_MODEM_STATE_DISABLED, MMD_MODEM_STATE_ENABLED));
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_INITIALIZING, MMD_MODEM_STATE_CONNECTED));
+  g_assert_false(
+      mmd_modem_state_transition_allowed(MMD_MODEM_STATE_LOCKED, MMD_MODEM_STATE_ENABLED));
   g_assert_false(
       mmd_modem_state_transition_allowed(MMD_MODEM_STATE_DISABLING, MMD_MODEM_STATE_CONNECTED));
 }

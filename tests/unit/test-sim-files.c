@@ -27,6 +27,10 @@ test_sim_files(void)
   static const guint8 spn_ucs2[] = { 0x00, 0x80, 0x00, 'O', 0x00, 0xE9, 0xFF, 0xFF };
   g_autofree char *n2 = mmd_sim_decode_spn(spn_ucs2, sizeof(spn_ucs2));
   g_assert_cmpstr(n2, ==, "O\u00e9");
+  /* control characters (found by tests/fuzz/fuzz-sim-files) are dropped */
+  static const guint8 spn_control[] = { 0x00, 0x80, 0x00, 'A', 0x00, 0x04, 0x00, 0x85, 0x00, 'B' };
+  g_autofree char *n3 = mmd_sim_decode_spn(spn_control, sizeof(spn_control));
+  g_assert_cmpstr(n3, ==, "AB");
   static const guint8 spn_empty[] = { 0x00, 0xFF, 0xFF };
   g_assert_null(mmd_sim_decode_spn(spn_empty, sizeof(spn_empty)));
 }

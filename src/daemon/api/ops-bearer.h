@@ -54,6 +54,14 @@ void mmd_bearer_set_connected(MmdBearer *self, const char *interface, const MmdI
                               const MmdIpConfig *ip6);
 /* The network or the modem ended the session; error may be NULL. */
 void mmd_bearer_report_disconnected(MmdBearer *self, const GError *error);
+/* During initialization only: a data session that a previous run of the
+ * daemon left up, found still up on the modem. The core makes a connected
+ * bearer of it (settings copied; they hold no password) and the modem starts
+ * out enabled, following its registration. Returns the bearer (owned by the
+ * modem), or NULL when the modem has no room for one. */
+MmdBearer *mmd_modem_adopt_bearer(MmdModem *modem, const MmdBearerSettings *settings,
+                                  const char *interface, const MmdIpConfig *ip4,
+                                  const MmdIpConfig *ip6);
 /* Backend-private data attached to a bearer (session handles, ...). */
 void mmd_bearer_set_backend_data(MmdBearer *self, gpointer data, GDestroyNotify destroy);
 gpointer mmd_bearer_get_backend_data(MmdBearer *self);

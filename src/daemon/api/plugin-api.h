@@ -24,6 +24,7 @@
 #include "ops-voice.h"
 #include "plugin-util.h"
 #include "port.h"
+#include "runtime-state.h"
 #include "sim-files.h"
 
 G_BEGIN_DECLS

@@ -1,5 +1,6 @@
-/* The AT serial channel. */
-#include "at-channel.h"
+/* The AT serial channel: the port, the command queue, output. What the modem
+ * sends is handled in at-channel-input.c. */
+#include "at-channel-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,70 +11,16 @@
 
 #include <glib-unix.h>
 
-#include "at-parse-sms.h"
-#include "at-parse.h"
 #include "mmd-errors.h"
 
-#define MAX_LINE 4096
 /* A modem that lets this many commands in a row time out is gone. */
 #define MAX_TIMEOUTS 5
-
-typedef struct {
-  char *command; /* as sent, without CR */
-  char *match;   /* upper-case command name after AT ("+CREG"), for response lines */
-  MmdAtCommandFlags flags;
-  guint timeout_ms;
-  GTask *task; /* NULL once abandoned (cancelled while in flight) */
-  GString *lines;
-  gulong cancel_id;
-  char *payload; /* hex PDU for the "> " prompt; NULL for other commands */
-  gboolean payload_sent;
-} Command;
-
-typedef struct {
-  guint id;
-  char *prefix;
-  MmdAtUrcFunc func;
-  gpointer user_data;
-  gboolean with_body;
-} Urc;
-
-struct _MmdAtChannel {
-  gint ref;
-  char *name;
-  int fd;
-  guint read_watch;
-  guint write_watch;
-  GByteArray *outbuf;
-  GString *inbuf;
-  gboolean discarding; /* line too long: skip to its end */
-
-  GQueue queue;     /* Command*, waiting */
-  Command *current; /* in flight */
-  guint timeout_id;
-  guint idle_id;
-
-  GArray *urcs; /* Urc */
-  guint next_urc_id;
-  char *urc_header; /* a URC waiting for its body line */
-  guint urc_body_id;
-
-  gboolean data_mode;
-  gboolean personal;
-  guint timeouts; /* in a row */
-
-  MmdAtGoneFunc gone_func;
-  gpointer gone_data;
-};
-
-static void channel_fail(MmdAtChannel *self, GError *error);
-static void schedule_next(MmdAtChannel *self);
 
 /* ------------------------------------------------------------------------- */
 /* Helpers */
 
-static void
-log_wire(MmdAtChannel *self, const char *dir, const char *text, MmdAtCommandFlags flags)
+void
+at_channel_log_wire(MmdAtChannel *self, const char *dir, const char *text, MmdAtCommandFlags flags)
 {
   g_autofree char *masked = NULL;
   g_autofree char *escaped = NULL;
@@ -132,8 +79,8 @@ command_free(Command *cmd)
 }
 
 /* Completes the command's task (if any) and frees it. */
-static void
-command_complete(Command *cmd, GError *error)
+void
+at_channel_command_complete(Command *cmd, GError *error)
 {
   if (cmd->task) {
     GCancellable *c = g_task_get_cancellable(cmd->task);
@@ -228,7 +175,7 @@ mmd_at_channel_set_data_mode(MmdAtChannel *self, gboolean data_mode)
     g_debug("(%s) %s data mode", self->name, data_mode ? "entering" : "leaving");
   self->data_mode = data_mode;
   if (!data_mode)
-    schedule_next(self);
+    at_channel_schedule_next(self);
 }
 
 guint
@@ -281,9 +228,9 @@ on_writable(int fd, GIOCondition cond, gpointer user_data)
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
       return G_SOURCE_CONTINUE;
     self->write_watch = 0;
-    channel_fail(self, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_SEND_FAILED,
-                                   "Write to %s failed: %s", self->name,
-                                   n < 0 ? g_strerror(errno) : "closed"));
+    at_channel_fail(self, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_SEND_FAILED,
+                                      "Write to %s failed: %s", self->name,
+                                      n < 0 ? g_strerror(errno) : "closed"));
     return G_SOURCE_REMOVE;
   }
   self->write_watch = 0;
@@ -313,16 +260,16 @@ on_timeout(gpointer user_data)
   self->current = NULL;
   g_debug("(%s) no response to '%s' in %u ms", self->name,
           cmd->flags & MMD_AT_COMMAND_SECRET ? "(secret)" : cmd->command, cmd->timeout_ms);
-  command_complete(cmd, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
-                                    "No response from the modem to %s",
-                                    cmd->match ? cmd->match : "the command"));
+  at_channel_command_complete(cmd, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
+                                               "No response from the modem to %s",
+                                               cmd->match ? cmd->match : "the command"));
   if (++self->timeouts >= MAX_TIMEOUTS && self->fd >= 0) {
-    channel_fail(self, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
-                                   "The modem on %s stopped answering (%u commands timed out)",
-                                   self->name, self->timeouts));
+    at_channel_fail(self, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
+                                      "The modem on %s stopped answering (%u commands timed out)",
+                                      self->name, self->timeouts));
     return G_SOURCE_REMOVE;
   }
-  schedule_next(self);
+  at_channel_schedule_next(self);
   return G_SOURCE_REMOVE;
 }
 
@@ -335,17 +282,32 @@ send_next(MmdAtChannel *self)
     if (!cmd)
       return;
     if (self->data_mode && !(cmd->flags & MMD_AT_COMMAND_IN_DATA_MODE)) {
-      command_complete(cmd, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_CONNECTED,
-                                        "The port %s is in data mode", self->name));
+      at_channel_command_complete(cmd, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_CONNECTED,
+                                                   "The port %s is in data mode", self->name));
       continue;
     }
     self->current = cmd;
-    log_wire(self, "-->", cmd->command, cmd->flags);
+    at_channel_log_wire(self, "-->", cmd->command, cmd->flags);
     send_bytes(self, cmd->command, strlen(cmd->command));
     if (!(cmd->flags & MMD_AT_COMMAND_RAW))
       send_bytes(self, "\r", 1);
     self->timeout_id = g_timeout_add(cmd->timeout_ms, on_timeout, self);
   }
+}
+
+void
+at_channel_on_prompt(MmdAtChannel *self)
+{
+  Command *cmd = self->current;
+
+  if (!cmd || !cmd->payload || cmd->payload_sent) {
+    g_debug("(%s) unexpected prompt, ignored", self->name);
+    return;
+  }
+  cmd->payload_sent = TRUE;
+  at_channel_log_wire(self, "--> (pdu)", cmd->payload, cmd->flags);
+  send_bytes(self, cmd->payload, strlen(cmd->payload));
+  send_bytes(self, "\x1a", 1);
 }
 
 static gboolean
@@ -358,8 +320,8 @@ on_idle(gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-schedule_next(MmdAtChannel *self)
+void
+at_channel_schedule_next(MmdAtChannel *self)
 {
   if (!self->idle_id && !self->current && self->queue.length > 0 && self->fd >= 0)
     self->idle_id = g_idle_add(on_idle, self);
@@ -377,7 +339,7 @@ complete_cancelled_idle(gpointer user_data)
 
     if (cmd->task && g_cancellable_is_cancelled(g_task_get_cancellable(cmd->task))) {
       g_queue_delete_link(&self->queue, l);
-      command_complete(cmd, g_error_new(G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+      at_channel_command_complete(cmd, g_error_new(G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
     }
     l = next;
   }
@@ -476,231 +438,13 @@ enqueue(MmdAtChannel *self, const char *command, const char *payload, guint time
     cmd->cancel_id
         = g_cancellable_connect(cancellable, G_CALLBACK(on_cancelled_schedule), self, NULL);
   g_queue_push_tail(&self->queue, cmd);
-  schedule_next(self);
+  at_channel_schedule_next(self);
 }
 
 char *
 mmd_at_channel_command_finish(MmdAtChannel *self, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer(G_TASK(result), error);
-}
-
-/* ------------------------------------------------------------------------- */
-/* Input */
-
-static GError *
-final_error(const char *line)
-{
-  static const struct {
-    const char *text;
-    int code;
-  } conn[] = {
-    { "NO CARRIER", MMD_CONNECTION_ERROR_NO_CARRIER },
-    { "BUSY", MMD_CONNECTION_ERROR_BUSY },
-    { "NO ANSWER", MMD_CONNECTION_ERROR_NO_ANSWER },
-    { "NO DIALTONE", MMD_CONNECTION_ERROR_NO_DIALTONE },
-    { "NO DIAL TONE", MMD_CONNECTION_ERROR_NO_DIALTONE },
-  };
-  GError *e;
-
-  if ((e = mmd_at_parse_cme_error(line)) || (e = mmd_at_parse_cms_error(line)))
-    return e;
-  if (g_ascii_strcasecmp(line, "ERROR") == 0
-      || g_ascii_strcasecmp(line, "COMMAND NOT SUPPORT") == 0)
-    return g_error_new(MMD_MOBILE_EQUIPMENT_ERROR, MMD_MOBILE_EQUIPMENT_ERROR_UNKNOWN,
-                       "The modem answered ERROR");
-  for (gsize i = 0; i < G_N_ELEMENTS(conn); i++)
-    if (g_ascii_strcasecmp(line, conn[i].text) == 0)
-      return g_error_new(MMD_CONNECTION_ERROR, conn[i].code, "%s", conn[i].text);
-  return NULL;
-}
-
-static gboolean
-is_connect(const char *line)
-{
-  return g_ascii_strncasecmp(line, "CONNECT", 7) == 0 && (line[7] == '\0' || line[7] == ' ');
-}
-
-static gboolean
-dispatch_urc(MmdAtChannel *self, const char *line)
-{
-  for (guint i = 0; i < self->urcs->len; i++) {
-    Urc *u = &g_array_index(self->urcs, Urc, i);
-
-    if (g_ascii_strncasecmp(line, u->prefix, strlen(u->prefix)) == 0) {
-      MmdAtUrcFunc func = u->func;
-      gpointer data = u->user_data;
-
-      log_wire(self, "<-- (urc)", line, MMD_AT_COMMAND_NONE);
-      if (u->with_body) {
-        g_free(self->urc_header);
-        self->urc_header = g_strdup(line);
-        self->urc_body_id = u->id;
-        return TRUE;
-      }
-      func(self, line, data);
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
-/* The line after a URC that has a body is that body, whatever it says. */
-static gboolean
-take_urc_body(MmdAtChannel *self, const char *line)
-{
-  g_autofree char *header = g_steal_pointer(&self->urc_header);
-  g_autofree char *joined = NULL;
-
-  if (!header)
-    return FALSE;
-  log_wire(self, "<-- (urc body)", line, MMD_AT_COMMAND_PERSONAL);
-  joined = g_strconcat(header, "\n", line, NULL);
-  for (guint i = 0; i < self->urcs->len; i++) {
-    Urc *u = &g_array_index(self->urcs, Urc, i);
-
-    if (u->id == self->urc_body_id) {
-      u->func(self, joined, u->user_data);
-      break;
-    }
-  }
-  return TRUE;
-}
-
-/* Whether line is the modem echoing the PDU we typed after the prompt. */
-static gboolean
-is_payload_echo(Command *cmd, const char *line)
-{
-  gsize n;
-
-  if (!cmd || !cmd->payload_sent)
-    return FALSE;
-  n = strlen(cmd->payload);
-  return g_ascii_strncasecmp(line, cmd->payload, n) == 0
-         && (line[n] == '\0' || (line[n] == 0x1A && line[n + 1] == '\0'));
-}
-
-/* The SMS prompt "> ": the modem waits for the PDU, which ends with Ctrl-Z. */
-static void
-on_prompt(MmdAtChannel *self)
-{
-  Command *cmd = self->current;
-
-  if (!cmd || !cmd->payload || cmd->payload_sent) {
-    g_debug("(%s) unexpected prompt, ignored", self->name);
-    return;
-  }
-  cmd->payload_sent = TRUE;
-  log_wire(self, "--> (pdu)", cmd->payload, cmd->flags);
-  send_bytes(self, cmd->payload, strlen(cmd->payload));
-  send_bytes(self, "\x1a", 1);
-}
-
-/* Whether line is the response of the command in flight rather than a URC. */
-static gboolean
-belongs_to_current(MmdAtChannel *self, const char *line)
-{
-  Command *cmd = self->current;
-  gsize n;
-
-  if (!cmd || !cmd->match)
-    return FALSE;
-  n = strlen(cmd->match);
-  if (g_ascii_strncasecmp(line, cmd->match, n) != 0 || line[n] != ':')
-    return FALSE;
-  /* setting the registration URC mode answers only OK: a +CREG: line seen
-   * meanwhile is a URC */
-  if (g_str_has_suffix(cmd->match, "REG")) {
-    const char *after = cmd->command + 2 + n;
-    if (after[0] == '=' && after[1] != '?')
-      return FALSE;
-  }
-  return TRUE;
-}
-
-static void
-handle_line(MmdAtChannel *self, const char *line)
-{
-  Command *cmd = self->current;
-  GError *error;
-
-  if (take_urc_body(self, line))
-    return;
-  /* echo of what we sent */
-  if ((cmd && g_ascii_strcasecmp(line, cmd->command) == 0) || is_payload_echo(cmd, line)) {
-    log_wire(self, "<-- (echo)", line, cmd->flags);
-    return;
-  }
-  if (!cmd && g_ascii_strncasecmp(line, "AT", 2) == 0) {
-    log_wire(self, "<-- (stray echo)", line, MMD_AT_COMMAND_NONE);
-    return;
-  }
-  if (!belongs_to_current(self, line) && dispatch_urc(self, line))
-    return;
-  if (!cmd) {
-    log_wire(self, "<-- (unsolicited, ignored)", line, MMD_AT_COMMAND_NONE);
-    return;
-  }
-  log_wire(self, "<--", line, cmd->flags);
-
-  if (g_ascii_strcasecmp(line, "OK") == 0) {
-    error = NULL;
-  } else if (is_connect(line)) {
-    if (cmd->lines->len)
-      g_string_append_c(cmd->lines, '\n');
-    g_string_append(cmd->lines, line);
-    self->data_mode = TRUE;
-    g_debug("(%s) entering data mode", self->name);
-    error = NULL;
-  } else if (!(error = final_error(line))) {
-    if (cmd->lines->len)
-      g_string_append_c(cmd->lines, '\n');
-    g_string_append(cmd->lines, line);
-    return;
-  }
-  /* a final result */
-  self->timeouts = 0;
-  self->current = NULL;
-  g_clear_handle_id(&self->timeout_id, g_source_remove);
-  command_complete(cmd, error);
-  schedule_next(self);
-}
-
-static void
-process_input(MmdAtChannel *self, const char *data, gsize len)
-{
-  for (gsize i = 0; i < len && self->fd >= 0; i++) {
-    char c = data[i];
-
-    if (c == '\r' || c == '\n') {
-      if (self->discarding) {
-        self->discarding = FALSE;
-      } else if (self->inbuf->len > 0) {
-        g_autofree char *line = g_strdup(g_strstrip(self->inbuf->str));
-        g_string_truncate(self->inbuf, 0);
-        if (*line)
-          handle_line(self, line);
-      }
-      g_string_truncate(self->inbuf, 0);
-      continue;
-    }
-    if (self->discarding)
-      continue;
-    if (c == '\0')
-      continue;
-    if (self->inbuf->len >= MAX_LINE) {
-      g_debug("(%s) line too long, dropped", self->name);
-      g_string_truncate(self->inbuf, 0);
-      self->discarding = TRUE;
-      continue;
-    }
-    g_string_append_c(self->inbuf, c);
-    /* the SMS prompt "> " has no line end */
-    if (self->inbuf->len == 2 && self->inbuf->str[0] == '>' && c == ' ') {
-      g_string_truncate(self->inbuf, 0);
-      on_prompt(self);
-    }
-  }
 }
 
 static gboolean
@@ -717,7 +461,7 @@ on_readable(int fd, GIOCondition cond, gpointer user_data)
 
       /* a handler may close the channel or drop the last reference */
       mmd_at_channel_ref(self);
-      process_input(self, buf, (gsize)n);
+      at_channel_process_input(self, buf, (gsize)n);
       still_open = self->fd >= 0 && self->read_watch != 0;
       mmd_at_channel_unref(self);
       return still_open ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
@@ -728,9 +472,9 @@ on_readable(int fd, GIOCondition cond, gpointer user_data)
     n = 0;
   }
   self->read_watch = 0;
-  channel_fail(self, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED_NO_DEVICE,
-                                 "The port %s hung up%s%s", self->name, n < 0 ? ": " : "",
-                                 n < 0 ? g_strerror(errno) : ""));
+  at_channel_fail(self, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED_NO_DEVICE,
+                                    "The port %s hung up%s%s", self->name, n < 0 ? ": " : "",
+                                    n < 0 ? g_strerror(errno) : ""));
   return G_SOURCE_REMOVE;
 }
 
@@ -867,10 +611,10 @@ fail_all(MmdAtChannel *self, const GError *error)
   if (self->current) {
     cmd = self->current;
     self->current = NULL;
-    command_complete(cmd, g_error_copy(error));
+    at_channel_command_complete(cmd, g_error_copy(error));
   }
   while ((cmd = g_queue_pop_head(&self->queue)))
-    command_complete(cmd, g_error_copy(error));
+    at_channel_command_complete(cmd, g_error_copy(error));
 }
 
 static void
@@ -887,6 +631,8 @@ close_port(MmdAtChannel *self)
   g_byte_array_set_size(self->outbuf, 0);
   g_string_truncate(self->inbuf, 0);
   g_clear_pointer(&self->urc_header, g_free);
+  self->discarding = FALSE;
+  self->garbage = 0;
   self->data_mode = FALSE;
 }
 
@@ -903,8 +649,8 @@ mmd_at_channel_close(MmdAtChannel *self)
   fail_all(self, error);
 }
 
-static void
-channel_fail(MmdAtChannel *self, GError *error)
+void
+at_channel_fail(MmdAtChannel *self, GError *error)
 {
   mmd_at_channel_ref(self);
   g_debug("(%s) %s", self->name, error->message);

@@ -11,6 +11,22 @@ G_BEGIN_DECLS
 
 typedef struct _MmdAtChannel MmdAtChannel;
 
+/* What the channel takes from a modem, so that a broken or hostile one costs
+ * bounded memory and is eventually let go:
+ * - a line longer than MMD_AT_MAX_LINE bytes is dropped up to its end;
+ * - a response (intermediate lines of one command) longer than
+ *   MMD_AT_MAX_RESPONSE bytes fails the command (Core.Failed) once its final
+ *   result comes; the lines beyond the cap are dropped;
+ * - every line reaches handlers and results as valid UTF-8 without control
+ *   characters (mmd_text_sanitize());
+ * - outside data mode, MMD_AT_MAX_GARBAGE unusable lines in a row (too long,
+ *   not clean text, or beyond the response cap; every MMD_AT_MAX_LINE bytes of
+ *   an endless line count as one) and the modem is gone: the channel closes
+ *   and calls the gone handler. Any usable line resets the count. */
+#define MMD_AT_MAX_LINE 4096
+#define MMD_AT_MAX_RESPONSE (256 * 1024)
+#define MMD_AT_MAX_GARBAGE 32
+
 typedef enum {
   MMD_AT_FLOW_NONE,
   MMD_AT_FLOW_RTSCTS,
@@ -77,8 +93,9 @@ gboolean mmd_at_channel_set_dtr(MmdAtChannel *self, gboolean on, GError **error)
  * ERROR -> MobileEquipment.Unknown; +CME ERROR -> its MobileEquipment error;
  * NO CARRIER / BUSY / NO ANSWER / NO DIALTONE -> Connection errors; no final
  * within timeout_ms -> Serial.ResponseTimeout (after 5 in a row the channel
- * gives up: it closes and calls the gone handler). A command with CR, LF or
- * another control character is refused (Core.InvalidArgs). */
+ * gives up: it closes and calls the gone handler); a response over
+ * MMD_AT_MAX_RESPONSE -> Core.Failed. A command with CR, LF or another control
+ * character is refused (Core.InvalidArgs). */
 void mmd_at_channel_command(MmdAtChannel *self, const char *command, guint timeout_ms,
                             MmdAtCommandFlags flags, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);

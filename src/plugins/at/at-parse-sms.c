@@ -229,28 +229,3 @@ mmd_at_parse_cpms_test(const char *response, GError **error)
   }
   return g_steal_pointer(&storages);
 }
-
-/* ---- errors ---- */
-
-GError *
-mmd_at_parse_cms_error(const char *line)
-{
-  static const char *const prefixes[] = { "+CMS ERROR:", NULL };
-  static const int known[] = { 300, 301, 302, 303, 304, 305, 310, 311, 312, 313, 314,
-                               315, 316, 317, 318, 320, 321, 322, 330, 331, 332, 340 };
-  const char *v = line ? mmd_at_strip_prefix(line, prefixes) : NULL;
-  g_autofree char *shown = NULL;
-  guint code;
-
-  if (!v)
-    return NULL;
-  if (parse_uint(v, 999, &code)) {
-    for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
-      if ((int)code == known[i])
-        return g_error_new(MMD_MESSAGE_ERROR, (int)code, "+CMS ERROR: %u", code);
-    return g_error_new(MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_UNKNOWN, "+CMS ERROR: %u", code);
-  }
-  /* a modem's own text: valid UTF-8, bounded, before it reaches a GError */
-  shown = g_utf8_make_valid(v, MIN(strlen(v), 80));
-  return g_error_new(MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_UNKNOWN, "+CMS ERROR: %s", shown);
-}

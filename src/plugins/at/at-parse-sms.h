@@ -1,6 +1,6 @@
 /* Parsers for 3GPP TS 27.005 responses and URCs in PDU mode: message lists
- * and reads, send/write/store answers, new message indications, the
- * storages offered, and +CMS ERROR codes.
+ * and reads, send/write/store answers, new message indications and the
+ * storages offered (+CMS ERROR is in at-parse-error.h).
  *
  * A response may hold other lines before the ones parsed (the +CPMS answer
  * of "AT+CPMS=...;+CMGR=3"): lines without the expected prefix are skipped.
@@ -56,9 +56,5 @@ GBytes *mmd_at_parse_pdu_urc(const char *text, GError **error);
 /* +CPMS=?: the storages offered for reading (<mem1>), a GArray of
  * MmdSmsStorage, in the modem's order. */
 GArray *mmd_at_parse_cpms_test(const char *response, GError **error);
-
-/* "+CMS ERROR: <n>" as a Message error (27.005 3.2.5 codes by their names,
- * others Message.Unknown with the code), or NULL if line is not one. */
-GError *mmd_at_parse_cms_error(const char *line);
 
 G_END_DECLS

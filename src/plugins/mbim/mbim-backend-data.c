@@ -40,6 +40,37 @@ fill_ip(MmdIpConfig *ip, GPtrArray *texts, gsize n, const guint8 *address, guint
   ip->mtu = mtu;
 }
 
+void
+mbim_session_ip_config(const MbimIpConfigurationInfo *f, GPtrArray *texts, MmdIpConfig *ip4,
+                       gboolean *have4, MmdIpConfig *ip6, gboolean *have6)
+{
+  *have4 = f->n_ipv4_address > 0;
+  *have6 = f->n_ipv6_address > 0;
+  if (*have4)
+    fill_ip(
+        ip4, texts, 4, f->ipv4_address[0].ipv4_address.addr,
+        f->ipv4_address[0].on_link_prefix_length, f->ipv4_gateway ? f->ipv4_gateway->addr : NULL,
+        f->ipv4_dns_server ? f->ipv4_dns_server->addr : NULL, f->n_ipv4_dns_server, f->ipv4_mtu);
+  if (*have6)
+    fill_ip(
+        ip6, texts, 16, f->ipv6_address[0].ipv6_address.addr,
+        f->ipv6_address[0].on_link_prefix_length, f->ipv6_gateway ? f->ipv6_gateway->addr : NULL,
+        f->ipv6_dns_server ? f->ipv6_dns_server->addr : NULL, f->n_ipv6_dns_server, f->ipv6_mtu);
+  if (!*have4 && !*have6) {
+    /* No static settings: the host runs DHCP on the interface. */
+    memset(ip4, 0, sizeof *ip4);
+    ip4->method = MMD_BEARER_IP_METHOD_DHCP;
+    *have4 = TRUE;
+  }
+}
+
+void
+mbim_follow_session(MmdMbimBackend *self, guint32 session, MmdBearer *bearer)
+{
+  self->sessions[session] = bearer;
+  g_object_add_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[session]);
+}
+
 static void
 ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -55,26 +86,8 @@ ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (mbim_failed(task, f, error))
     return;
-  have4 = f->n_ipv4_address > 0;
-  have6 = f->n_ipv6_address > 0;
-  if (have4)
-    fill_ip(
-        &ip4, texts, 4, f->ipv4_address[0].ipv4_address.addr,
-        f->ipv4_address[0].on_link_prefix_length, f->ipv4_gateway ? f->ipv4_gateway->addr : NULL,
-        f->ipv4_dns_server ? f->ipv4_dns_server->addr : NULL, f->n_ipv4_dns_server, f->ipv4_mtu);
-  if (have6)
-    fill_ip(
-        &ip6, texts, 16, f->ipv6_address[0].ipv6_address.addr,
-        f->ipv6_address[0].on_link_prefix_length, f->ipv6_gateway ? f->ipv6_gateway->addr : NULL,
-        f->ipv6_dns_server ? f->ipv6_dns_server->addr : NULL, f->n_ipv6_dns_server, f->ipv6_mtu);
-  if (!have4 && !have6) {
-    /* No static settings: the host runs DHCP on the interface. */
-    memset(&ip4, 0, sizeof ip4);
-    ip4.method = MMD_BEARER_IP_METHOD_DHCP;
-    have4 = TRUE;
-  }
-  self->sessions[ctx->session] = ctx->bearer;
-  g_object_add_weak_pointer(G_OBJECT(ctx->bearer), (gpointer *)&self->sessions[ctx->session]);
+  mbim_session_ip_config(f, texts, &ip4, &have4, &ip6, &have6);
+  mbim_follow_session(self, ctx->session, ctx->bearer);
   mmd_bearer_set_connected(ctx->bearer, mbim_net_interface(self), have4 ? &ip4 : NULL,
                            have6 ? &ip6 : NULL);
   mmd_task_succeed(task);

@@ -107,6 +107,17 @@ mbim_query_home_provider(GTask *task)
                                    g_task_get_cancellable(task), home_provider_done, task);
 }
 
+void
+mbim_report_packet_service(MmdMbimBackend *self, const MbimPacketServiceInfo *f)
+{
+  guint32 ps = f->packet_service_state;
+
+  mmd_modem_set_packet_service_state(modem_of(self),
+                                     ps == 2   ? MMD_MODEM_3GPP_PACKET_SERVICE_STATE_ATTACHED
+                                     : ps == 4 ? MMD_MODEM_3GPP_PACKET_SERVICE_STATE_DETACHED
+                                               : MMD_MODEM_3GPP_PACKET_SERVICE_STATE_UNKNOWN);
+}
+
 static void
 on_indication(MbimDevice *device, const MbimNotification *n, gpointer user_data)
 {
@@ -124,15 +135,9 @@ on_indication(MbimDevice *device, const MbimNotification *n, gpointer user_data)
       if (n->subscriber_ready_status->ready_state == READY_INITIALIZED)
         mbim_report_sim(self, n->subscriber_ready_status);
       break;
-    case MBIM_NOTIFICATION_PACKET_SERVICE: {
-      guint32 ps = n->packet_service->packet_service_state;
-
-      mmd_modem_set_packet_service_state(modem_of(self),
-                                         ps == 2   ? MMD_MODEM_3GPP_PACKET_SERVICE_STATE_ATTACHED
-                                         : ps == 4 ? MMD_MODEM_3GPP_PACKET_SERVICE_STATE_DETACHED
-                                                   : MMD_MODEM_3GPP_PACKET_SERVICE_STATE_UNKNOWN);
+    case MBIM_NOTIFICATION_PACKET_SERVICE:
+      mbim_report_packet_service(self, n->packet_service);
       break;
-    }
     case MBIM_NOTIFICATION_CONNECT: {
       guint32 sid = n->connect->session_id;
 
@@ -296,12 +301,27 @@ init_open_done(GObject *source, GAsyncResult *res, gpointer user_data)
                                  init_caps_done, task);
 }
 
+/* The modem is known: a session left up by the previous run comes last. */
+static void
+init_steps_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+    mmd_task_fail(task, error);
+    return;
+  }
+  mbim_adopt_session(MMD_MBIM_BACKEND(source), task);
+}
+
 void
 mbim_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
                 gpointer user_data)
 {
   MmdMbimBackend *self = MMD_MBIM_BACKEND(backend);
-  GTask *task = g_task_new(self, cancellable, callback, user_data);
+  GTask *task = g_task_new(self, cancellable, init_steps_done,
+                           g_task_new(self, cancellable, callback, user_data));
 
   if (!self->device) {
     self->device = mbim_device_new(self->control_path);

@@ -100,6 +100,8 @@ release_device(MmdMbimBackend *self)
 static void
 mbim_shutdown(MmdBackend *backend)
 {
+  /* The daemon stopping is no reason to drop the user's data session. */
+  mbim_adopt_save_session(MMD_MBIM_BACKEND(backend));
   release_device(MMD_MBIM_BACKEND(backend));
 }
 

@@ -78,6 +78,7 @@ void mbim_query_home_provider(GTask *task);
 void mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f);
 void mbim_report_signal(MmdMbimBackend *self, const MbimSignalStateInfo *f);
 void mbim_report_sim(MmdMbimBackend *self, const MbimSubscriberReadyInfo *f);
+void mbim_report_packet_service(MmdMbimBackend *self, const MbimPacketServiceInfo *f);
 
 /* mbim-backend-sim.c */
 void mbim_change_pin(MmdBackend *backend, const char *old_pin, const char *new_pin,
@@ -104,6 +105,18 @@ void mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancella
                   GAsyncReadyCallback callback, gpointer user_data);
 void mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data);
+/* A session's IP configuration as the core takes it (strings kept in texts);
+ * no static settings make IPv4 by DHCP. */
+void mbim_session_ip_config(const MbimIpConfigurationInfo *f, GPtrArray *texts, MmdIpConfig *ip4,
+                            gboolean *have4, MmdIpConfig *ip6, gboolean *have6);
+/* The bearer is session's, until the bearer goes or the network ends it. */
+void mbim_follow_session(MmdMbimBackend *self, guint32 session, MmdBearer *bearer);
+
+/* mbim-backend-adopt.c: a data session found up at initialization (left by
+ * a previous run) becomes a connected bearer; task completes with TRUE
+ * unless cancelled. On shutdown, what the next run needs is saved. */
+void mbim_adopt_session(MmdMbimBackend *self, GTask *task);
+void mbim_adopt_save_session(MmdMbimBackend *self);
 
 /* mbim-backend-sms.c: messaging over the SMS service */
 extern const MmdMessagingOps mbim_messaging_ops;

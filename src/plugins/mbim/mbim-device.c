@@ -45,6 +45,7 @@ struct _MbimDevice {
   guint32 max_control_transfer;
   guint32 next_tid;
   gboolean opened;
+  gboolean keep_sessions; /* no CLOSE on close */
   GByteArray *in;
   guint input_epoch; /* changes when in is emptied for a new session */
   guint garbage_pieces;
@@ -679,11 +680,17 @@ mbim_device_open_finish(MbimDevice *self, GAsyncResult *res, GError **error)
 }
 
 void
+mbim_device_keep_sessions_on_close(MbimDevice *self)
+{
+  self->keep_sessions = TRUE;
+}
+
+void
 mbim_device_close(MbimDevice *self)
 {
   if (self->fd < 0)
     return;
-  if (self->opened) {
+  if (self->opened && !self->keep_sessions) {
     g_autoptr(GBytes) msg = mbim_message_new_close(next_tid(self));
 
     send_message(self, msg, NULL);

@@ -31,6 +31,9 @@ gboolean mbim_device_open_finish(MbimDevice *self, GAsyncResult *res, GError **e
 /* Sends CLOSE (not waited for) and closes the port. Pending requests fail
  * with MMD_SERIAL_ERROR_NOT_OPEN. Idempotent. */
 void mbim_device_close(MbimDevice *self);
+/* Close without CLOSE: a function may end its data sessions on CLOSE, and a
+ * session the daemon leaves up on stop is for the next run to take over. */
+void mbim_device_keep_sessions_on_close(MbimDevice *self);
 guint32 mbim_device_get_max_control_transfer(MbimDevice *self);
 /* The largest control message the function takes (e.g. from its USB
  * descriptors) when the port cannot tell; messages are split to fit. */

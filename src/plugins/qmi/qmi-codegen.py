@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the C encoders and decoders of QMI messages from data/qmi-*.json.
 
-usage: qmi-codegen.py OUT.h OUT.c SERVICE.json...
+usage: qmi-codegen.py OUT.h OUT.c TABLE.h TABLE.c SERVICE.json...
 
 A data file describes one service:
   { "service": "DMS", "id": 2,
@@ -23,6 +23,15 @@ For each message the output has Qmi<Svc><Msg>Input / Output structs, the build a
 parse functions, and qmi_client_<svc>_<msg>() / _finish() async wrappers; for each
 indication a Qmi<Svc><Ind>Indication struct and its parse function. Presence of a TLV
 is has_<name> (strings: non-NULL).
+
+Decoding is bounded (qmi-decode.h): the first TLV of a type is the one decoded and
+repeats are skipped; an array's count must fit in the bytes left in its TLV (every
+element takes at least one byte, checked here) before anything is allocated; strings
+come out as clean UTF-8; a malformed TLV leaves its field zeroed and has_<name> FALSE.
+
+TABLE.h/TABLE.c list every decoder with a check of its output (strings clean,
+arrays allocated for their counts, absent fields zeroed), for the fuzzer and tests:
+the daemon does not link them.
 """
 import json
 import re
@@ -51,6 +60,22 @@ def camel(name):
     return ''.join(w.capitalize() for w in re.split(r'[^A-Za-z0-9]+', name) if w)
 
 
+def min_wire(f):
+    """The fewest bytes field f takes on the wire."""
+    t = f['type']
+    if t in SCALARS:
+        return {'u8': 1, 'i8': 1, 'u16': 2, 'i16': 2, 'u32': 4, 'i32': 4, 'u64': 8}[t]
+    if t in STRINGS:
+        return {None: 0, 'u8': 1, 'u16': 2}[STRINGS[t]]
+    if t in BYTES:
+        return {None: 0, 'u8': 1, 'u16': 2}[BYTES[t]]
+    if t == 'fixed':
+        return int(f['size'])
+    if t == 'struct':
+        return sum(min_wire(sub) for sub in f['fields'])
+    return {'u8': 1, 'u16': 2, 'u32': 4}[ARRAYS[t]]
+
+
 def check_field(f, where, top):
     t = f.get('type')
     if t not in SCALARS and t not in STRINGS and t not in BYTES and t not in ARRAYS \
@@ -62,6 +87,8 @@ def check_field(f, where, top):
         check_field(sub, f'{where}.{sub.get("name")}', False)
     if t in ARRAYS:
         check_field(f['element'], f'{where}[]', False)
+        if min_wire(f['element']) < 1:
+            sys.exit(f'{where}: array elements must take at least one byte on the wire')
 
 
 class Gen:
@@ -70,6 +97,8 @@ class Gen:
         self.c = []
         self.typedefs = []
         self.infos = []
+        self.table_c = []
+        self.table_entries = []
 
     # ---- declarations -------------------------------------------------
     def decl(self, f, cname, const, indent, owner):
@@ -152,7 +181,7 @@ class Gen:
             p = STRINGS.get(t) or BYTES.get(t)
             n = f'{SCALARS[p][2]}(r)' if p else 'qmi_reader_remaining(r)'
             if t in STRINGS:
-                out.append(f'{pad}{lv} = (char *)qmi_read_bytes(r, {n}, &out->base);')
+                out.append(f'{pad}{lv} = qmi_read_string(r, {n}, &out->base);')
             else:
                 out.append(f'{pad}{nlv} = {n};')
                 out.append(f'{pad}{lv} = qmi_read_bytes(r, {nlv}, &out->base);')
@@ -166,15 +195,70 @@ class Gen:
             p = ARRAYS[t]
             i = f'i{depth}'
             out.append(f'{pad}{nlv} = {SCALARS[p][2]}(r);')
-            # every element takes a byte at least: a modem cannot make us allocate more
-            out.append(f'{pad}if ({nlv} > qmi_reader_remaining(r)) {{')
-            out.append(f'{pad}  {nlv} = 0;')
-            out.append(f'{pad}  r->failed = TRUE;')
-            out.append(f'{pad}}}')
-            out.append(f'{pad}{lv} = qmi_output_alloc(&out->base, {nlv} * sizeof(*{lv}));')
+            out.append(f'{pad}{lv} = qmi_read_array(r, {nlv}, sizeof(*{lv}), '
+                       f'{min_wire(f["element"])}, &out->base);')
             out.append(f'{pad}for (guint {i} = 0; {i} < {nlv} && !r->failed; {i}++) {{')
             self.dec(f['element'], f'{lv}[{i}]', None, depth + 1, out)
             out.append(f'{pad}}}')
+
+    @staticmethod
+    def clear(f, cn):
+        """Lines that zero top-level field cn of out (after a malformed TLV)."""
+        t = f['type']
+        if t in STRINGS:
+            return [f'out->{cn} = NULL;']
+        if t in BYTES or t in ARRAYS:
+            return [f'out->n_{cn} = 0;', f'out->{cn} = NULL;']
+        return [f'memset(&out->{cn}, 0, sizeof(out->{cn}));']
+
+    # ---- checks of decoded outputs (for the decoder table) -----------
+    def check(self, f, lv, nlv, depth, out):
+        t = f['type']
+        pad = '  ' * (depth + 1)
+        if t in STRINGS:
+            out.append(f'{pad}check_text({lv});')
+        elif t in BYTES:
+            out.append(f'{pad}check_bytes({lv}, {nlv});')
+        elif t == 'struct':
+            for sub in f['fields']:
+                cn = c_name(sub['name'])
+                self.check(sub, f'{lv}.{cn}', f'{lv}.n_{cn}', depth, out)
+        elif t in ARRAYS:
+            i = f'i{depth}'
+            out.append(f'{pad}g_assert_true({nlv} == 0 || {lv} != NULL);')
+            body = []
+            self.check(f['element'], f'{lv}[{i}]', None, depth + 1, body)
+            if body:
+                out.append(f'{pad}for (guint {i} = 0; {i} < {nlv}; {i}++) {{')
+                out += body
+                out.append(f'{pad}}}')
+
+    def table_entry(self, svc, m, kind, parse_fn, tname, tlvs):
+        """A decoder-table function for one message: decode, check, free."""
+        ind = kind == 'indication'
+        fn = f'decode_{c_name(svc["service"])}_{kind}_{c_name(m["name"])}'
+        body = [f'static gboolean', f'{fn}(const QmiMessage *msg)', '{', f'  {tname} out;',
+                f'  gboolean ok = {parse_fn}(msg, &out, NULL);']
+        for f in tlvs:
+            cn = c_name(f['name'])
+            checks = []
+            self.check(f, f'out.{cn}', f'out.n_{cn}', 1, checks)
+            if f['type'] in STRINGS:
+                body += checks
+                continue
+            absent = [f'    check_zero(&out.{cn}, sizeof(out.{cn}));']
+            if f['type'] in BYTES or f['type'] in ARRAYS:
+                absent.append(f'    g_assert_cmpuint(out.n_{cn}, ==, 0);')
+            if checks:
+                body += [f'  if (out.has_{cn}) {{'] + checks + ['  } else {'] + absent + ['  }']
+            else:
+                body += [f'  if (!out.has_{cn}) {{'] + absent + ['  }']
+        body += ['  g_assert_cmpuint(out.base.decoded, <=, QMI_OUTPUT_MAX_DECODED);',
+                 '  qmi_output_base_clear(&out.base);', '  return ok;', '}', '']
+        self.table_c += body
+        self.table_entries.append(f'  {{ {svc["id"]}, 0x{int(m["id"], 16):04X}, '
+                                  f'{"TRUE" if ind else "FALSE"}, "{svc["service"]} {m["name"]}", '
+                                  f'{fn} }},')
 
     # ---- one message --------------------------------------------------
     def struct_for(self, tname, tlvs, const, base):
@@ -207,9 +291,9 @@ class Gen:
 
     def parse_fn(self, fn, tname, tlvs, what, is_response):
         out = ['gboolean', f'{fn}(const QmiMessage *msg, {tname} *out, GError **error)', '{',
-               '  gsize off = 0;', '  guint8 t;', '  const guint8 *v;', '  guint16 l;',
-               '  memset(out, 0, sizeof(*out));',
-               '  while (qmi_message_next_tlv(msg, &off, &t, &v, &l)) {',
+               '  QmiTlvIter it;', '  guint8 t;', '  const guint8 *v;', '  guint16 l;',
+               '  memset(out, 0, sizeof(*out));', '  qmi_tlv_iter_init(&it);',
+               '  while (qmi_tlv_iter_next(msg, &it, &t, &v, &l)) {',
                '    QmiReader rd, *r = &rd;', '    qmi_reader_init(r, v, l);',
                '    switch (t) {']
         for f in tlvs:
@@ -218,15 +302,16 @@ class Gen:
             body = []
             self.dec(f, f'out->{cn}', f'out->n_{cn}', 0, body)
             out += body
-            if f['type'] in STRINGS:
-                out.append(f'        if (r->failed)')
-                out.append(f'          out->{cn} = NULL;')
-            else:
+            if f['type'] not in STRINGS:
                 out.append(f'        out->has_{cn} = !r->failed;')
-            out.append(f'        if (r->failed)')
+            out.append('        if (r->failed) {')
+            out += ['          ' + line for line in self.clear(f, cn)]
             out.append(f'          g_debug("{what}: malformed TLV 0x%02x ignored", t);')
+            out.append('        }')
             out.append('        break;')
-        out += ['      default:', '        break;', '    }', '  }']
+        out += ['      default:', '        break;', '    }', '  }',
+                '  if (it.repeated)',
+                f'    g_debug("{what}: %u repeated TLVs ignored", it.repeated);']
         if is_response:
             out.append(f'  return qmi_output_check_result(&out->base, msg, "{what}", error);')
         else:
@@ -255,6 +340,7 @@ class Gen:
             fn = f'qmi_{sname}_{mname}_indication_parse'
             h.append(f'gboolean {fn}(const QmiMessage *msg, {tname} *out, GError **error);')
             c += self.parse_fn(fn, tname, outputs, what + ' indication', False)
+            self.table_entry(svc, m, kind, fn, tname, outputs)
         else:
             fn = f'qmi_{sname}_{mname}'
             in_t = f'Qmi{Sv}{Mn}Input'
@@ -266,6 +352,7 @@ class Gen:
             h += self.struct_for(out_t, outputs, False, True)
             h.append(f'gboolean {fn}_parse(const QmiMessage *msg, {out_t} *out, GError **error);')
             c += self.parse_fn(f'{fn}_parse', out_t, outputs, what, True)
+            self.table_entry(svc, m, kind, f'{fn}_parse', out_t, outputs)
             in_arg = f'const {in_t} *in, ' if inputs else ''
             args = 'guint timeout_s, GCancellable *cancellable, GAsyncReadyCallback callback, ' \
                    'gpointer user_data'
@@ -304,9 +391,10 @@ class Gen:
 
 
 def main():
-    if len(sys.argv) < 4:
+    if len(sys.argv) < 6:
         sys.exit(__doc__)
-    out_h, out_c, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    out_h, out_c, table_h, table_c = sys.argv[1:5]
+    inputs = sys.argv[5:]
     g = Gen()
     for path in inputs:
         with open(path, encoding='utf-8') as fp:
@@ -319,7 +407,7 @@ def main():
             g.message(svc, m, 'indication')
     header = ['/* Generated by qmi-codegen.py from data/qmi-*.json: do not edit. */',
               '#pragma once', '', '#include <gio/gio.h>', '', '#include "qmi-device.h"',
-              '#include "qmi-message.h"', '', 'G_BEGIN_DECLS', '']
+              '#include "qmi-decode.h"', '#include "qmi-message.h"', '', 'G_BEGIN_DECLS', '']
     for _, lines in g.typedefs:
         header += lines
     header += g.h + ['', 'G_END_DECLS', '']
@@ -336,6 +424,74 @@ def main():
     with open(out_h, 'w', encoding='utf-8') as fp:
         fp.write('\n'.join(header))
     with open(out_c, 'w', encoding='utf-8') as fp:
+        fp.write('\n'.join(source))
+    write_table(g, table_h, table_c)
+
+
+TABLE_H = '''/* Generated by qmi-codegen.py from data/qmi-*.json: do not edit. */
+#pragma once
+
+#include "qmi-generated.h"
+
+G_BEGIN_DECLS
+
+/* Every generated decoder. decode() parses msg as that message (a response or
+ * an indication), aborts if the output breaks a decoder invariant (a string
+ * that is not clean UTF-8, an array without memory for its count, an absent
+ * field not zeroed, memory over QMI_OUTPUT_MAX_DECODED), frees it, and
+ * returns what the parser returned. For the fuzzer and tests only. */
+typedef struct {
+  guint8 service;
+  guint16 id;
+  gboolean indication;
+  const char *name;
+  gboolean (*decode)(const QmiMessage *msg);
+} QmiDecoderEntry;
+
+extern const QmiDecoderEntry qmi_decoder_table[];
+extern const gsize qmi_decoder_table_len;
+
+G_END_DECLS
+'''
+
+TABLE_C_HEAD = '''/* Generated by qmi-codegen.py from data/qmi-*.json: do not edit. */
+#include "qmi-decoder-table.h"
+
+#include "mmd-text.h"
+
+static volatile guint8 touched;
+
+static void
+check_text(const char *s)
+{
+  g_assert_true(s == NULL || mmd_text_is_clean(s, -1));
+}
+
+/* Reads every byte, so that a sanitizer sees an array shorter than its count. */
+static void
+check_bytes(const guint8 *p, guint n)
+{
+  g_assert_true(n == 0 || p != NULL);
+  for (guint i = 0; i < n; i++)
+    touched ^= p[i];
+}
+
+static void
+check_zero(const void *p, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpuint(((const guint8 *)p)[i], ==, 0);
+}
+'''
+
+
+def write_table(g, table_h, table_c):
+    source = [TABLE_C_HEAD] + g.table_c
+    source += ['const QmiDecoderEntry qmi_decoder_table[] = {'] + g.table_entries + ['};', '',
+               'const gsize qmi_decoder_table_len = G_N_ELEMENTS(qmi_decoder_table);', '']
+    with open(table_h, 'w', encoding='utf-8') as fp:
+        fp.write(TABLE_H)
+    with open(table_c, 'w', encoding='utf-8') as fp:
         fp.write('\n'.join(source))
 
 

@@ -45,11 +45,15 @@ struct _QmiDevice {
   GArray *versions;        /* QmiCtlServiceVersion */
   gboolean ready;          /* open completed */
   guint timeouts_in_a_row; /* without any message from the modem in between */
+  guint dropped;           /* messages that answered nothing we asked */
 };
 
-/* This many timeouts in a row, with no message at all from the modem, and it is
- * considered gone. */
+/* This many timeouts in a row, with no usable message from the modem, and it
+ * is considered gone. */
 #define MAX_TIMEOUTS_IN_A_ROW 3
+/* Dropped messages logged per device; a modem that keeps sending them gets
+ * counted, not logged, past this. */
+#define MAX_DROPS_LOGGED 10
 
 static void on_transport_gone(const GError *error, gpointer user_data);
 
@@ -255,41 +259,74 @@ dispatch_indication(QmiDevice *self, QmiMessage *msg)
   g_ptr_array_unref(targets);
 }
 
+/* A message that answers nothing we asked, logged up to MAX_DROPS_LOGGED: at
+ * debug level when it is ordinary (the late answer to a request that timed
+ * out or was cancelled), as a message when the modem is at fault. */
+static void
+drop_message(QmiDevice *self, QmiMessage *msg, const char *why, gboolean modem_at_fault)
+{
+  if (++self->dropped > MAX_DROPS_LOGGED)
+    return;
+  g_log(G_LOG_DOMAIN, modem_at_fault ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_DEBUG,
+        "[%s] dropped %s 0x%04x cid %u tid %u: %s%s", qmi_device_get_name(self),
+        qmi_service_get_name(qmi_message_get_service(msg)), qmi_message_get_message_id(msg),
+        qmi_message_get_client_id(msg), qmi_message_get_transaction_id(msg), why,
+        self->dropped == MAX_DROPS_LOGGED ? " (further drops are not logged)" : "");
+}
+
+/* The pending request this response answers: same service, client,
+ * transaction and message id. */
+static Transaction *
+find_transaction(QmiDevice *self, QmiMessage *msg)
+{
+  guint8 service = qmi_message_get_service(msg);
+  guint8 cid = qmi_message_get_client_id(msg);
+  guint16 tid = qmi_message_get_transaction_id(msg);
+
+  for (GList *l = self->transactions; l; l = l->next) {
+    Transaction *tr = l->data;
+    if (tr->client->service == service && tr->client->cid == cid && tr->tid == tid)
+      return tr;
+  }
+  return NULL;
+}
+
+static void
+handle_response(QmiDevice *self, QmiMessage *msg)
+{
+  Transaction *tr = find_transaction(self, msg);
+
+  if (!tr) {
+    drop_message(self, msg, "no pending request", FALSE);
+    return;
+  }
+  /* a response to another request must not reach this request's parser:
+   * the request stays pending (and times out if nothing better comes) */
+  if (qmi_message_get_message_id(msg) != tr->message_id) {
+    drop_message(self, msg, "message id differs from the request's", TRUE);
+    return;
+  }
+  self->timeouts_in_a_row = 0;
+  transaction_complete(tr, msg, NULL);
+}
+
 static void
 on_transport_message(QmiMessage *msg, gpointer user_data)
 {
   QmiDevice *self = user_data;
   log_message(self, "<<", msg);
-  self->timeouts_in_a_row = 0;
   g_object_ref(self);
   switch (qmi_message_get_kind(msg)) {
     case QMI_MESSAGE_KIND_INDICATION:
+      self->timeouts_in_a_row = 0;
       dispatch_indication(self, msg);
       break;
-    case QMI_MESSAGE_KIND_RESPONSE: {
-      guint8 service = qmi_message_get_service(msg);
-      guint8 cid = qmi_message_get_client_id(msg);
-      guint16 tid = qmi_message_get_transaction_id(msg);
-      Transaction *match = NULL;
-      for (GList *l = self->transactions; l && !match; l = l->next) {
-        Transaction *tr = l->data;
-        if (tr->client->service == service && tr->client->cid == cid && tr->tid == tid)
-          match = tr;
-      }
-      if (!match) {
-        g_debug("[%s] response without a pending request (service %s cid %u tid %u)",
-                qmi_device_get_name(self), qmi_service_get_name(service), cid, tid);
-        break;
-      }
-      if (qmi_message_get_message_id(msg) != match->message_id)
-        g_debug("[%s] response message id 0x%04x does not match request 0x%04x",
-                qmi_device_get_name(self), qmi_message_get_message_id(msg), match->message_id);
-      transaction_complete(match, msg, NULL);
+    case QMI_MESSAGE_KIND_RESPONSE:
+      handle_response(self, msg);
       break;
-    }
     case QMI_MESSAGE_KIND_REQUEST:
     default:
-      g_debug("[%s] ignoring a request from the modem", qmi_device_get_name(self));
+      drop_message(self, msg, "a request from the modem", TRUE);
       break;
   }
   g_object_unref(self);
@@ -318,6 +355,7 @@ on_transport_gone(const GError *error, gpointer user_data)
 typedef struct {
   guint timeout_s;
   guint sync_attempts;
+  gboolean keep_clients;
 } OpenContext;
 
 static void open_send_sync(GTask *task);
@@ -382,14 +420,15 @@ open_send_sync(GTask *task)
   qmi_client_ctl_sync(self->ctl, per_try, g_task_get_cancellable(task), open_sync_ready, task);
 }
 
-void
-qmi_device_open(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
-                GAsyncReadyCallback callback, gpointer user_data)
+static void
+open_with(QmiDevice *self, gboolean keep_clients, guint timeout_s, GCancellable *cancellable,
+          GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new(self, cancellable, callback, user_data);
   GError *error = NULL;
   OpenContext *ctx = g_new0(OpenContext, 1);
   ctx->timeout_s = MAX(timeout_s, 1);
+  ctx->keep_clients = keep_clients;
   g_task_set_task_data(task, ctx, g_free);
 
   if (!self->open) {
@@ -401,7 +440,25 @@ qmi_device_open(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
     self->open = TRUE;
     self->ctl->released = FALSE;
   }
-  open_send_sync(task);
+  if (keep_clients)
+    qmi_client_ctl_get_version_info(self->ctl, ctx->timeout_s, cancellable, open_version_ready,
+                                    task);
+  else
+    open_send_sync(task);
+}
+
+void
+qmi_device_open(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
+                GAsyncReadyCallback callback, gpointer user_data)
+{
+  open_with(self, FALSE, timeout_s, cancellable, callback, user_data);
+}
+
+void
+qmi_device_open_keeping_clients(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  open_with(self, TRUE, timeout_s, cancellable, callback, user_data);
 }
 
 gboolean
@@ -471,6 +528,15 @@ qmi_device_allocate_client(QmiDevice *self, guint8 service, guint timeout_s,
   g_task_set_task_data(task, GUINT_TO_POINTER((guint)service), NULL);
   QmiCtlAllocateCidInput in = { .has_service = TRUE, .service = service };
   qmi_client_ctl_allocate_cid(self->ctl, &in, timeout_s, cancellable, allocate_ready, task);
+}
+
+QmiClient *
+qmi_device_adopt_client(QmiDevice *self, guint8 service, guint8 cid)
+{
+  g_return_val_if_fail(service != QMI_SERVICE_CTL && cid != 0 && cid != 0xFF, NULL);
+  g_debug("[%s] adopting %s client %u", qmi_device_get_name(self), qmi_service_get_name(service),
+          cid);
+  return client_new(self, service, cid);
 }
 
 QmiClient *

@@ -28,6 +28,10 @@ const char *qmi_device_get_name(QmiDevice *self);
 void qmi_device_open(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data);
 gboolean qmi_device_open_finish(QmiDevice *self, GAsyncResult *res, GError **error);
+/* The same without CTL Sync, which would release every client on the modem
+ * and with them a data session a previous run of the daemon left up. */
+void qmi_device_open_keeping_clients(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
 /* Releases all clients (best effort) and closes the transport; pending
  * requests fail. Idempotent. */
 void qmi_device_close(QmiDevice *self);
@@ -41,6 +45,9 @@ void qmi_device_allocate_client(QmiDevice *self, guint8 service, guint timeout_s
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data);
 QmiClient *qmi_device_allocate_client_finish(QmiDevice *self, GAsyncResult *res, GError **error);
+/* A client a previous run allocated and left allocated (its id saved across
+ * the restart); its requests fail with the modem's error if it is gone. */
+QmiClient *qmi_device_adopt_client(QmiDevice *self, guint8 service, guint8 cid);
 /* Sends Release CID without waiting; the client is dead afterwards. */
 void qmi_device_release_client(QmiDevice *self, QmiClient *client);
 /* Leave the client allocated when the device closes: on the modem, releasing

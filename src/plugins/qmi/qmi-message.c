@@ -64,7 +64,14 @@ qmi_frame_check(const guint8 *buf, gsize avail)
   if (avail < OFF_SDU)
     return 0;
   gsize total = (gsize)get_le16(buf + OFF_LENGTH) + 1;
-  if (total < OFF_SDU + sdu_header_len(buf[OFF_SERVICE]))
+  gsize hdr = OFF_SDU + sdu_header_len(buf[OFF_SERVICE]);
+  if (total < hdr)
+    return -1;
+  /* the SDU's own length must agree before waiting for the rest: a stray
+   * marker in noise must not hold back the frames after it */
+  if (avail < hdr)
+    return 0;
+  if (hdr + get_le16(buf + hdr - 2) != total)
     return -1;
   if (avail < total)
     return 0;
@@ -301,6 +308,29 @@ qmi_message_next_tlv(const QmiMessage *self, gsize *offset, guint8 *out_type,
   return TRUE;
 }
 
+void
+qmi_tlv_iter_init(QmiTlvIter *it)
+{
+  memset(it, 0, sizeof(*it));
+}
+
+gboolean
+qmi_tlv_iter_next(const QmiMessage *self, QmiTlvIter *it, guint8 *out_type,
+                  const guint8 **out_value, guint16 *out_len)
+{
+  while (qmi_message_next_tlv(self, &it->offset, out_type, out_value, out_len)) {
+    guint32 bit = 1u << (*out_type % 32);
+    guint32 *word = &it->seen[*out_type / 32];
+
+    if (!(*word & bit)) {
+      *word |= bit;
+      return TRUE;
+    }
+    it->repeated++;
+  }
+  return FALSE;
+}
+
 const guint8 *
 qmi_message_get_tlv(const QmiMessage *self, guint8 type, guint16 *out_len)
 {
@@ -457,119 +487,6 @@ qmi_tlv_end(GByteArray *buf, gsize start)
   g_return_if_fail(vlen <= 0xFFFF);
   buf->data[start + 1] = vlen & 0xFF;
   buf->data[start + 2] = (vlen >> 8) & 0xFF;
-}
-
-void
-qmi_reader_init(QmiReader *r, const guint8 *data, gsize len)
-{
-  r->data = data;
-  r->len = len;
-  r->off = 0;
-  r->failed = FALSE;
-}
-
-static const guint8 *
-take(QmiReader *r, gsize n)
-{
-  if (r->failed || r->len - r->off < n) {
-    r->failed = TRUE;
-    return NULL;
-  }
-  const guint8 *p = r->data + r->off;
-  r->off += n;
-  return p;
-}
-
-gsize
-qmi_reader_remaining(const QmiReader *r)
-{
-  return r->failed ? 0 : r->len - r->off;
-}
-
-guint8
-qmi_read_u8(QmiReader *r)
-{
-  const guint8 *p = take(r, 1);
-  return p ? p[0] : 0;
-}
-
-guint16
-qmi_read_u16(QmiReader *r)
-{
-  const guint8 *p = take(r, 2);
-  return p ? get_le16(p) : 0;
-}
-
-guint32
-qmi_read_u32(QmiReader *r)
-{
-  const guint8 *p = take(r, 4);
-  guint32 v = 0;
-  for (int i = 3; p && i >= 0; i--)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-guint64
-qmi_read_u64(QmiReader *r)
-{
-  const guint8 *p = take(r, 8);
-  guint64 v = 0;
-  for (int i = 7; p && i >= 0; i--)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-guint8 *
-qmi_read_bytes(QmiReader *r, gsize n, QmiOutputBase *base)
-{
-  const guint8 *p = take(r, n);
-  guint8 *copy = qmi_output_alloc(base, p ? n + 1 : 1);
-  if (p)
-    memcpy(copy, p, n);
-  return copy;
-}
-
-void
-qmi_read_fixed(QmiReader *r, guint8 *dest, gsize n)
-{
-  const guint8 *p = take(r, n);
-  if (p)
-    memcpy(dest, p, n);
-  else
-    memset(dest, 0, n);
-}
-
-void
-qmi_output_base_clear(QmiOutputBase *base)
-{
-  g_clear_pointer(&base->mem, g_ptr_array_unref);
-}
-
-gpointer
-qmi_output_alloc(QmiOutputBase *base, gsize size)
-{
-  if (!base->mem)
-    base->mem = g_ptr_array_new_with_free_func(g_free);
-  gpointer p = g_malloc0(MAX(size, 1));
-  g_ptr_array_add(base->mem, p);
-  return p;
-}
-
-gboolean
-qmi_output_check_result(QmiOutputBase *base, const QmiMessage *msg, const char *what,
-                        GError **error)
-{
-  base->has_result = qmi_message_get_result(msg, &base->status, &base->error);
-  if (!base->has_result) {
-    g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED, "%s: response without result", what);
-    return FALSE;
-  }
-  if (base->status != 0) {
-    g_propagate_error(error, qmi_protocol_error_to_gerror(base->error, what));
-    return FALSE;
-  }
-  return TRUE;
 }
 
 void

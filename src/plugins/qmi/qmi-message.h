@@ -41,7 +41,8 @@ const char *qmi_service_get_name(guint8 service);
 
 /* Framing of a byte stream. Returns the length of the complete frame at the
  * start of buf, 0 when more bytes are needed, or -1 when buf does not start
- * with a plausible frame (the caller drops a byte and resynchronizes). */
+ * with a plausible frame (the caller drops a byte and resynchronizes): the
+ * QMUX length must hold the SDU header and agree with the SDU's TLV length. */
 gssize qmi_frame_check(const guint8 *buf, gsize avail);
 
 /* Splits a byte stream into messages: reads may carry part of a frame or several. */
@@ -96,41 +97,22 @@ void qmi_put_bytes(GByteArray *buf, const void *data, gsize len);
 /* Starts a TLV; returns the offset to give to qmi_tlv_end. */
 gsize qmi_tlv_begin(GByteArray *buf, guint8 type);
 void qmi_tlv_end(GByteArray *buf, gsize start);
-
-/* Reading TLV values with bounds checks: a short read sets failed and yields zeros. */
-typedef struct {
-  const guint8 *data;
-  gsize len;
-  gsize off;
-  gboolean failed;
-} QmiReader;
-
-void qmi_reader_init(QmiReader *r, const guint8 *data, gsize len);
-guint8 qmi_read_u8(QmiReader *r);
-guint16 qmi_read_u16(QmiReader *r);
-guint32 qmi_read_u32(QmiReader *r);
-guint64 qmi_read_u64(QmiReader *r);
-gsize qmi_reader_remaining(const QmiReader *r);
-
-/* What every decoded output starts with: the result and the memory it owns. */
-typedef struct {
-  gboolean has_result;
-  guint16 status; /* 0 = success */
-  guint16 error;  /* QMI protocol error */
-  GPtrArray *mem;
-} QmiOutputBase;
-
-void qmi_output_base_clear(QmiOutputBase *base);
-/* Reads the result TLV into base; FALSE with an MMD_* error when it is missing or
- * reports a failure. what: the request's name for the message. */
-gboolean qmi_output_check_result(QmiOutputBase *base, const QmiMessage *msg, const char *what,
-                                 GError **error);
 /* Wipes (it may hold secrets) and frees a TLV buffer. */
 void qmi_tlvs_free(GByteArray *tlvs);
-gpointer qmi_output_alloc(QmiOutputBase *base, gsize size);
-/* Copies n bytes into memory owned by base, NUL-terminated so usable as a string. */
-guint8 *qmi_read_bytes(QmiReader *r, gsize n, QmiOutputBase *base);
-void qmi_read_fixed(QmiReader *r, guint8 *dest, gsize n);
+
+/* Iterates the TLVs that a decoder takes: the first TLV of each type. A
+ * later TLV of a type already seen is skipped and counted in repeated, so
+ * that the answer is the same as qmi_message_get_tlv()'s and a modem cannot
+ * make a decoder do the work of one TLV many times over. */
+typedef struct {
+  gsize offset;
+  guint32 seen[256 / 32];
+  guint repeated;
+} QmiTlvIter;
+
+void qmi_tlv_iter_init(QmiTlvIter *it);
+gboolean qmi_tlv_iter_next(const QmiMessage *self, QmiTlvIter *it, guint8 *out_type,
+                           const guint8 **out_value, guint16 *out_len);
 
 /* Descriptions of messages, generated from the data files, for the wire log. */
 typedef struct {

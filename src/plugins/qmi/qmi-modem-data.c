@@ -43,9 +43,8 @@ stop_quietly_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   qmi_output_base_clear(&out.base);
 }
 
-/* Stops a session without waiting for the answer. */
-static void
-stop_quietly(QmiClient *client, guint32 handle)
+void
+qmi_data_stop_quietly(QmiClient *client, guint32 handle)
 {
   if (!client || !handle)
     return;
@@ -70,14 +69,26 @@ on_packet_service_status(QmiClient *client, QmiMessage *msg, gpointer user_data)
                           ind.call_end_reason);
     /* one family gone takes the bearer down: end the other session too */
     if (client == self->wds)
-      stop_quietly(data->client6, data->client6 != self->wds ? data->handle6 : 0);
+      qmi_data_stop_quietly(data->client6, data->client6 != self->wds ? data->handle6 : 0);
     else
-      stop_quietly(self->wds, data->handle4);
+      qmi_data_stop_quietly(self->wds, data->handle4);
     forget_bearer(self);
     mmd_bearer_set_backend_data(bearer, NULL, NULL);
     mmd_bearer_report_disconnected(bearer, error);
   }
   qmi_output_base_clear(&ind.base);
+}
+
+void
+qmi_data_follow_bearer(MmdQmiBackend *self, MmdBearer *bearer, guint32 handle4, guint32 handle6,
+                       QmiClient *client6)
+{
+  QmiBearerData *data = g_new0(QmiBearerData, 1);
+  data->handle4 = handle4;
+  data->handle6 = handle6;
+  data->client6 = client6;
+  mmd_bearer_set_backend_data(bearer, data, g_free);
+  remember_bearer(self, bearer);
 }
 
 void
@@ -93,19 +104,8 @@ qmi_data_setup(MmdQmiBackend *self)
 
 /* ---- IP settings --------------------------------------------------------- */
 
-typedef struct {
-  gboolean up;
-  guint32 handle;
-  MmdBearerIpMethod method;
-  guint prefix;
-  guint mtu;
-  char *address;
-  char *gateway;
-  char *dns[2];
-} SessionResult;
-
-static void
-session_result_clear(SessionResult *r)
+void
+qmi_session_result_clear(QmiSessionResult *r)
 {
   g_free(r->address);
   g_free(r->gateway);
@@ -144,8 +144,9 @@ prefix_from_mask(guint32 mask)
   return n;
 }
 
-static void
-session_result_fill(SessionResult *r, guint8 family, const QmiWdsGetCurrentSettingsOutput *out)
+void
+qmi_session_result_fill(QmiSessionResult *r, guint8 family,
+                        const QmiWdsGetCurrentSettingsOutput *out)
 {
   r->method = MMD_BEARER_IP_METHOD_DHCP; /* unless we learn an address */
   if (!out)
@@ -179,8 +180,8 @@ session_result_fill(SessionResult *r, guint8 family, const QmiWdsGetCurrentSetti
     r->mtu = out->mtu;
 }
 
-static void
-session_result_to_config(const SessionResult *r, MmdIpConfig *ip)
+void
+qmi_session_result_to_config(const QmiSessionResult *r, MmdIpConfig *ip)
 {
   memset(ip, 0, sizeof(*ip));
   ip->method = r->method;
@@ -201,7 +202,7 @@ typedef struct {
   gboolean dual;     /* IPv4 on wds, then IPv6 on wds6 */
   guint8 family;     /* of the session being set up */
   QmiClient *client; /* ... and its client */
-  SessionResult v4, v6;
+  QmiSessionResult v4, v6;
   GError *v4_error;
 } ConnectContext;
 
@@ -209,16 +210,14 @@ static void
 connect_context_free(ConnectContext *ctx)
 {
   g_object_unref(ctx->bearer);
-  session_result_clear(&ctx->v4);
-  session_result_clear(&ctx->v6);
+  qmi_session_result_clear(&ctx->v4);
+  qmi_session_result_clear(&ctx->v6);
   g_clear_error(&ctx->v4_error);
   g_free(ctx);
 }
 
-/* Looked up at connect time: the net port may have shown up after the modem
- * was created. */
-static const char *
-net_interface(MmdQmiBackend *self)
+const char *
+qmi_data_net_interface(MmdQmiBackend *self)
 {
   MmdModem *modem = qmi_backend_modem(self);
   const MmdPort *net = modem ? mmd_modem_find_port(modem, MMD_MODEM_PORT_TYPE_NET) : NULL;
@@ -226,7 +225,7 @@ net_interface(MmdQmiBackend *self)
   return net && net->name ? net->name : self->net_iface;
 }
 
-static SessionResult *
+static QmiSessionResult *
 current_result(ConnectContext *ctx)
 {
   return ctx->family == WDS_IP_FAMILY_IPV6 ? &ctx->v6 : &ctx->v4;
@@ -243,22 +242,18 @@ connect_finish(GTask *task)
     return;
   }
   if (g_task_return_error_if_cancelled(task)) {
-    stop_quietly(self->wds, ctx->v4.handle);
-    stop_quietly(ctx->dual ? self->wds6 : self->wds, ctx->v6.handle);
+    qmi_data_stop_quietly(self->wds, ctx->v4.handle);
+    qmi_data_stop_quietly(ctx->dual ? self->wds6 : self->wds, ctx->v6.handle);
     g_object_unref(task);
     return;
   }
-  QmiBearerData *data = g_new0(QmiBearerData, 1);
-  data->handle4 = ctx->v4.up ? ctx->v4.handle : 0;
-  data->handle6 = ctx->v6.up ? ctx->v6.handle : 0;
-  data->client6 = ctx->dual ? self->wds6 : self->wds;
-  mmd_bearer_set_backend_data(ctx->bearer, data, g_free);
-  remember_bearer(self, ctx->bearer);
+  qmi_data_follow_bearer(self, ctx->bearer, ctx->v4.up ? ctx->v4.handle : 0,
+                         ctx->v6.up ? ctx->v6.handle : 0, ctx->dual ? self->wds6 : self->wds);
 
   MmdIpConfig ip4, ip6;
-  session_result_to_config(&ctx->v4, &ip4);
-  session_result_to_config(&ctx->v6, &ip6);
-  mmd_bearer_set_connected(ctx->bearer, net_interface(self), ctx->v4.up ? &ip4 : NULL,
+  qmi_session_result_to_config(&ctx->v4, &ip4);
+  qmi_session_result_to_config(&ctx->v6, &ip6);
+  mmd_bearer_set_connected(ctx->bearer, qmi_data_net_interface(self), ctx->v4.up ? &ip4 : NULL,
                            ctx->v6.up ? &ip6 : NULL);
   mmd_task_succeed(task);
 }
@@ -305,7 +300,7 @@ current_settings_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   gboolean ok = qmi_client_wds_get_current_settings_finish(ctx->client, res, &out, &error);
   if (!ok)
     g_message("Reading the IP settings failed (%s): the host should use DHCP", error->message);
-  session_result_fill(current_result(ctx), ctx->family, ok ? &out : NULL);
+  qmi_session_result_fill(current_result(ctx), ctx->family, ok ? &out : NULL);
   qmi_output_base_clear(&out.base);
   session_done(task, NULL);
 }
@@ -333,7 +328,7 @@ start_network_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     session_done(task, error);
     return;
   }
-  SessionResult *r = current_result(ctx);
+  QmiSessionResult *r = current_result(ctx);
   r->up = TRUE;
   r->handle = out.packet_data_handle;
   qmi_output_base_clear(&out.base);
@@ -429,7 +424,7 @@ qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancel
   if (ip_type == MMD_BEARER_IP_FAMILY_IPV4V6 && !self->wds6)
     g_message("No second WDS client: connecting IPv4 only");
   g_task_set_task_data(task, ctx, (GDestroyNotify)connect_context_free);
-  qmi_data_format_setup(self, net_interface(self),
+  qmi_data_format_setup(self, qmi_data_net_interface(self),
                         g_task_new(self, cancellable, data_format_ready, task));
 }
 

@@ -50,6 +50,7 @@ typedef enum {
   INIT_OPERATING_MODE,
   INIT_MODES,
   INIT_SIM,
+  INIT_ADOPT,
   INIT_DONE,
 } InitStep;
 
@@ -330,9 +331,11 @@ operating_mode_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   QmiDmsGetOperatingModeOutput out;
 
-  if (qmi_client_dms_get_operating_mode_finish(self->dms, res, &out, &error) && out.has_mode)
+  if (qmi_client_dms_get_operating_mode_finish(self->dms, res, &out, &error) && out.has_mode) {
+    self->online = out.mode == 0;
     mmd_modem_set_power_state(qmi_backend_modem(self),
-                              out.mode == 0 ? MMD_MODEM_POWER_STATE_ON : MMD_MODEM_POWER_STATE_LOW);
+                              self->online ? MMD_MODEM_POWER_STATE_ON : MMD_MODEM_POWER_STATE_LOW);
+  }
   qmi_output_base_clear(&out.base);
   init_next(task);
 }
@@ -362,7 +365,11 @@ init_step(GTask *task)
   }
   switch (ctx->step) {
     case INIT_OPEN:
-      qmi_device_open(self->device, QMI_TIMEOUT_OPEN, c, open_ready, task);
+      /* CTL Sync would end a session the previous run left up */
+      if (self->saved)
+        qmi_device_open_keeping_clients(self->device, QMI_TIMEOUT_OPEN, c, open_ready, task);
+      else
+        qmi_device_open(self->device, QMI_TIMEOUT_OPEN, c, open_ready, task);
       return;
     case INIT_ALLOC_DMS:
       qmi_device_allocate_client(self->device, QMI_SERVICE_DMS, QMI_TIMEOUT, c, alloc_ready, task);
@@ -415,6 +422,9 @@ init_step(GTask *task)
     case INIT_SIM:
       qmi_sim_load(self, g_task_new(self, c, sub_step_ready, task));
       return;
+    case INIT_ADOPT:
+      qmi_adopt_session(self, g_task_new(self, c, sub_step_ready, task));
+      return;
     case INIT_DONE:
     default:
       mmd_task_succeed(task);
@@ -435,6 +445,7 @@ qmi_backend_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncRea
     return;
   }
   if (!self->device) {
+    self->saved = mmd_runtime_state_load("qmi", self->control_path);
     self->device = qmi_device_new_for_path(self->control_path);
     self->gone_id = g_signal_connect(self->device, "gone", G_CALLBACK(on_device_gone), self);
   }
@@ -449,12 +460,7 @@ qmi_backend_shutdown(MmdBackend *backend)
   MmdQmiBackend *self = MMD_QMI_BACKEND(backend);
   g_cancellable_cancel(self->cancellable);
   /* The daemon stopping is no reason to drop the user's data session. */
-  if (self->bearer && mmd_bearer_is_connected(self->bearer)) {
-    if (self->wds)
-      qmi_client_keep_on_close(self->wds);
-    if (self->wds6)
-      qmi_client_keep_on_close(self->wds6);
-  }
+  qmi_adopt_save_session(self);
   if (self->device) {
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
@@ -482,6 +488,7 @@ mmd_qmi_backend_finalize(GObject *object)
   g_free(self->net_iface);
   g_free(self->iccid);
   g_free(self->imsi);
+  g_clear_pointer(&self->saved, g_key_file_unref);
   g_object_unref(self->cancellable);
   G_OBJECT_CLASS(mmd_qmi_backend_parent_class)->finalize(object);
 }

@@ -38,8 +38,11 @@ struct _MmdQmiBackend {
   char *iccid;
   char *imsi;
 
+  gboolean online; /* operating mode at initialization */
+
   /* data session (one bearer at a time) */
   MmdBearer *bearer; /* weak pointer */
+  GKeyFile *saved;   /* left by the previous run, until taken over */
 };
 
 /* Per-bearer data stored with mmd_bearer_set_backend_data(): the packet data
@@ -101,10 +104,43 @@ void qmi_backend_reset(MmdBackend *backend, GCancellable *cancellable, GAsyncRea
 
 /* qmi-modem-data.c */
 void qmi_data_setup(MmdQmiBackend *self);
+/* The bearer's sessions are these handles (0 = none), the IPv6 one on
+ * client6; their end is reported through the WDS indications. */
+void qmi_data_follow_bearer(MmdQmiBackend *self, MmdBearer *bearer, guint32 handle4,
+                            guint32 handle6, QmiClient *client6);
+/* Stops a session without waiting for the answer; nothing for handle 0. */
+void qmi_data_stop_quietly(QmiClient *client, guint32 handle);
+/* Looked up when needed: the net port may show up after the modem. */
+const char *qmi_data_net_interface(MmdQmiBackend *self);
+
+/* One data session as Get Current Settings describes it. */
+typedef struct {
+  gboolean up;
+  guint32 handle;
+  MmdBearerIpMethod method;
+  guint prefix;
+  guint mtu;
+  char *address;
+  char *gateway;
+  char *dns[2];
+} QmiSessionResult;
+
+/* family: 4 or 6; out NULL leaves the host to DHCP */
+void qmi_session_result_fill(QmiSessionResult *r, guint8 family,
+                             const QmiWdsGetCurrentSettingsOutput *out);
+/* ip borrows r's strings */
+void qmi_session_result_to_config(const QmiSessionResult *r, MmdIpConfig *ip);
+void qmi_session_result_clear(QmiSessionResult *r);
 void qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data);
 void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
+
+/* qmi-modem-adopt.c: the data session a previous run left up (state saved
+ * on shutdown): taken over when it is still up, torn down when it cannot
+ * be. Completes task with TRUE unless cancelled. */
+void qmi_adopt_session(MmdQmiBackend *self, GTask *task);
+void qmi_adopt_save_session(MmdQmiBackend *self);
 
 /* qmi-modem-wda.c: before the first connect, agree with the modem and the
  * qmi_wwan driver on the net port's framing (raw IP where both support it).

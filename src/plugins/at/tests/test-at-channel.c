@@ -12,127 +12,8 @@
 #include <glib-unix.h>
 
 #include "at-channel.h"
+#include "channel-peer.h"
 #include "mmd-errors.h"
-
-typedef struct {
-  MmdAtChannel *ch;
-  int peer;
-  GMainLoop *loop;
-  GPtrArray *urcs;
-  gboolean gone;
-} Fixture;
-
-typedef struct {
-  char *response;
-  GError *error;
-  gboolean done;
-} Result;
-
-static void
-on_urc(MmdAtChannel *ch, const char *line, gpointer user_data)
-{
-  Fixture *f = user_data;
-  g_ptr_array_add(f->urcs, g_strdup(line));
-}
-
-static void
-on_gone(MmdAtChannel *ch, const GError *error, gpointer user_data)
-{
-  Fixture *f = user_data;
-  f->gone = TRUE;
-}
-
-static void
-setup(Fixture *f, gconstpointer data)
-{
-  int sv[2];
-
-  g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
-  f->ch = mmd_at_channel_new("test");
-  g_assert_true(mmd_at_channel_open_fd(f->ch, sv[0], NULL));
-  f->peer = sv[1];
-  f->urcs = g_ptr_array_new_with_free_func(g_free);
-  mmd_at_channel_add_urc_handler(f->ch, "+CREG:", on_urc, f);
-  mmd_at_channel_add_urc_handler(f->ch, "RING", on_urc, f);
-  mmd_at_channel_add_urc_handler(f->ch, "NO CARRIER", on_urc, f);
-  mmd_at_channel_set_gone_handler(f->ch, on_gone, f);
-}
-
-static void
-teardown(Fixture *f, gconstpointer data)
-{
-  if (f->ch)
-    mmd_at_channel_unref(f->ch);
-  if (f->peer >= 0)
-    close(f->peer);
-  g_ptr_array_unref(f->urcs);
-}
-
-static void
-on_done(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  Result *r = user_data;
-  r->response = mmd_at_channel_command_finish(NULL, res, &r->error);
-  r->done = TRUE;
-}
-
-static void
-send_cmd(Fixture *f, const char *cmd, guint timeout, MmdAtCommandFlags flags,
-         GCancellable *cancellable, Result *r)
-{
-  memset(r, 0, sizeof *r);
-  mmd_at_channel_command(f->ch, cmd, timeout, flags, cancellable, on_done, r);
-}
-
-/* Reads what the channel wrote until it contains expect. */
-static void
-peer_expect(Fixture *f, const char *expect)
-{
-  GString *got = g_string_new(NULL);
-  gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
-
-  while (!strstr(got->str, expect)) {
-    char buf[256];
-    ssize_t n;
-
-    g_main_context_iteration(NULL, FALSE);
-    g_assert_true(g_unix_set_fd_nonblocking(f->peer, TRUE, NULL));
-    n = read(f->peer, buf, sizeof buf);
-    if (n > 0)
-      g_string_append_len(got, buf, n);
-    g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-    if (n <= 0) {
-      /* wait for the channel's bytes, still letting its main loop run */
-      GPollFD pfd = { .fd = f->peer, .events = G_IO_IN };
-      g_poll(&pfd, 1, 10);
-    }
-  }
-  g_string_free(got, TRUE);
-}
-
-static void
-peer_send(Fixture *f, const char *text)
-{
-  g_assert_cmpint(write(f->peer, text, strlen(text)), ==, (ssize_t)strlen(text));
-}
-
-static void
-wait_done(Result *r)
-{
-  gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
-
-  while (!r->done) {
-    g_main_context_iteration(NULL, TRUE);
-    g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-  }
-}
-
-static void
-result_clear(Result *r)
-{
-  g_free(r->response);
-  g_clear_error(&r->error);
-}
 
 static void
 test_basic(Fixture *f, gconstpointer data)
@@ -201,8 +82,7 @@ test_sms_prompt(Fixture *f, gconstpointer data)
 {
   Result r;
 
-  memset(&r, 0, sizeof r);
-  mmd_at_channel_command_with_pdu(f->ch, "AT+CMGS=5", "0011000B91", 1000, NULL, on_done, &r);
+  send_cmd_with_pdu(f, "AT+CMGS=5", "0011000B91", 1000, &r);
   peer_expect(f, "AT+CMGS=5\r");
   g_assert_false(r.done);
   peer_send(f, "\r\n> ");
@@ -214,8 +94,7 @@ test_sms_prompt(Fixture *f, gconstpointer data)
   g_assert_cmpstr(r.response, ==, "+CMGS: 7");
   result_clear(&r);
 
-  memset(&r, 0, sizeof r);
-  mmd_at_channel_command_with_pdu(f->ch, "AT+CMGS=5", "0011000B91", 1000, NULL, on_done, &r);
+  send_cmd_with_pdu(f, "AT+CMGS=5", "0011000B91", 1000, &r);
   peer_expect(f, "AT+CMGS=5\r");
   peer_send(f, "\r\n> ");
   peer_expect(f, "\x1a");
@@ -224,8 +103,7 @@ test_sms_prompt(Fixture *f, gconstpointer data)
   g_assert_error(r.error, MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_SMSC_ADDRESS_UNKNOWN);
   result_clear(&r);
 
-  memset(&r, 0, sizeof r);
-  mmd_at_channel_command_with_pdu(f->ch, "AT+CMGS=5", "00\x1a\rAT", 1000, NULL, on_done, &r);
+  send_cmd_with_pdu(f, "AT+CMGS=5", "00\x1a\rAT", 1000, &r);
   wait_done(&r);
   g_assert_error(r.error, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS);
   result_clear(&r);
@@ -237,7 +115,7 @@ test_urc_with_body(Fixture *f, gconstpointer data)
 {
   Result r;
 
-  mmd_at_channel_add_urc_handler_with_body(f->ch, "+CMT:", on_urc, f);
+  collect_urcs_with_body(f, "+CMT:");
   send_cmd(f, "AT+CSQ", 1000, 0, NULL, &r);
   peer_expect(f, "AT+CSQ\r");
   peer_send(f, "\r\n+CMT: ,3\r\n0000AA\r\n\r\n+CSQ: 20,99\r\n\r\nOK\r\n");

@@ -3,6 +3,7 @@
  * and oversized input from a hostile modem. */
 #include <string.h>
 
+#include "at-parse-error.h"
 #include "at-parse-sms.h"
 #include "mmd-errors.h"
 

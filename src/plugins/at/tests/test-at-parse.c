@@ -5,6 +5,7 @@
 
 #include "at-parse.h"
 #include "mmd-errors.h"
+#include "mmd-text.h"
 
 static void
 test_info(void)
@@ -590,6 +591,14 @@ static const char *samples[] = {
   "+WS46: (12,22,25,28-31)",
 };
 
+/* Frees a parser's string after checking it is clean text (or NULL). */
+static void
+clean_free(char *text)
+{
+  g_assert_true(!text || mmd_text_is_clean(text, -1));
+  g_free(text);
+}
+
 static void
 feed_all(const char *s)
 {
@@ -602,16 +611,16 @@ feed_all(const char *s)
   guint u1, u2;
   char *p1 = NULL, *p2 = NULL;
 
-  g_free(mmd_at_parse_info(s, NULL));
-  g_free(mmd_at_parse_imei(s, NULL));
-  g_free(mmd_at_parse_imsi(s, NULL));
-  g_free(mmd_at_parse_iccid(s, NULL));
+  clean_free(mmd_at_parse_info(s, NULL));
+  clean_free(mmd_at_parse_imei(s, NULL));
+  clean_free(mmd_at_parse_imsi(s, NULL));
+  clean_free(mmd_at_parse_iccid(s, NULL));
   mmd_at_parse_cpin(s, &lock, NULL);
   mmd_at_parse_pin_retries(s, &r, NULL);
   mmd_at_parse_clck(s, &b, NULL);
   mmd_at_parse_registration(s, &reg, NULL);
   if (mmd_at_parse_cops_read(s, &i1, &i2, &p1, &i3, NULL))
-    g_free(p1);
+    clean_free(p1);
   p1 = NULL;
   {
     GPtrArray *a = mmd_at_parse_cops_test(s, NULL);
@@ -641,9 +650,10 @@ feed_all(const char *s)
   g_strfreev(mmd_at_parse_cnum(s, NULL));
   {
     GError *e = mmd_at_parse_cme_error(s);
+    g_assert_true(!e || mmd_text_is_clean(e->message, -1));
     g_clear_error(&e);
   }
-  g_free(mmd_at_decode_name(s));
+  clean_free(mmd_at_decode_name(s));
   {
     GArray *a = mmd_at_parse_ws46_test(s, NULL);
     if (a)

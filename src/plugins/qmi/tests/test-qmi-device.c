@@ -16,6 +16,8 @@ typedef struct {
   QmiFramer framer;
   GPtrArray *received; /* QmiMessage from the host */
   gboolean silent_ids; /* don't answer DMS Get IDs */
+  /* answer DMS Get IDs first with a response of another message id */
+  gboolean wrong_id_first;
   guint8 next_cid;
   QmiDevice *device;
   GMainLoop *loop;
@@ -32,8 +34,9 @@ peer_send(Fixture *f, QmiMessage *msg)
   g_assert_cmpint(write(f->master, raw + len / 2, len - len / 2), ==, (gssize)(len - len / 2));
 }
 
+/* A successful response to req with message id id and tlvs (consumed). */
 static void
-peer_respond(Fixture *f, QmiMessage *req, GByteArray *tlvs)
+peer_respond_as(Fixture *f, QmiMessage *req, guint16 id, GByteArray *tlvs)
 {
   GByteArray *b = g_byte_array_new();
   gsize s = qmi_tlv_begin(b, QMI_TLV_RESULT);
@@ -44,11 +47,28 @@ peer_respond(Fixture *f, QmiMessage *req, GByteArray *tlvs)
     g_byte_array_append(b, tlvs->data, tlvs->len);
   g_autoptr(QmiMessage) resp = qmi_message_new(
       qmi_message_get_service(req), qmi_message_get_client_id(req), QMI_MESSAGE_KIND_RESPONSE,
-      qmi_message_get_transaction_id(req), qmi_message_get_message_id(req), b->data, b->len);
+      qmi_message_get_transaction_id(req), id, b->data, b->len);
   g_byte_array_unref(b);
   if (tlvs)
     g_byte_array_unref(tlvs);
   peer_send(f, resp);
+}
+
+static void
+peer_respond(Fixture *f, QmiMessage *req, GByteArray *tlvs)
+{
+  peer_respond_as(f, req, qmi_message_get_message_id(req), tlvs);
+}
+
+/* A Get Manufacturer response: its TLV 0x01 is where Get IDs has nothing. */
+static void
+peer_respond_wrong_id(Fixture *f, QmiMessage *req)
+{
+  GByteArray *b = g_byte_array_new();
+  gsize s = qmi_tlv_begin(b, 0x01);
+  qmi_put_bytes(b, "Wrong", 5);
+  qmi_tlv_end(b, s);
+  peer_respond_as(f, req, QMI_DMS_MSG_GET_MANUFACTURER, b);
 }
 
 static void
@@ -83,6 +103,8 @@ peer_handle(Fixture *f, QmiMessage *req)
     qmi_put_bytes(b, v, 2);
     qmi_tlv_end(b, s);
   } else if (service == QMI_SERVICE_DMS && id == QMI_DMS_MSG_GET_IDS) {
+    if (f->wrong_id_first)
+      peer_respond_wrong_id(f, req);
     if (f->silent_ids) {
       g_byte_array_unref(b);
       return;
@@ -263,6 +285,40 @@ test_timeout_and_cancel(Fixture *f, gconstpointer data)
 }
 
 static void
+test_response_of_another_message(Fixture *f, gconstpointer data)
+{
+  QmiClient *dms = open_and_allocate(f, QMI_SERVICE_DMS);
+  GAsyncResult *res = NULL;
+  g_autoptr(GError) error = NULL;
+  QmiDmsGetIdsOutput out;
+
+  /* same service, client and transaction, other message id: not ours; the
+   * right response that follows completes the request */
+  f->wrong_id_first = TRUE;
+  qmi_client_dms_get_ids(dms, 5, NULL, got_result, &res);
+  g_assert_true(qmi_client_dms_get_ids_finish(dms, wait_result(&res), &out, &error));
+  g_assert_no_error(error);
+  g_assert_cmpstr(out.imei, ==, "490154203237518");
+  qmi_output_base_clear(&out.base);
+  g_clear_object(&res);
+
+  /* a modem that only ever answers with the wrong message is as good as
+   * silent: its requests time out and the device gives up on it */
+  f->silent_ids = TRUE;
+  GAsyncResult *results[3] = { NULL };
+  for (guint i = 0; i < G_N_ELEMENTS(results); i++)
+    qmi_client_dms_get_ids(dms, 1, NULL, got_result, &results[i]);
+  for (guint i = 0; i < G_N_ELEMENTS(results); i++) {
+    g_assert_false(qmi_client_dms_get_ids_finish(dms, wait_result(&results[i]), &out, &error));
+    g_assert_true(g_error_matches(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT)
+                  || g_error_matches(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_NOT_OPEN));
+    g_clear_error(&error);
+    g_clear_object(&results[i]);
+  }
+  g_assert_true(f->gone);
+}
+
+static void
 on_indication(QmiClient *client, QmiMessage *msg, gpointer user_data)
 {
   guint *count = user_data;
@@ -331,6 +387,8 @@ main(int argc, char **argv)
              fixture_teardown);
   g_test_add("/qmi/device/timeout-cancel", Fixture, NULL, fixture_setup, test_timeout_and_cancel,
              fixture_teardown);
+  g_test_add("/qmi/device/response-of-another-message", Fixture, NULL, fixture_setup,
+             test_response_of_another_message, fixture_teardown);
   g_test_add("/qmi/device/indication-gone", Fixture, NULL, fixture_setup, test_indication_and_gone,
              fixture_teardown);
   return g_test_run();
