@@ -310,6 +310,13 @@ ctx_find_proxy(Ctx *ctx, const char *selector, const char *prefix, GType proxy_t
   return find_object_interface(ctx, path, proxy_type, interface_name, what, error);
 }
 
+MdbusCall *
+ctx_find_call(Ctx *ctx, const char *path, GError **error)
+{
+  return find_object_interface(ctx, path, MDBUS_TYPE_CALL_PROXY, "org.example.Modem1.Call", "call",
+                               error);
+}
+
 char *
 modemctl_modem_describe(MdbusObject *object)
 {
@@ -639,6 +646,8 @@ build_option_context(void)
 
   modemctl_messaging_add_groups(context);
   modemctl_cell_broadcast_add_group(context);
+  modemctl_ussd_add_group(context);
+  modemctl_voice_add_groups(context);
 
   group = g_option_group_new("sim", "SIM options (with -i):", "Show SIM options", NULL, NULL);
   g_option_group_add_entries(group, sim_entries);
@@ -736,12 +745,16 @@ run(Ctx *ctx)
 {
   g_autoptr(GError) error = NULL;
   guint manager_actions = count_manager_actions();
-  guint modem_actions = count_modem_actions();
+  guint voice_actions = modemctl_voice_count_actions();
+  guint ussd_actions = modemctl_ussd_count_actions();
+  guint modem_actions = count_modem_actions() + voice_actions + ussd_actions;
   guint sim_actions = count_sim_actions();
   guint bearer_actions = count_bearer_actions();
-  guint actions
-      = manager_actions + modem_actions + sim_actions + bearer_actions + modemctl_sms_actions();
-  gboolean object_selected = modemctl_sms_selected() || modemctl_cbm_selected();
+  guint call_actions = modemctl_call_count_actions();
+  guint actions = manager_actions + modem_actions + sim_actions + bearer_actions + call_actions
+                  + modemctl_sms_actions();
+  gboolean object_selected
+      = modemctl_sms_selected() || modemctl_cbm_selected() || modemctl_call_selector();
   g_autofree char *sim_path = NULL;
   g_autofree char *bearer_path = NULL;
   int rc;
@@ -767,7 +780,7 @@ run(Ctx *ctx)
     return rc;
   if (opts.signal_setup < -1)
     return ctx_fail("invalid signal refresh rate %d", opts.signal_setup);
-  if ((rc = check_arguments()))
+  if ((rc = check_arguments()) || (rc = modemctl_voice_check_arguments()))
     return rc;
 
   if (opt_netifd_up)
@@ -797,6 +810,8 @@ run(Ctx *ctx)
     return modemctl_sms_run(ctx);
   if (modemctl_cbm_selected())
     return modemctl_cbm_run(ctx);
+  if (call_actions || (!actions && modemctl_call_selector()))
+    return modemctl_call_run(ctx);
 
   if (bearer_actions || (!actions && bearer_path)) {
     g_autoptr(MdbusBearer) bearer = ctx_find_bearer(ctx, bearer_path, &error);
@@ -836,6 +851,10 @@ run(Ctx *ctx)
       return modemctl_messaging_run(ctx, modem);
     if (modemctl_cell_broadcast_modem_actions())
       return modemctl_cell_broadcast_run(ctx, modem);
+    if (voice_actions)
+      return modemctl_voice_run(ctx, modem);
+    if (ussd_actions)
+      return modemctl_ussd_run(ctx, modem);
     return modem_actions ? modemctl_modem_run(ctx, modem, &opts) : modemctl_modem_show(ctx, modem);
   }
 }

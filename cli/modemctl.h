@@ -46,6 +46,8 @@ MdbusBearer *ctx_find_bearer(Ctx *ctx, const char *path, GError **error);
 gpointer ctx_find_proxy(Ctx *ctx, const char *selector, const char *prefix, GType proxy_type,
                         const char *interface_name, const char *what, GError **error);
 
+MdbusCall *ctx_find_call(Ctx *ctx, const char *path, GError **error);
+
 /* Options of the modem, SIM and bearer groups. */
 typedef struct {
   /* modem */
@@ -108,6 +110,21 @@ gboolean modemctl_cbm_selected(void);
 int modemctl_cell_broadcast_check(void);
 int modemctl_cell_broadcast_run(Ctx *ctx, MdbusObject *modem);
 int modemctl_cbm_run(Ctx *ctx);
+
+/* Voice (with -m) and call (with -o) options, their checks and actions
+ * (modemctl-voice.c). */
+void modemctl_voice_add_groups(GOptionContext *context);
+guint modemctl_voice_count_actions(void);
+guint modemctl_call_count_actions(void);
+const char *modemctl_call_selector(void);
+int modemctl_voice_check_arguments(void);
+int modemctl_voice_run(Ctx *ctx, MdbusObject *modem);
+int modemctl_call_run(Ctx *ctx);
+
+/* USSD options (with -m; modemctl-ussd.c). */
+void modemctl_ussd_add_group(GOptionContext *context);
+guint modemctl_ussd_count_actions(void);
+int modemctl_ussd_run(Ctx *ctx, MdbusObject *modem);
 
 /* Adds the bearer's fields to output (used by --create-bearer, -b). */
 void modemctl_bearer_add_fields(Output *output, MdbusBearer *bearer);

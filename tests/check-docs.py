@@ -82,6 +82,9 @@ case "$*" in
     'modem.messaging.sms.value[2] : /org/example/Modem1/SMS/5' ;;
   "-m 0 --cell-broadcast-list-cbm -K") printf '%s\\n' 'modem.cell-broadcast.cbm.length : 1' \\
     'modem.cell-broadcast.cbm.value[1] : /org/example/Modem1/CBM/9' ;;
+  "-m 0 --voice-list-calls -K") printf '%s\\n' 'modem.voice.call.length : 1' \\
+    'modem.voice.call.value[1] : /org/example/Modem1/Call/5' ;;
+  "-m 3 --voice-list-calls -K") printf '%s\\n' 'modem.voice.call.length : 0' ;;
 esac
 '''
 
@@ -117,6 +120,9 @@ def check_completion(completion, modemctl):
             'modemctl --cbm ': ['9'],
             'modemctl -s 2 --store-in-storage m': ['me', 'mt'],
             'modemctl -m 0 --messaging-create-sms number=1,t': ['number=1,text='],
+            'modemctl -o ': ['5'],
+            'modemctl -m 0 --voice-create-call n': ['number='],
+            'modemctl --voice-q': ['--voice-query-call-waiting'],
         }
         for line, expected in cases.items():
             got = complete(completion, line, tmp)

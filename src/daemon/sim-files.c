@@ -121,3 +121,16 @@ mmd_sim_decode_spn(const guint8 *data, gsize len)
   }
   return g_string_free(s, FALSE);
 }
+
+char *
+mmd_sim_decode_ecc_code(const guint8 *data, gsize len)
+{
+  char *code;
+
+  if (len < MMD_SIM_ECC_CODE_LEN)
+    return NULL;
+  code = decode_bcd(data, MMD_SIM_ECC_CODE_LEN, FALSE);
+  if (code && !*code)
+    g_clear_pointer(&code, g_free);
+  return code;
+}

@@ -30,7 +30,8 @@ G_DEFINE_TYPE(MmdSim, mmd_sim, G_TYPE_OBJECT)
 typedef struct {
   MmdModem *modem; /* weak: the modem owns its rooms */
   MmdProviders *providers;
-  MmdSim *sim; /* NULL while no card is known */
+  MmdSim *sim;              /* NULL while no card is known */
+  char **emergency_numbers; /* what the card lists; NULL: the defaults */
 } SimRoom;
 
 static const char room_key[] = "sim";
@@ -314,10 +315,13 @@ mmd_sim_init(MmdSim *self)
 {
 }
 
+/* 3GPP TS 22.101 10.1.1: what a phone dials as an emergency call when the
+ * card lists nothing. */
+static const char *const default_emergency_numbers[] = { "112", "911", NULL };
+
 static void
 init_sim_interface(MdbusSim *iface)
 {
-  const char *const none[] = { NULL };
 
   mdbus_sim_set_active(iface, TRUE);
   mdbus_sim_set_sim_identifier(iface, "");
@@ -325,7 +329,7 @@ init_sim_interface(MdbusSim *iface)
   mdbus_sim_set_eid(iface, "");
   mdbus_sim_set_operator_identifier(iface, "");
   mdbus_sim_set_operator_name(iface, "");
-  mdbus_sim_set_emergency_numbers(iface, none);
+  mdbus_sim_set_emergency_numbers(iface, default_emergency_numbers);
   mdbus_sim_set_preferred_networks(iface, g_variant_new_array(G_VARIANT_TYPE("(su)"), NULL, 0));
   mdbus_sim_set_gid1(iface, g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, NULL, 0, 1));
   mdbus_sim_set_gid2(iface, g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, NULL, 0, 1));
@@ -369,6 +373,7 @@ room_free(SimRoom *room)
     g_clear_weak_pointer(&room->sim->modem);
   g_clear_object(&room->sim);
   mmd_providers_free(room->providers);
+  g_strfreev(room->emergency_numbers);
   g_free(room);
 }
 
@@ -418,6 +423,9 @@ mmd_modem_set_sim(MmdModem *modem, const char *iccid, const char *imsi, const ch
 
   if (!room->sim) {
     room->sim = sim_new(modem);
+    if (room->emergency_numbers)
+      mdbus_sim_set_emergency_numbers(room->sim->iface,
+                                      (const char *const *)room->emergency_numbers);
     mmd_exporter_export_object(mmd_modem_get_exporter(modem),
                                G_DBUS_OBJECT_SKELETON(room->sim->object));
     mdbus_modem_set_sim(mmd_modem_get_iface(modem), room->sim->path);
@@ -457,4 +465,46 @@ mmd_modem_set_unlock_retries(MmdModem *modem, MmdModemLock lock, guint retries)
   }
   g_variant_builder_add(&builder, "{uu}", (guint32)lock, (guint32)retries);
   mdbus_modem_set_unlock_retries(iface, g_variant_builder_end(&builder));
+}
+
+/* What may be dialled: digits, '+', '*' and '#', at most a short number's
+ * worth (EF_ECC holds 6 digits; longer ones come from modem lists). */
+static gboolean
+is_emergency_number(const char *number)
+{
+  gsize len = strlen(number);
+
+  if (len == 0 || len > 16)
+    return FALSE;
+  for (const char *c = number; *c; c++)
+    if (!g_ascii_isdigit(*c) && *c != '+' && *c != '*' && *c != '#')
+      return FALSE;
+  return TRUE;
+}
+
+void
+mmd_modem_set_emergency_numbers(MmdModem *modem, const char *const *numbers)
+{
+  SimRoom *room = ensure_room(modem);
+  g_autoptr(GPtrArray) valid = g_ptr_array_new_with_free_func(g_free);
+
+  for (const char *const *n = numbers; n && *n; n++) {
+    if (!is_emergency_number(*n)) {
+      g_debug("%s: emergency number of %zu characters ignored: not a dial string",
+              mmd_modem_get_path(modem), strlen(*n));
+      continue;
+    }
+    if (!g_ptr_array_find_with_equal_func(valid, *n, g_str_equal, NULL))
+      g_ptr_array_add(valid, g_strdup(*n));
+  }
+  g_strfreev(room->emergency_numbers);
+  room->emergency_numbers = NULL;
+  if (valid->len) {
+    g_ptr_array_add(valid, NULL);
+    room->emergency_numbers = (char **)g_ptr_array_free(g_steal_pointer(&valid), FALSE);
+  }
+  if (room->sim)
+    mdbus_sim_set_emergency_numbers(
+        room->sim->iface, room->emergency_numbers ? (const char *const *)room->emergency_numbers
+                                                  : default_emergency_numbers);
 }

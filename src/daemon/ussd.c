@@ -4,9 +4,12 @@
 
 #include "ussd.h"
 
+#include <string.h>
+
 #include "auth.h"
 #include "method.h"
 #include "mmd-errors.h"
+#include "mmd-text.h"
 #include "modem-state.h"
 #include "modemd-codec.h"
 #include "providers.h"
@@ -28,12 +31,40 @@ room_of(MmdModem *modem)
   return mmd_modem_get_room(modem, room_key);
 }
 
+/* A USSD string holds at most 182 characters; a modem's text is cut well
+ * beyond that. */
+#define MAX_USSD_TEXT 1024
+
+/* Modem text for D-Bus: clean UTF-8 whose lines stay lines (menus are
+ * written one choice a line), without any other control character. */
+static char *
+clean_text(const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+  g_autofree char *joined = NULL;
+
+  for (char **line = lines; *line; line++) {
+    gsize len = strlen(*line);
+    char *clean;
+
+    if (len && (*line)[len - 1] == '\r')
+      (*line)[--len] = '\0';
+    clean = mmd_text_sanitize(*line, (gssize)len, MAX_USSD_TEXT);
+    g_free(*line);
+    *line = clean;
+  }
+  joined = g_strjoinv("\n", lines);
+  if (strlen(joined) > MAX_USSD_TEXT)
+    *g_utf8_find_prev_char(joined, joined + MAX_USSD_TEXT + 1) = '\0';
+  return g_steal_pointer(&joined);
+}
+
 MmdUssdReply *
 mmd_ussd_reply_new(const char *text, gboolean needs_response)
 {
   MmdUssdReply *reply = g_new0(MmdUssdReply, 1);
 
-  reply->text = g_utf8_make_valid(text ? text : "", -1);
+  reply->text = clean_text(text);
   reply->needs_response = needs_response;
   return reply;
 }
@@ -222,7 +253,7 @@ void
 mmd_modem_ussd_network(MmdModem *modem, MmdUssdNetworkKind kind, const char *text)
 {
   UssdRoom *room = room_of(modem);
-  g_autofree char *valid = g_utf8_make_valid(text ? text : "", -1);
+  g_autofree char *valid = clean_text(text);
 
   if (!room)
     return;

@@ -3,6 +3,8 @@
 
 #include "voice-call.h"
 
+#include "mmd-text.h"
+
 struct _MmdVoiceCall {
   GObject parent;
 
@@ -50,7 +52,8 @@ mmd_voice_call_new(MmdModem *modem, const char *path, MmdCallDirection direction
                    const char *number)
 {
   MmdVoiceCall *self = g_object_new(MMD_TYPE_VOICE_CALL, NULL);
-  g_autofree char *text = g_utf8_make_valid(number ? number : "", -1);
+  /* a client's number was checked; a modem's may hold anything */
+  g_autofree char *text = mmd_text_sanitize(number, -1, MMD_VOICE_CALL_MAX_NUMBER);
 
   g_set_weak_pointer(&self->modem, modem);
   self->path = g_strdup(path);

@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* What a number may take of the Number property: far more than any. */
+#define MMD_VOICE_CALL_MAX_NUMBER 128
+
 #define MMD_TYPE_VOICE_CALL (mmd_voice_call_get_type())
 G_DECLARE_FINAL_TYPE(MmdVoiceCall, mmd_voice_call, MMD, VOICE_CALL, GObject)
 

@@ -14,6 +14,9 @@ typedef struct {
   MdbusModemVoice *iface;
   GPtrArray *calls;      /* MmdVoiceCall */
   MmdVoiceCall *dialing; /* being started, not numbered yet */
+  /* The 3GPP interface whose registration says "emergency only" (weak). */
+  MdbusModemModem3gpp *modem3gpp;
+  gulong interface_added_id, registration_id;
 } VoiceRoom;
 
 #define VOICE_FIND_OP(room, op) MMD_PROVIDER_FIND((room)->providers, MmdVoiceOps, op)

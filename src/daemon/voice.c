@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "mmd-errors.h"
+#include "mmd-text.h"
 #include "mmd-validate.h"
 #include "modem-state.h"
 
@@ -303,9 +304,50 @@ going_away(MmdModem *modem, VoiceRoom *room)
   }
 }
 
+/* EmergencyOnly follows the registration: a modem registered for emergency
+ * calls only (27.007 <stat> 8, limited service) says so however its backend
+ * learned it, so every protocol gets it from the one place. */
+static void
+registration_changed(MdbusModemModem3gpp *modem3gpp, GParamSpec *pspec, VoiceRoom *room)
+{
+  gboolean emergency_only = mdbus_modem_modem3gpp_get_registration_state(modem3gpp)
+                            == MMD_MODEM_3GPP_REGISTRATION_STATE_EMERGENCY_ONLY;
+
+  if (emergency_only != mdbus_modem_voice_get_emergency_only(room->iface))
+    mdbus_modem_voice_set_emergency_only(room->iface, emergency_only);
+}
+
+static void
+follow_registration(VoiceRoom *room, MdbusModemModem3gpp *modem3gpp)
+{
+  if (!modem3gpp || room->modem3gpp)
+    return;
+  g_set_weak_pointer(&room->modem3gpp, modem3gpp);
+  room->registration_id = g_signal_connect(modem3gpp, "notify::registration-state",
+                                           G_CALLBACK(registration_changed), room);
+  registration_changed(modem3gpp, NULL, room);
+}
+
+static void
+interface_added(GDBusObject *object, GDBusInterface *iface, VoiceRoom *room)
+{
+  if (MDBUS_IS_MODEM_MODEM3GPP(iface))
+    follow_registration(room, MDBUS_MODEM_MODEM3GPP(iface));
+}
+
+static void
+stop_following_registration(VoiceRoom *room)
+{
+  if (room->modem3gpp)
+    g_clear_signal_handler(&room->registration_id, room->modem3gpp);
+  g_clear_weak_pointer(&room->modem3gpp);
+  g_clear_signal_handler(&room->interface_added_id, mmd_modem_get_object(room->modem));
+}
+
 static void
 room_free(VoiceRoom *room)
 {
+  stop_following_registration(room);
   for (guint i = 0; i < room->calls->len; i++)
     mmd_voice_call_detach(g_ptr_array_index(room->calls, i));
   g_ptr_array_unref(room->calls);
@@ -332,6 +374,10 @@ ensure_room(MmdModem *modem)
   MMD_METHODS_BIND(room->iface, voice_methods, modem, room);
   g_signal_connect(modem, "going-away", G_CALLBACK(going_away), room);
   mdbus_object_skeleton_set_modem_voice(mmd_modem_get_object(modem), room->iface);
+  room->interface_added_id = g_signal_connect(mmd_modem_get_object(modem), "interface-added",
+                                              G_CALLBACK(interface_added), room);
+  follow_registration(room,
+                      mdbus_object_peek_modem_modem3gpp(MDBUS_OBJECT(mmd_modem_get_object(modem))));
   return room;
 }
 
@@ -379,7 +425,7 @@ mmd_modem_call_update(MmdModem *modem, guint call_id, MmdCallDirection direction
   iface = mmd_voice_call_get_iface(vc);
   /* The caller's number may come after the ring (+CLIP after RING). */
   if (number && *number && !*mdbus_call_get_number(iface)) {
-    g_autofree char *text = g_utf8_make_valid(number, -1);
+    g_autofree char *text = mmd_text_sanitize(number, -1, MMD_VOICE_CALL_MAX_NUMBER);
     mdbus_call_set_number(iface, text);
   }
   mdbus_call_set_multiparty(iface, multiparty);
@@ -409,7 +455,7 @@ mmd_modem_call_dtmf_received(MmdModem *modem, guint call_id, const char *dtmf)
 
   if (!vc || !dtmf)
     return;
-  text = g_utf8_make_valid(dtmf, -1);
+  text = mmd_text_sanitize(dtmf, -1, MMD_VOICE_CALL_MAX_NUMBER);
   mdbus_call_emit_dtmf_received(mmd_voice_call_get_iface(vc), text);
 }
 

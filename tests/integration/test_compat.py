@@ -32,10 +32,13 @@ STANDARD = {'org.freedesktop.DBus.Properties', 'org.freedesktop.DBus.Introspecta
             'org.freedesktop.DBus.Peer'}
 MODEM_INTERFACES = {COMPAT_MODEM, COMPAT_MODEM + '.Modem3gpp', COMPAT_MODEM + '.Simple',
                     COMPAT_MODEM + '.Signal'}
-# messaging on both; cell broadcast where the protocol has it (QMI WMS)
-MBIM_INTERFACES = MODEM_INTERFACES | {COMPAT_MODEM + '.Messaging'}
-QMI_INTERFACES = MBIM_INTERFACES | {COMPAT_MODEM + '.CellBroadcast'}
+COMPAT_VOICE = COMPAT_MODEM + '.Voice'
+COMPAT_USSD = COMPAT_MODEM + '.Modem3gpp.Ussd'
+COMPAT_CALL = COMPAT + '.Call'
 COMPAT_SMS = COMPAT + '.Sms'
+# USSD and messaging on both; calls and cell broadcast (WMS) on QMI only
+MBIM_INTERFACES = MODEM_INTERFACES | {COMPAT_USSD, COMPAT_MODEM + '.Messaging'}
+QMI_INTERFACES = MBIM_INTERFACES | {COMPAT_VOICE, COMPAT_MODEM + '.CellBroadcast'}
 MM_CLIENT = Path(__file__).resolve().parent / 'mm_client.py'
 CLIENT_WARNING = re.compile(r'WARNING|CRITICAL|Gtk-|GLib-GIO-|assertion', re.I)
 

@@ -106,6 +106,7 @@ config_free(SimConfig *c)
   g_free(c->revision);
   g_free(c->iccid);
   g_free(c->imsi);
+  g_strfreev(c->ecc);
   operator_free(&c->home);
   if (c->visible)
     g_ptr_array_unref(c->visible);
@@ -124,6 +125,7 @@ typedef struct {
   char *ip6, *gw6, **dns6;
   gboolean no_ip6;
   char **faults;
+  char *ecc;
 } RawOptions;
 
 static void
@@ -138,6 +140,7 @@ raw_options_clear(RawOptions *o)
   g_free(o->gw6);
   g_strfreev(o->dns6);
   g_strfreev(o->faults);
+  g_free(o->ecc);
 }
 
 static SimConfig *
@@ -199,6 +202,12 @@ parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError 
       "silent-after=N | garbage-after=N | hangup-after=N", "FAULT" },
     { "network-disconnect-after-ms", 0, 0, G_OPTION_ARG_INT, &c->network_disconnect_after_ms,
       "Drop data sessions from the network side after MS", "MS" },
+    { "sim-ecc", 0, 0, G_OPTION_ARG_STRING, &o->ecc,
+      "Emergency numbers on the card (EF_ECC), comma separated", "N,N" },
+    { "qmi-no-ussd-no-wait", 0, 0, G_OPTION_ARG_NONE, &c->qmi_no_ussd_no_wait,
+      "QMI: no Originate USSD No Wait", NULL },
+    { "at-ussd-packed-hex", 0, 0, G_OPTION_ARG_NONE, &c->at_ussd_packed_hex,
+      "AT: +CUSD strings in 7-bit packed hex", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("- simulated modem");
@@ -285,6 +294,23 @@ protocol_by_name(const char *name, GError **error)
   return NULL;
 }
 
+/* Emergency call codes fit EF_ECC's 3 bytes: 1 to 6 digits. */
+static gboolean
+parse_ecc(const char *list, SimConfig *c, GError **error)
+{
+  c->ecc = g_strsplit(list ? list : "112,999", ",", -1);
+  for (char **n = c->ecc; *n; n++) {
+    gsize len = strlen(*n);
+
+    if (len < 1 || len > 6 || strspn(*n, "0123456789") != len) {
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                  "bad emergency number '%s' (1 to 6 digits)", *n);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static gboolean
 parse_config(SimConfig *c, int *argc, char ***argv, GError **error)
 {
@@ -293,7 +319,8 @@ parse_config(SimConfig *c, int *argc, char ***argv, GError **error)
 
   if (ok) {
     default_identity(c);
-    ok = parse_operators(c, &o, error) && parse_ip_config(c, &o, error);
+    ok = parse_operators(c, &o, error) && parse_ip_config(c, &o, error)
+         && parse_ecc(o.ecc, c, error);
   }
   for (char **v = o.faults; ok && v && *v; v++)
     ok = parse_fault(*v, c, error);

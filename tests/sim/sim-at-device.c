@@ -67,27 +67,33 @@ cmee_test(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r)
   return R_OK;
 }
 
-/* ---- +CSCS: character set (only IRA and GSM, both plain ASCII here) ---- */
+/* ---- +CSCS: character set (IRA and GSM plain ASCII here; UCS2 as hex, for USSD) ---- */
+
+static const char *const charsets[] = { "IRA", "GSM", "UCS2" }; /* AtCharset order */
 
 static AtResult
 cscs_set(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r)
 {
-  if (g_ascii_strcasecmp(at_arg(args, 0), "IRA") && g_ascii_strcasecmp(at_arg(args, 0), "GSM"))
-    return at_cme(r, CME_NOT_SUPPORTED);
-  return R_OK;
+  for (gsize i = 0; i < G_N_ELEMENTS(charsets); i++) {
+    if (!g_ascii_strcasecmp(at_arg(args, 0), charsets[i])) {
+      a->cscs = (AtCharset)i;
+      return R_OK;
+    }
+  }
+  return at_cme(r, CME_NOT_SUPPORTED);
 }
 
 static AtResult
 cscs_query(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r)
 {
-  at_info(r, "+CSCS: \"IRA\"");
+  at_info(r, "+CSCS: \"%s\"", charsets[a->cscs]);
   return R_OK;
 }
 
 static AtResult
 cscs_test(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r)
 {
-  at_info(r, "+CSCS: (\"IRA\",\"GSM\")");
+  at_info(r, "+CSCS: (\"IRA\",\"GSM\",\"UCS2\")");
   return R_OK;
 }
 

@@ -28,12 +28,14 @@ at_dial(SimAt *a, const char *number)
   const AtContext *ctx;
   guint cid = 1;
 
+  if (strchr(number, ';'))
+    return at_voice_dial(a, number);
   if (g_str_has_prefix(number, "*99***")) {
     number += 6;
     if (!at_parse_number(&number, MAX_CID, &cid))
       return R_ERROR;
   } else if (!g_str_has_prefix(number, "*99")) {
-    return R_NO_CARRIER; /* voice and CSD calls are not simulated */
+    return R_NO_CARRIER; /* CSD calls are not simulated */
   }
   if (cid < 1 || a->data_cid)
     return R_ERROR;

@@ -181,7 +181,8 @@ at_parse_number(const char **s, guint max, guint *v)
 /* extended commands */
 
 static const AtCommandTable *const tables[] = {
-  &at_device_commands, &at_sim_commands, &at_network_commands, &at_pdp_commands, &at_sms_commands,
+  &at_device_commands, &at_sim_commands,  &at_network_commands, &at_pdp_commands,
+  &at_voice_commands,  &at_ussd_commands, &at_sms_commands,
 };
 
 static const AtCommandDef *
@@ -259,7 +260,10 @@ run_basic_one(SimAt *a, char c, guint v, AtReply *r)
       return R_OK;
     case 'H':
       hang_up(a);
+      at_voice_hangup_all(a);
       return R_OK;
+    case 'A':
+      return at_voice_answer(a);
     case 'I':
       at_info(r, "%s\r\n%s\r\nRevision: %s", cfg->manufacturer, cfg->model, cfg->revision);
       return R_OK;
@@ -309,6 +313,14 @@ run_basic(SimAt *a, const char *s, AtReply *r)
   return R_OK;
 }
 
+/* A dial command keeps its ';' (voice call). */
+static gboolean
+is_dial(const char *start)
+{
+  start += strspn(start, " ");
+  return g_ascii_toupper(*start) == 'D';
+}
+
 /* split on ';' outside quotes */
 static GPtrArray *
 split_commands(const char *s)
@@ -322,7 +334,7 @@ split_commands(const char *s)
       quoted = !quoted;
     if ((*s == ';' && !quoted) || !*s) {
       if (s > start)
-        g_ptr_array_add(cmds, g_strndup(start, s - start));
+        g_ptr_array_add(cmds, g_strndup(start, s - start + (*s == ';' && is_dial(start))));
       if (!*s)
         break;
       start = s + 1;
@@ -558,6 +570,10 @@ at_notify(gpointer self, SimNotify what, gpointer data)
     return; /* URCs are not mixed into PPP frames */
   if (what == SIM_NOTIFY_SMS) {
     at_sms_notify(a, data);
+  } else if (what == SIM_NOTIFY_CALL) {
+    at_voice_notify(a, data);
+  } else if (what == SIM_NOTIFY_USSD) {
+    at_ussd_notify(a, data);
   } else if (what == SIM_NOTIFY_REGISTRATION) {
     registration_urcs(a);
   } else if (what == SIM_NOTIFY_SESSION_DROPPED && a->cgerep) {

@@ -4,8 +4,9 @@
  * lines, runs basic commands, dispatches extended ones to the command tables
  * and handles data mode and URCs; each group of extended commands is in a
  * file of its own: sim-at-device.c, sim-at-sim.c, sim-at-network.c,
- * sim-at-pdp.c (packet domain, with the PPP dial) and sim-at-sms.c (27.005
- * messages in PDU mode, cell broadcast).
+ * sim-at-pdp.c (packet domain, with the PPP dial), sim-at-voice.c and
+ * sim-at-ussd.c (calls, USSD), sim-at-sms.c (27.005 messages in PDU mode,
+ * cell broadcast).
  */
 #pragma once
 
@@ -35,6 +36,8 @@ typedef struct _AtReply AtReply;
 typedef enum { R_OK, R_ERROR, R_CME, R_CMS, R_CONNECT, R_NO_CARRIER, R_PROMPT } AtResult;
 /* the text the host typed after the "> " prompt, up to Ctrl-Z */
 typedef AtResult (*AtPromptHandler)(SimAt *a, const char *text, AtReply *r);
+/* +CSCS */
+typedef enum { CSCS_IRA, CSCS_GSM, CSCS_UCS2 } AtCharset;
 
 typedef struct {
   gboolean defined;
@@ -62,6 +65,11 @@ struct _SimAt {
   int ws46;               /* radio access selection (+WS46) */
   AtPromptHandler prompt; /* after "> ": what the host types goes here */
   GString *prompt_text;
+  AtCharset cscs;
+  gboolean clip; /* +CLIP after RING */
+  gboolean crc;  /* +CRING: VOICE instead of RING */
+  gboolean ccwa; /* +CCWA URC */
+  int cusd;      /* +CUSD URC presentation */
 };
 
 struct _AtReply {
@@ -99,6 +107,8 @@ extern const AtCommandTable at_sim_commands;
 extern const AtCommandTable at_network_commands;
 extern const AtCommandTable at_pdp_commands;
 extern const AtCommandTable at_sms_commands;
+extern const AtCommandTable at_voice_commands;
+extern const AtCommandTable at_ussd_commands;
 
 /* ---- sim-at.c: replies and arguments ---- */
 
@@ -135,5 +145,12 @@ AtResult at_dial(SimAt *a, const char *number);
 /* sim-at-sms.c: a message, report or broadcast page for the host (URCs as
  * +CNMI says) */
 void at_sms_notify(SimAt *a, gpointer event);
+/* sim-at-voice.c: ATD<number>; ATA, ATH and the URCs of a call (a SimCall) */
+AtResult at_voice_dial(SimAt *a, const char *dial_string);
+AtResult at_voice_answer(SimAt *a);
+void at_voice_hangup_all(SimAt *a);
+void at_voice_notify(SimAt *a, gconstpointer call);
+/* sim-at-ussd.c: the +CUSD URC of what the network starts (a SimUssdMessage) */
+void at_ussd_notify(SimAt *a, gconstpointer msg);
 
 G_END_DECLS

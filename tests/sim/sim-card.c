@@ -236,6 +236,10 @@ sim_core_read_ef(SimCore *core, guint16 id, SimEfResult *res)
           ef_u8(b, 0xFF);
       }
       return b;
+    case 0x6FB7: /* EF_ECC: 3 bytes a code, as on a 2G SIM; read access always */
+      for (char **n = cfg->ecc; n && *n; n++)
+        bcd_swapped(b, *n, 3);
+      return b;
     default:
       g_byte_array_unref(b);
       *res = SIM_EF_NOT_FOUND;

@@ -223,29 +223,23 @@ split_words(const char *line)
   return words;
 }
 
-/* What follows the first n words of line, blanks after them skipped. */
+/* The line after its first n words and the blanks that follow them. */
 static const char *
 after_words(const char *line, guint n)
 {
-  const char *p = line;
+  const char *p = line + strspn(line, " \t");
 
   for (guint i = 0; i < n; i++) {
-    p += strspn(p, " \t");
     p += strcspn(p, " \t");
+    p += strspn(p, " \t");
   }
-  return p + strspn(p, " \t");
+  return p;
 }
 
-/* A TEXT argument takes the rest of the line as one word. */
-static void
-join_text(const SimControlCommand *command, const char *line, GPtrArray *words)
+static gboolean
+takes_text(const SimControlCommand *command)
 {
-  guint n = command->n_args;
-
-  if (n == 0 || command->args[n - 1].type != SIM_CONTROL_ARG_TEXT || words->len <= n)
-    return;
-  g_ptr_array_set_size(words, n);
-  g_ptr_array_add(words, g_strdup(after_words(line, n)));
+  return command->n_args > 0 && command->args[command->n_args - 1].type == SIM_CONTROL_ARG_TEXT;
 }
 
 static gboolean
@@ -253,8 +247,14 @@ run_command(const Entry *e, const char *line, GPtrArray *words, GString *reply, 
 {
   const SimControlCommand *command = e->command;
   g_autofree SimControlValue *values = g_new0(SimControlValue, command->n_args + 1);
+  g_autofree char *text = NULL;
 
-  join_text(command, line, words);
+  if (takes_text(command) && words->len > command->n_args) {
+    /* the text is one argument however many words it has */
+    text = g_strchomp(g_strdup(after_words(line, command->n_args)));
+    g_ptr_array_set_size(words, command->n_args);
+    g_ptr_array_add(words, g_strdup(text));
+  }
   if (words->len - 1 != command->n_args) {
     g_autoptr(GString) usage = g_string_new(NULL);
 

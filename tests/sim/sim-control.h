@@ -30,8 +30,7 @@ typedef enum {
   SIM_CONTROL_ARG_NUMBER, /* decimal number within [min, max] */
   SIM_CONTROL_ARG_CHOICE, /* one of choices */
   SIM_CONTROL_ARG_WORD,   /* any word */
-  SIM_CONTROL_ARG_TEXT,   /* the rest of the line, inner blanks kept (trailing ones are
-                           * not part of a line); last only */
+  SIM_CONTROL_ARG_TEXT,   /* the rest of the line, blanks inside kept; last only */
 } SimControlArgType;
 
 typedef struct {

@@ -67,6 +67,8 @@ struct _SimCore {
   GPtrArray *sessions;
   guint32 next_handle;
 
+  struct _SimVoice *voice; /* calls (sim-voice.c) */
+  struct _SimUssd *ussd;   /* USSD (sim-ussd.c) */
   SimSmsStore *sms;
 };
 

@@ -5,6 +5,8 @@
  * link to the peer in sim-link.c, the control commands in sim-core-commands.c.
  */
 #include "sim-core-private.h"
+#include "sim-ussd.h"
+#include "sim-voice.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -474,6 +476,8 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   core->signal.rsrq = config->rsrq;
   core->signal.snr = config->snr;
   sim_core_commands_register(core);
+  core->voice = sim_voice_new(core);
+  core->ussd = sim_ussd_new(core);
   core->sms = sim_sms_store_new(core);
   return core;
 }
@@ -494,6 +498,8 @@ sim_core_free(SimCore *core)
     session_free(s);
   }
   g_ptr_array_unref(core->sessions);
+  sim_voice_free(core->voice);
+  sim_ussd_free(core->ussd);
   if (core->proto_self)
     core->proto->free(core->proto_self);
   sim_sms_store_free(core->sms);

@@ -66,6 +66,10 @@ typedef struct {
   guint8 gw6[16];
   GArray *dns6; /* 16-byte entries */
 
+  char **ecc;                   /* the card's emergency numbers (EF_ECC) */
+  gboolean qmi_no_ussd_no_wait; /* QMI: no Originate USSD No Wait (older firmware) */
+  gboolean at_ussd_packed_hex;  /* AT: +CUSD strings as 7-bit packed hex */
+
   int silent_after;  /* -1: off */
   int garbage_after; /* -1: off */
   int hangup_after;  /* -1: off */
@@ -136,6 +140,8 @@ typedef enum {
   SIM_NOTIFY_CARD,            /* SIM card state changed */
   SIM_NOTIFY_RADIO,           /* radio power changed */
   SIM_NOTIFY_SESSION_DROPPED, /* data = SimSession*, network side drop */
+  SIM_NOTIFY_CALL,            /* data = SimCall* that changed (sim-voice.h) */
+  SIM_NOTIFY_USSD,            /* data = SimUssdMessage* from the network (sim-ussd.h) */
   SIM_NOTIFY_SMS,             /* data = SimSmsEvent* (sim-sms-store.h) */
 } SimNotify;
 
@@ -195,7 +201,8 @@ typedef enum {
   SIM_EF_ACCESS_DENIED,
 } SimEfResult;
 
-/* Contents of an elementary file by id (0x2FE2 ICCID, 0x6F07 IMSI, 0x6FAD AD, 0x6F46 SPN);
+/* Contents of an elementary file by id (0x2FE2 ICCID, 0x6F07 IMSI, 0x6FAD AD, 0x6F46 SPN,
+ * 0x6FB7 ECC: 3-byte codes as on a 2G SIM, readable always);
  * NULL with *res set when absent or not readable yet. */
 GByteArray *sim_core_read_ef(SimCore *core, guint16 id, SimEfResult *res);
 

@@ -573,27 +573,39 @@ static const guint32 supported_cids[] = {
   CID_DEVICE_SERVICES,      CID_DEVICE_SERVICE_SUBSCRIBE_LIST,
 };
 
+/* One MBIM_DEVICE_SERVICE_ELEMENT: the service and its CIDs. */
+static GByteArray *
+service_element(const guint8 *uuid, const guint32 *cids, gsize n_cids)
+{
+  MbimBuf e;
+
+  mbim_buf_init(&e, 28 + 4 * n_cids);
+  mbim_buf_bytes(&e, uuid, 16);
+  mbim_buf_u32(&e, 0); /* no DSS payload */
+  mbim_buf_u32(&e, 0);
+  mbim_buf_u32(&e, n_cids);
+  for (gsize i = 0; i < n_cids; i++)
+    mbim_buf_u32(&e, cids[i]);
+  return mbim_buf_finish(&e);
+}
+
 static guint32
 h_device_services(SimMbim *m, const MbimReq *r, GByteArray **out)
 {
-  MbimBuf e, b;
-  g_autoptr(GByteArray) elem = NULL;
+  static const guint32 ussd_cids[] = { 1 };
+  g_autoptr(GByteArray) basic = NULL;
+  g_autoptr(GByteArray) ussd = NULL;
+  MbimBuf b;
 
   if (r->type != 0)
     return ST_NO_DEVICE_SUPPORT;
-  mbim_buf_init(&e, 28 + 4 * G_N_ELEMENTS(supported_cids));
-  mbim_buf_bytes(&e, mbim_uuid_basic_connect, 16);
-  mbim_buf_u32(&e, 0); /* no DSS payload */
-  mbim_buf_u32(&e, 0);
-  mbim_buf_u32(&e, G_N_ELEMENTS(supported_cids));
-  for (gsize i = 0; i < G_N_ELEMENTS(supported_cids); i++)
-    mbim_buf_u32(&e, supported_cids[i]);
-  elem = mbim_buf_finish(&e);
-
-  mbim_buf_init(&b, 16);
-  mbim_buf_u32(&b, 1);
+  basic = service_element(mbim_uuid_basic_connect, supported_cids, G_N_ELEMENTS(supported_cids));
+  ussd = service_element(mbim_service_ussd.uuid, ussd_cids, G_N_ELEMENTS(ussd_cids));
+  mbim_buf_init(&b, 24);
+  mbim_buf_u32(&b, 2);
   mbim_buf_u32(&b, 0);
-  mbim_buf_ref(&b, elem->data, elem->len);
+  mbim_buf_ref(&b, basic->data, basic->len);
+  mbim_buf_ref(&b, ussd->data, ussd->len);
   *out = mbim_buf_finish(&b);
   return ST_NONE;
 }
@@ -724,7 +736,7 @@ mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data)
       mbim_send_indication(m, CID_CONNECT, a);
       break;
     }
-    case SIM_NOTIFY_SMS: /* the SMS service's (sim-mbim-sms.c) */
+    default:
       break;
   }
 }

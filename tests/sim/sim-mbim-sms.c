@@ -281,8 +281,8 @@ static const MbimCmd commands[] = {
   { CID_SMS_MESSAGE_STORE_STATUS, "MessageStoreStatus", h_store_status },
 };
 
-const MbimCmd *
-mbim_sms_lookup(guint32 cid)
+static const MbimCmd *
+lookup(guint32 cid)
 {
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
     if (commands[i].cid == cid)
@@ -290,8 +290,8 @@ mbim_sms_lookup(guint32 cid)
   return NULL;
 }
 
-void
-mbim_sms_describe(const MbimReq *r, GString *s)
+static void
+describe(const MbimReq *r, GString *s)
 {
   /* READ: format, flag, index; DELETE: flag, index */
   gsize at = r->cid == CID_SMS_READ ? 4 : 0;
@@ -302,13 +302,16 @@ mbim_sms_describe(const MbimReq *r, GString *s)
     g_string_append_printf(s, " flag=%u index=%u", flag, index);
 }
 
+const MbimService mbim_service_sms = { mbim_uuid_sms, "Sms", lookup, describe };
+
 void
-mbim_sms_notify(SimMbim *m, SimNotify what, gpointer data)
+mbim_sms_notify(SimMbim *m, gconstpointer data)
 {
   const SimSmsEvent *event = data;
   g_autoptr(GByteArray) info = NULL;
 
-  if (what != SIM_NOTIFY_SMS || event->kind == SIM_SMS_EVENT_CBS_PAGE)
+  /* MBIM has no cell broadcast */
+  if (event->kind == SIM_SMS_EVENT_CBS_PAGE)
     return;
   if (event->kind == SIM_SMS_EVENT_STORED) {
     info = store_status(STORE_FLAG_NEW_MESSAGE, event->index + 1);

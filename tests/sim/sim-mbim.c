@@ -235,32 +235,29 @@ mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteA
 /* ------------------------------------------------------------------------- */
 /* dispatch */
 
-typedef struct {
-  const guint8 *uuid;
-  const char *name;
-  const MbimCmd *(*lookup)(guint32 cid);
-  void (*describe)(const MbimReq *r, GString *s);
-} MbimService;
+static guint32
+u32_at(const guint8 *p)
+{
+  return p[0] | (p[1] << 8) | (p[2] << 16) | ((guint32)p[3] << 24);
+}
 
-static const MbimService services[] = {
-  { mbim_uuid_basic_connect, "BasicConnect", mbim_basic_connect_lookup,
-    mbim_basic_connect_describe },
-  { mbim_uuid_sms, "Sms", mbim_sms_lookup, mbim_sms_describe },
+static const MbimService basic_connect = {
+  mbim_uuid_basic_connect,
+  "BasicConnect",
+  mbim_basic_connect_lookup,
+  mbim_basic_connect_describe,
 };
+
+static const MbimService *const services[]
+    = { &basic_connect, &mbim_service_ussd, &mbim_service_sms };
 
 static const MbimService *
 find_service(const guint8 *uuid)
 {
   for (gsize i = 0; i < G_N_ELEMENTS(services); i++)
-    if (!memcmp(uuid, services[i].uuid, 16))
-      return &services[i];
+    if (!memcmp(uuid, services[i]->uuid, 16))
+      return services[i];
   return NULL;
-}
-
-static guint32
-u32_at(const guint8 *p)
-{
-  return p[0] | (p[1] << 8) | (p[2] << 16) | ((guint32)p[3] << 24);
 }
 
 /* logged before fault injection decides whether to answer */
@@ -418,8 +415,12 @@ mbim_link_reset(gpointer self)
 static void
 mbim_notify(gpointer self, SimNotify what, gpointer data)
 {
-  mbim_basic_connect_notify(self, what, data);
-  mbim_sms_notify(self, what, data);
+  if (what == SIM_NOTIFY_USSD)
+    mbim_ussd_notify(self, data);
+  else if (what == SIM_NOTIFY_SMS)
+    mbim_sms_notify(self, data);
+  else
+    mbim_basic_connect_notify(self, what, data);
 }
 
 static gpointer

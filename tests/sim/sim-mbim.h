@@ -64,7 +64,7 @@ typedef struct {
   gsize len;
 } MbimReq;
 
-/* ---- the Basic Connect service (sim-mbim-basic-connect.c) ---- */
+/* ---- services ---- */
 
 /* ST_NONE with the information buffer in *out, or an error status */
 typedef guint32 (*MbimHandler)(SimMbim *m, const MbimReq *r, GByteArray **out);
@@ -75,21 +75,34 @@ typedef struct {
   MbimHandler handler; /* NULL: known but not supported */
 } MbimCmd;
 
+typedef struct {
+  const guint8 *uuid;
+  const char *name; /* in the log: "rx mbim <name> <command> ..." */
+  const MbimCmd *(*lookup)(guint32 cid);
+  void (*describe)(const MbimReq *r, GString *s);
+} MbimService;
+
+/* ---- the Basic Connect service (sim-mbim-basic-connect.c) ---- */
+
 const MbimCmd *mbim_basic_connect_lookup(guint32 cid);
 /* appends " field=value" pairs of a request to its log line */
 void mbim_basic_connect_describe(const MbimReq *r, GString *s);
 /* the world changed: indications, while the function is open */
 void mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data);
 
-/* ---- the SMS service (sim-mbim-sms.c) ---- */
+/* ---- the USSD service (sim-mbim-ussd.c); data: a SimUssdMessage ---- */
 
-const MbimCmd *mbim_sms_lookup(guint32 cid);
-void mbim_sms_describe(const MbimReq *r, GString *s);
-void mbim_sms_notify(SimMbim *m, SimNotify what, gpointer data);
+extern const MbimService mbim_service_ussd;
+void mbim_ussd_notify(SimMbim *m, gconstpointer msg);
+
+/* ---- the SMS service (sim-mbim-sms.c); data: a SimSmsEvent ---- */
+
+extern const MbimService mbim_service_sms;
+void mbim_sms_notify(SimMbim *m, gconstpointer event);
 
 /* ---- sim-mbim.c ---- */
 
-/* an indication of Basic Connect, or of the service uuid */
+/* A Basic Connect indication; mbim_send_service_indication for others. */
 void mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info);
 void mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteArray *info);
 

@@ -8,8 +8,8 @@
 #include <string.h>
 
 static const QmiService *const services[] = {
-  &sim_qmi_service_ctl, &sim_qmi_service_wds, &sim_qmi_service_dms, &sim_qmi_service_nas,
-  &sim_qmi_service_uim, &sim_qmi_service_wda, &sim_qmi_service_wms,
+  &sim_qmi_service_ctl, &sim_qmi_service_wds, &sim_qmi_service_dms,   &sim_qmi_service_nas,
+  &sim_qmi_service_uim, &sim_qmi_service_wda, &sim_qmi_service_voice, &sim_qmi_service_wms,
 };
 
 const QmiService *
@@ -226,6 +226,10 @@ qmi_notify(gpointer self, SimNotify what, gpointer data)
   }
   if (what == SIM_NOTIFY_SMS) {
     qmi_wms_event(q, data);
+    return;
+  }
+  if (what == SIM_NOTIFY_USSD) {
+    qmi_ussd_network_event(q, data);
     return;
   }
   g_hash_table_iter_init(&it, q->clients);

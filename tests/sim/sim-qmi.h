@@ -26,6 +26,7 @@ enum {
   SVC_DMS = 0x02,
   SVC_NAS = 0x03,
   SVC_WMS = 0x05,
+  SVC_VOICE = 0x09,
   SVC_UIM = 0x0B,
   SVC_WDA = 0x1A,
 };
@@ -43,6 +44,7 @@ enum {
   ERR_CALL_FAILED = 14,
   ERR_OUT_OF_CALL = 15,
   ERR_MISSING_ARGUMENT = 17,
+  ERR_INVALID_ID = 41,
   ERR_NO_EFFECT = 26,
   ERR_INVALID_SERVICE_TYPE = 31,
   ERR_PIN_BLOCKED = 35,
@@ -75,6 +77,10 @@ typedef struct {
   guint8 ip_family;
   /* WMS */
   gboolean wms_event_report;
+  /* VOICE */
+  gboolean voice_call_events;
+  gboolean voice_dtmf_events;
+  gboolean voice_ussd_events;
 } QmiClient;
 
 typedef struct {
@@ -134,6 +140,7 @@ extern const QmiService sim_qmi_service_nas;
 extern const QmiService sim_qmi_service_uim;
 extern const QmiService sim_qmi_service_wda;
 extern const QmiService sim_qmi_service_wms;
+extern const QmiService sim_qmi_service_voice;
 
 /* sim-qmi.c */
 const QmiService *qmi_service_lookup(guint8 id);
@@ -149,6 +156,15 @@ void qmi_wms_event(SimQmi *q, const struct _SimSmsEvent *event);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);
+
+/* sim-qmi-ussd.c: the USSD messages of VOICE, and what the network starts
+ * (data: a SimUssdMessage). */
+guint16 qmi_ussd_originate(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_originate_no_wait(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_answer(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_ussd_cancel(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_ussd_describe(const QmiReq *r, GString *s);
+void qmi_ussd_network_event(SimQmi *q, gconstpointer msg);
 
 /* sim-qmi-uim.c: PIN operations, shared with DMS's legacy ones whose PIN
  * information is in another TLV. */

@@ -18,7 +18,11 @@ the real polkitd. Everything is checked through ModemManager's own D-Bus API:
     that is Connected, whose Ip4Config address / prefix / gateway / dns1 / mtu
     are the sim's; the sim saw the APN;
   * Simple.Disconnect("/") -> the sim logs the stop (QMI WDS StopNetwork,
-    MBIM Connect deactivate), the bearer is disconnected, State REGISTERED.
+    MBIM Connect deactivate), the bearer is disconnected, State REGISTERED;
+  * Modem3gpp.Ussd.Initiate("*100#"), ("*101#") -> the sim's GSM 7-bit and
+    UCS-2 answers (QMI VOICE, MBIM USSD service);
+  * QMI: Voice.CreateCall + Call.Start -> ringing-out, the sim's remote
+    party answers -> active, SendDtmf reaches the sim, Hangup -> terminated.
 
 Usage (meson: test 'mm-peer'): test-mm-peer.py [PATH-TO-MODEM-SIM]
 (else MODEM_SIM, else a build directory of the source tree). Needs root;
@@ -36,6 +40,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 SKIP = 77
+MM_VOICE_IFACE = 'org.freedesktop.ModemManager1.Modem.Voice'
+MM_CALL_IFACE = 'org.freedesktop.ModemManager1.Call'
+MM_USSD_IFACE = 'org.freedesktop.ModemManager1.Modem.Modem3gpp.Ussd'
 
 
 def _skip(reason):
@@ -211,6 +218,10 @@ class MMPeerTest(unittest.TestCase):
         h.wait_for_property(g3pp, 'OperatorName', lambda s: s == name, TIMEOUT)
         h.log(f'{protocol}: REGISTERED on {mccmnc} "{name}"')
 
+        self._check_ussd(conn, path)
+        if protocol == 'qmi':
+            self._check_call(conn, path)
+
         # --- data session ---
         simple = mm_proxy(conn, path, mt.MM_SIMPLE_IFACE)
         mark = len(self.sim.lines)
@@ -243,6 +254,35 @@ class MMPeerTest(unittest.TestCase):
                               for x in self.sim.lines if x.endswith(' (unsupported)')})
         h.log(f'{protocol}: requests modem-sim answered as unsupported: '
               + ('; '.join(unsupported) or 'none'))
+
+    def _check_ussd(self, conn, path):
+        """ModemManager's USSD on the sim's network: notifications, GSM 7-bit and
+        UCS-2. (Not the *111# menu: ModemManager 1.20 on QMI completes
+        Originate USSD with its response alone, where modem-sim, as firmware
+        with the blocking form does, sends the request as a USSD indication
+        first.)"""
+        ussd = mm_proxy(conn, path, MM_USSD_IFACE)
+        self.assertEqual(mm_call(ussd, 'Initiate', ('*100#',), '(s)')[0], 'Balance: 5.00 EUR')
+        self.assertEqual(mm_call(ussd, 'Initiate', ('*101#',), '(s)')[0],
+                         'Баланс: 5.00 EUR')
+        h.log('USSD: GSM 7-bit and UCS-2 answers as ModemManager reads them')
+
+    def _check_call(self, conn, path):
+        """ModemManager's calls on the sim's QMI VOICE: out, answered, DTMF, hung up."""
+        voice = mm_proxy(conn, path, MM_VOICE_IFACE)
+        call_path = mm_call(voice, 'CreateCall', ({'number': GLib.Variant('s', '5551234')},),
+                            '(a{sv})')[0]
+        call = mm_proxy(conn, call_path, MM_CALL_IFACE)
+        mm_call(call, 'Start', None, None)
+        h.wait_for_property(call, 'State', lambda s: s == 2, TIMEOUT)  # ringing-out
+        self.sim.control.send('call-remote-answer')
+        h.wait_for_property(call, 'State', lambda s: s == 4, TIMEOUT)  # active
+        mm_call(call, 'SendDtmf', ('7',), '(s)')
+        self.sim.wait_for_line(r'dtmf 7 \(heard: 7\)', TIMEOUT)
+        mm_call(call, 'Hangup', None, None)
+        h.wait_for_property(call, 'State', lambda s: s == 7, TIMEOUT)  # terminated
+        self.sim.wait_for_line(r'event: call \d ended local', TIMEOUT)
+        h.log(f'call: {call_path} dialled, answered, DTMF, hung up through ModemManager')
 
     def test_qmi(self):
         self.run_protocol('qmi')

@@ -153,6 +153,16 @@ def run(binary, tmp):
         out = qmicli(link, "--wda-get-data-format")
         check("link layer protocol", field(out, "Link layer protocol"), "raw-ip")
 
+        # --- VOICE: listed with its version, its messages as qmicli reads the bitmask ---
+        out = qmicli(link, "--get-service-version-info")
+        ok = re.search(r"voice \(2\.1\)", out) is not None
+        check("VOICE in the service list", ok, True)
+        out = qmicli(link, "--voice-get-supported-messages")
+        got = re.findall(r"0x([0-9A-Fa-f]{4})", out)
+        want = ["0003", "001E", "0020", "0021", "0022", "0029", "002A", "002F", "0031", "0033",
+                "0034", "003A", "003B", "003C", "0043"]
+        check("VOICE supported messages", [g.upper() for g in got], want)
+
         # --- WMS: the messages qmicli 1.32 has (list, raw read/send and
         # delete it lacks: the daemon's end-to-end tests drive those) ---
         out = qmicli(link, "--wms-get-supported-messages")

@@ -21,7 +21,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simtest import Control, Failure, Sim, check, check_stopped, ok, test_main  # noqa: E402
 
 COMMANDS = ["help", "network-disconnect", "unplug", "signal RSRP RSRQ SNR",
-            "register home|roaming|searching|denied|idle",
+            "register home|roaming|searching|denied|idle", "call-incoming NUMBER",
+            "call-waiting NUMBER", "call-remote-answer", "call-remote-hangup",
+            "ussd-network TEXT", "ussd-notify TEXT", "ussd-release",
             "sms-deliver NUMBER TEXT", "sms-deliver-parts ORDER NUMBER TEXT",
             "sms-deliver-pdu HEX", "sms-status-report REFERENCE delivered|failed",
             "sms-fail none|network-timeout|smsc-unknown", "sms-sent", "sms-list SM|ME",
@@ -192,8 +194,44 @@ def test_socket_file(binary, tmp):
     check("no link left behind", os.path.lexists(os.path.join(tmp, "file")), False)
 
 
+def test_calls_and_ussd(binary, tmp):
+    """The other party and the network's USSD: refusals that say why, and
+    TEXT as the rest of the line."""
+    sim, link, path = start(binary, tmp, "calls")
+    try:
+        c = Control(path)
+        check("no call to answer", c.command("call-remote-answer"),
+              "error: not possible: no outgoing call is ringing")
+        check("no call to hang up", c.command("call-remote-hangup"),
+              "error: not possible: no call")
+        check("waiting needs a call", c.command("call-waiting 5551234"),
+              "error: not possible: no call in progress (call-incoming rings when idle)")
+        check("a caller is a number", c.command("call-incoming 555-1234"),
+              "error: bad arguments: NUMBER must be digits, '*', '#' after an optional '+', "
+              "or - (withheld)")
+        check("TEXT is required", c.command("ussd-network"),
+              "error: bad arguments: usage: ussd-network TEXT")
+        check("no session to end", c.command("ussd-release"),
+              "error: not possible: no session to end")
+        c.ok("call-incoming +491701234567")
+        sim.wait_line(r"^sim: event: call 1 incoming \+491701234567$", 1)
+        check("one call at a time rings", c.command("call-incoming 5551234"),
+              "error: not possible: a call is up (call-waiting rings during a call)")
+        c.ok("call-remote-hangup")
+        sim.wait_line(r"^sim: event: call 1 ended remote$", 1)
+        c.ok("ussd-network Reply  with 1,  please ")
+        sim.wait_line(r'^sim: event: ussd request "Reply  with 1,  please"$', 1)
+        c.ok("ussd-release")
+        sim.wait_line(r'^sim: event: ussd release ""$', 1)
+        c.close()
+    except BaseException:
+        sim.stop()
+        raise
+    check_stopped(sim, link)
+
+
 def run(binary, tmp):
-    for t in (test_commands_and_errors, test_clients, test_socket_file):
+    for t in (test_commands_and_errors, test_calls_and_ussd, test_clients, test_socket_file):
         print("== " + t.__name__, flush=True)
         t(binary, tmp)
 

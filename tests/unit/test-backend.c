@@ -18,6 +18,8 @@ struct _TestBackend {
   GPtrArray *sms_storage; /* MmdSmsRecord */
   GPtrArray *sms_sent;    /* hex strings */
   guint next_reference;
+  guint next_call_id;
+  gboolean call_waiting;
 };
 
 G_DEFINE_TYPE(TestBackend, test_backend, MMD_TYPE_BACKEND)
@@ -57,6 +59,7 @@ test_backend_init(TestBackend *self)
   self->sms_storage = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_sms_record_free);
   self->sms_sent = g_ptr_array_new_with_free_func(g_free);
   self->next_reference = 42;
+  self->next_call_id = 1;
 }
 
 /* Records the call; answers now (success or the scripted error), or keeps
@@ -401,6 +404,156 @@ provide_events(MmdModem *modem, MmdBackend *backend)
   mmd_modem_provide_signal(modem, &signal_ops, backend);
 }
 
+/* Voice and USSD */
+
+static void
+dial(MmdBackend *backend, const char *number, GCancellable *cancellable,
+     GAsyncReadyCallback callback, gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  g_autofree char *op = g_strdup_printf("dial(%s)", number);
+  GTask *task = begin(self, op, cancellable, callback, user_data);
+
+  if (!task)
+    return;
+  g_task_return_int(task, self->next_call_id++);
+  g_object_unref(task);
+}
+
+/* An operation on one call, recorded as "op(id)". */
+#define CALL_OP(name)                                                                              \
+  static void name(MmdBackend *backend, guint call_id, GCancellable *cancellable,                  \
+                   GAsyncReadyCallback callback, gpointer user_data)                               \
+  {                                                                                                \
+    g_autofree char *op = g_strdup_printf(#name "(%u)", call_id);                                  \
+    succeed(begin(TEST_BACKEND(backend), op, cancellable, callback, user_data));                   \
+  }
+CALL_OP(accept)
+CALL_OP(hangup)
+CALL_OP(join_multiparty)
+CALL_OP(leave_multiparty)
+
+/* An operation on every call, recorded by its name. */
+#define CALLS_OP(name)                                                                             \
+  static void name(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,   \
+                   gpointer user_data)                                                             \
+  {                                                                                                \
+    succeed(begin(TEST_BACKEND(backend), #name, cancellable, callback, user_data));                \
+  }
+CALLS_OP(hangup_all)
+CALLS_OP(hangup_and_accept)
+CALLS_OP(hold_and_accept)
+CALLS_OP(transfer)
+
+static void
+deflect(MmdBackend *backend, guint call_id, const char *number, GCancellable *cancellable,
+        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *op = g_strdup_printf("deflect(%u,%s)", call_id, number);
+
+  succeed(begin(TEST_BACKEND(backend), op, cancellable, callback, user_data));
+}
+
+static void
+send_dtmf(MmdBackend *backend, guint call_id, const char *dtmf, GCancellable *cancellable,
+          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *op = g_strdup_printf("send_dtmf(%u,%s)", call_id, dtmf);
+
+  succeed(begin(TEST_BACKEND(backend), op, cancellable, callback, user_data));
+}
+
+static void
+call_waiting_setup(MmdBackend *backend, gboolean enable, GCancellable *cancellable,
+                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  GTask *task = begin(self, enable ? "call_waiting(on)" : "call_waiting(off)", cancellable,
+                      callback, user_data);
+
+  if (task)
+    self->call_waiting = enable;
+  succeed(task);
+}
+
+static void
+call_waiting_query(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                   gpointer user_data)
+{
+  TestBackend *self = TEST_BACKEND(backend);
+  GTask *task = begin(self, "call_waiting_query", cancellable, callback, user_data);
+
+  if (!task)
+    return;
+  g_task_return_int(task, self->call_waiting);
+  g_object_unref(task);
+}
+
+static void
+reply_ussd(GTask *task, const char *text, gboolean needs_response)
+{
+  if (!task)
+    return;
+  g_task_return_pointer(task, mmd_ussd_reply_new(text, needs_response),
+                        (GDestroyNotify)mmd_ussd_reply_free);
+  g_object_unref(task);
+}
+
+static void
+ussd_initiate(MmdBackend *backend, const char *command, GCancellable *cancellable,
+              GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *op = g_strdup_printf("ussd_initiate(%s)", command);
+  GTask *task = begin(TEST_BACKEND(backend), op, cancellable, callback, user_data);
+
+  if (g_str_equal(command, "*111#"))
+    reply_ussd(task, "1. Balance 2. Data", TRUE);
+  else
+    reply_ussd(task, "Balance: 5.00 EUR", FALSE);
+}
+
+static void
+ussd_respond(MmdBackend *backend, const char *response, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *op = g_strdup_printf("ussd_respond(%s)", response);
+
+  reply_ussd(begin(TEST_BACKEND(backend), op, cancellable, callback, user_data), "Data: 1 GB left",
+             FALSE);
+}
+
+static void
+ussd_cancel(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+            gpointer user_data)
+{
+  succeed(begin(TEST_BACKEND(backend), "ussd_cancel", cancellable, callback, user_data));
+}
+
+static void
+provide_voice(MmdModem *modem, MmdBackend *backend)
+{
+  static const MmdVoiceOps voice_ops = {
+    .dial = dial,
+    .accept = accept,
+    .hangup = hangup,
+    .deflect = deflect,
+    .send_dtmf = send_dtmf,
+    .join_multiparty = join_multiparty,
+    .leave_multiparty = leave_multiparty,
+    .hangup_all = hangup_all,
+    .hangup_and_accept = hangup_and_accept,
+    .hold_and_accept = hold_and_accept,
+    .transfer = transfer,
+    .call_waiting_setup = call_waiting_setup,
+    .call_waiting_query = call_waiting_query,
+  };
+  static const MmdUssdOps ussd_ops
+      = { .initiate = ussd_initiate, .respond = ussd_respond, .cancel = ussd_cancel };
+
+  mmd_modem_provide_voice(modem, &voice_ops, backend);
+  mmd_modem_provide_ussd(modem, &ussd_ops, backend);
+}
+
 static void
 test_backend_class_init(TestBackendClass *klass)
 {
@@ -440,6 +593,18 @@ test_backend_release(TestBackend *self, const char *op, GError *error)
     apply(self, op);
     g_task_return_boolean(task, TRUE);
   }
+  g_object_unref(task);
+}
+
+void
+test_backend_release_int(TestBackend *self, const char *op, gssize value)
+{
+  GTask *task = NULL;
+  g_autofree char *key = NULL;
+
+  g_assert_true(g_hash_table_steal_extended(self->holds, op, (gpointer *)&key, (gpointer *)&task));
+  g_assert_nonnull(task);
+  g_task_return_int(task, value);
   g_object_unref(task);
 }
 
@@ -506,6 +671,8 @@ create(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   }
   if (config->caps & TEST_CAP_EVENTS)
     provide_events(modem, backend);
+  if (config->caps & TEST_CAP_VOICE)
+    provide_voice(modem, backend);
   last_backend = self;
   return backend;
 }

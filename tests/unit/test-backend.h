@@ -23,6 +23,8 @@ typedef enum {
   TEST_CAP_MESSAGING = 1 << 5,
   /* Time, location (3GPP, GPS raw and NMEA), cell broadcast, signal events. */
   TEST_CAP_EVENTS = 1 << 6,
+  /* Voice calls and USSD. */
+  TEST_CAP_VOICE = 1 << 7,
 } TestCaps;
 
 typedef struct {
@@ -61,6 +63,13 @@ void test_backend_sms_put(TestBackend *self, MmdSmsStorage storage, guint index,
 GPtrArray *test_backend_sms_sent(TestBackend *self);
 /* Whether a record is in storage at index. */
 gboolean test_backend_sms_has(TestBackend *self, MmdSmsStorage storage, guint index);
+/* Voice: dial answers call ids 1, 2, ...; call_waiting_query answers what
+ * call_waiting_setup set last (off at first). USSD: initiate answers "*111#"
+ * with a menu that needs a response, anything else with a notification;
+ * respond ends the menu with a notification. A held dial is released with
+ * the id it answers. */
+void test_backend_release_int(TestBackend *self, const char *op, gssize value);
+
 /* Bytes of a hex string (spaces ignored). */
 GBytes *test_hex_bytes(const char *hex);
 

@@ -35,10 +35,29 @@ test_sim_files(void)
   g_assert_null(mmd_sim_decode_spn(spn_empty, sizeof(spn_empty)));
 }
 
+static void
+test_ecc(void)
+{
+  /* A USIM record: "112", then an alpha id and the category */
+  static const guint8 record[] = { 0x11, 0xF2, 0xFF, 'P', 'o', 'l', 0x01 };
+  static const guint8 six_digits[] = { 0x21, 0x43, 0x65 };
+  static const guint8 empty[] = { 0xFF, 0xFF, 0xFF };
+  static const guint8 not_bcd[] = { 0x1A, 0xFF, 0xFF };
+  g_autofree char *code = mmd_sim_decode_ecc_code(record, sizeof(record));
+  g_autofree char *six = mmd_sim_decode_ecc_code(six_digits, sizeof(six_digits));
+
+  g_assert_cmpstr(code, ==, "112");
+  g_assert_cmpstr(six, ==, "123456");
+  g_assert_null(mmd_sim_decode_ecc_code(empty, sizeof(empty)));
+  g_assert_null(mmd_sim_decode_ecc_code(not_bcd, sizeof(not_bcd)));
+  g_assert_null(mmd_sim_decode_ecc_code(record, 2));
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/sim-files/decode", test_sim_files);
+  g_test_add_func("/sim-files/ecc", test_ecc);
   return g_test_run();
 }

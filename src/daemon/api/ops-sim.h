@@ -29,5 +29,9 @@ void mmd_modem_set_sim(MmdModem *self, const char *iccid, const char *imsi, cons
 void mmd_modem_set_sim_missing(MmdModem *self);
 void mmd_modem_set_unlock_required(MmdModem *self, MmdModemLock lock);
 void mmd_modem_set_unlock_retries(MmdModem *self, MmdModemLock lock, guint retries);
+/* The emergency numbers the card lists (EF_ECC); numbers that are not dial
+ * strings are dropped. NULL or none left: the 3GPP defaults, 112 and 911,
+ * which the SIM object shows until this is called. */
+void mmd_modem_set_emergency_numbers(MmdModem *self, const char *const *numbers);
 
 G_END_DECLS

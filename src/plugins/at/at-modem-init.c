@@ -338,5 +338,6 @@ at_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallbac
   /* for a net port, now or later (it may be announced after the modem) */
   at_seq_add(seq, "AT+CGACT?", 0, 0, TRUE, h_cgact_test);
   at_seq_add(seq, "AT+CPIN?", 0, 0, TRUE, h_cpin);
+  at_voice_add_init_steps(seq);
   at_seq_next(seq);
 }

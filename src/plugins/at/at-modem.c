@@ -34,6 +34,8 @@ at_open_port(MmdAtModem *self, GError **error)
     g_autofree char *prefix = g_strconcat(at_reg_names[i], ":", NULL);
     mmd_at_channel_add_urc_handler(self->ch, prefix, at_on_registration_urc, self);
   }
+  /* before the data session's NO CARRIER: it tells that one too */
+  at_voice_watch(self);
   mmd_at_channel_add_urc_handler(self->ch, "NO CARRIER", at_on_no_carrier, self);
   mmd_at_channel_add_urc_handler(self->ch, "+CGEV:", at_on_cgev, self);
   return mmd_at_channel_open(self->ch, self->primary->path, 115200, MMD_AT_FLOW_NONE, error);
@@ -178,6 +180,8 @@ at_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   mmd_modem_provide_signal(modem, &signal_ops, backend);
   mmd_modem_provide_bearers(modem, &bearer_ops, backend);
   at_sms_provide(self, modem);
+  mmd_modem_provide_voice(modem, &at_voice_ops, backend);
+  mmd_modem_provide_ussd(modem, &at_ussd_ops, backend);
 
   for (guint i = 0; i < ports->len; i++) {
     MmdPort *port = mmd_port_copy(g_ptr_array_index(ports, i));

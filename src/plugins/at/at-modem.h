@@ -173,4 +173,18 @@ void at_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancell
 void at_on_cgev(MmdAtChannel *ch, const char *line, gpointer user_data);
 void at_on_no_carrier(MmdAtChannel *ch, const char *line, gpointer user_data);
 
+/* at-modem-voice.c: calls; their URCs (with USSD's) are watched from the
+ * port's opening, their set-up steps end the initialization. */
+extern const MmdVoiceOps at_voice_ops;
+void at_voice_watch(MmdAtModem *self);
+void at_voice_add_init_steps(Seq *seq);
+
+/* at-modem-ussd.c */
+extern const MmdUssdOps at_ussd_ops;
+void at_ussd_watch(MmdAtModem *self);
+void at_ussd_add_setup_steps(Seq *seq);
+
+/* at-modem-ecc.c: steps that read EF_ECC and report the emergency numbers. */
+void at_add_ecc_steps(Seq *seq);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
  *   at-parse-data.h      PDP contexts, activation, addresses
  *   at-parse-error.h     +CME ERROR / +CMS ERROR
  *   at-parse-sms.h       27.005 messages in PDU mode, storages, indications
+ *   at-parse-voice.h     calls (+CLCC, caller id, call waiting), USSD (+CUSD, +CSCS)
  *
  * Every parser tolerates missing prefixes, quotes or spaces where modems are
  * known to omit them, fails with an error (never reads out of bounds) on
@@ -24,3 +25,4 @@
 #include "at-parse-radio.h"
 #include "at-parse-sim.h"
 #include "at-parse-sms.h"
+#include "at-parse-voice.h"

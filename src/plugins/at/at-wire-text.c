@@ -23,12 +23,18 @@ mmd_at_quote(const char *value, const char *field, GError **error)
 char *
 mmd_at_mask_secrets(const char *line)
 {
-  static const char *const secret[]
-      = { "+CPIN=", "+CLCK=", "+CPWD=", "+CGAUTH=", "$QCPDPP=", "^AUTHDATA=", "+QICSGP=", NULL };
+  /* +CUSD and +VTS carry what the user types: a supplementary service code
+   * or a voice menu's PIN */
+  static const char *const secret[] = { "+CPIN=",     "+CLCK=",   "+CPWD=", "+CGAUTH=", "$QCPDPP=",
+                                        "^AUTHDATA=", "+QICSGP=", "+CUSD=", "+VTS=",    NULL };
   g_autofree char *up = g_ascii_strup(line, -1);
   GString *out;
   gboolean in_quotes = FALSE, masked = FALSE;
   const char *start = NULL;
+
+  /* a voice dial string may be a supplementary service code with a PIN */
+  if (g_str_has_prefix(up, "ATD") && g_str_has_suffix(up, ";"))
+    return g_strdup("ATD****;");
 
   for (guint i = 0; secret[i] && !start; i++)
     start = strstr(up, secret[i]);

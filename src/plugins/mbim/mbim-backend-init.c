@@ -153,6 +153,9 @@ on_indication(MbimDevice *device, const MbimNotification *n, gpointer user_data)
       }
       break;
     }
+    case MBIM_NOTIFICATION_USSD_USSD:
+      mbim_ussd_notification(self, n->ussd_ussd);
+      break;
     default:
       break;
   }

@@ -176,6 +176,8 @@ mbim_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports
   mmd_modem_provide_signal(modem, &mbim_signal_ops, backend);
   mmd_modem_provide_bearers(modem, &mbim_bearer_ops, backend);
   mmd_modem_provide_messaging(modem, &mbim_messaging_ops, backend);
+  /* USSD only: MBIM has no voice calls */
+  mmd_modem_provide_ussd(modem, &mbim_ussd_ops, backend);
   mbim_log_set_policy(mmd_log_debug_enabled, mmd_log_personal_info());
 
   for (guint i = 0; i < ports->len; i++) {

@@ -120,5 +120,8 @@ void mbim_adopt_save_session(MmdMbimBackend *self);
 
 /* mbim-backend-sms.c: messaging over the SMS service */
 extern const MmdMessagingOps mbim_messaging_ops;
+/* mbim-backend-ussd.c */
+extern const MmdUssdOps mbim_ussd_ops;
+void mbim_ussd_notification(MmdMbimBackend *self, const MbimUssdInfo *info);
 
 G_END_DECLS

@@ -45,6 +45,8 @@ qmi_service_get_name(guint8 service)
       return "NAS";
     case QMI_SERVICE_WMS:
       return "WMS";
+    case QMI_SERVICE_VOICE:
+      return "VOICE";
     case QMI_SERVICE_UIM:
       return "UIM";
     case QMI_SERVICE_WDA:

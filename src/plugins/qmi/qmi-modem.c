@@ -417,6 +417,7 @@ init_step(GTask *task)
     case INIT_MODES:
       qmi_net_setup(self);
       qmi_data_setup(self);
+      qmi_voice_setup(self);
       qmi_net_load_modes(self, g_task_new(self, c, sub_step_ready, task));
       return;
     case INIT_SIM:
@@ -427,7 +428,7 @@ init_step(GTask *task)
       return;
     case INIT_DONE:
     default:
-      mmd_task_succeed(task);
+      qmi_voice_when_set_up(self, task);
       return;
   }
 }
@@ -461,6 +462,7 @@ qmi_backend_shutdown(MmdBackend *backend)
   g_cancellable_cancel(self->cancellable);
   /* The daemon stopping is no reason to drop the user's data session. */
   qmi_adopt_save_session(self);
+  qmi_voice_shutdown(self);
   if (self->device) {
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
@@ -562,6 +564,8 @@ create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   mmd_modem_provide_signal(modem, &qmi_signal_ops, backend);
   mmd_modem_provide_bearers(modem, &qmi_bearer_ops, backend);
   qmi_wms_provide(self, modem);
+  mmd_modem_provide_voice(modem, &qmi_voice_ops, backend);
+  mmd_modem_provide_ussd(modem, &qmi_ussd_ops, backend);
   for (guint i = 0; ports && i < ports->len; i++) {
     const MmdPort *port = g_ptr_array_index(ports, i);
     if (port->type == MMD_MODEM_PORT_TYPE_QMI && port->path && !self->control_path)

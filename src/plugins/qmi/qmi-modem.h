@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _QmiVoice QmiVoice;
+
 #define MMD_TYPE_QMI_BACKEND (mmd_qmi_backend_get_type())
 G_DECLARE_FINAL_TYPE(MmdQmiBackend, mmd_qmi_backend, MMD, QMI_BACKEND, MmdBackend)
 
@@ -43,6 +45,8 @@ struct _MmdQmiBackend {
   /* data session (one bearer at a time) */
   MmdBearer *bearer; /* weak pointer */
   GKeyFile *saved;   /* left by the previous run, until taken over */
+
+  QmiVoice *voice; /* calls and USSD (qmi-modem-voice.c) */
 };
 
 /* Per-bearer data stored with mmd_bearer_set_backend_data(): the packet data
@@ -163,5 +167,15 @@ void qmi_wms_with_client(GTask *task, QmiWmsStep step);
 void qmi_wms_enable_events(MmdQmiBackend *self, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data);
 extern const MmdCellBroadcastOps qmi_cell_broadcast_ops;
+
+/* qmi-modem-voice.c, qmi-modem-ussd.c: the VOICE client is allocated in the
+ * background once the modem is initialized (no step of the init sequence). */
+void qmi_voice_setup(MmdQmiBackend *self);
+/* Completes task (boolean) once the set-up is over, so that the modem is
+ * quiet when its initialization ends. */
+void qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task);
+void qmi_voice_shutdown(MmdQmiBackend *self);
+extern const MmdVoiceOps qmi_voice_ops;
+extern const MmdUssdOps qmi_ussd_ops;
 
 G_END_DECLS

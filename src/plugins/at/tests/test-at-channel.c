@@ -315,6 +315,10 @@ test_quote_mask(void)
   g_autofree char *m2 = mmd_at_mask_secrets("AT+CPIN=\"12345678\",\"4321\"");
   g_autofree char *m3 = mmd_at_mask_secrets("AT+CGAUTH=1,1,\"user\",\"secret\"");
   g_autofree char *m4 = mmd_at_mask_secrets("AT+CGDCONT=1,\"IP\",\"internet\"");
+  g_autofree char *m5 = mmd_at_mask_secrets("AT+CUSD=1,\"**04*1234*5678*5678#\",15");
+  g_autofree char *m6 = mmd_at_mask_secrets("ATD**04*1234*5678*5678#;");
+  g_autofree char *m7 = mmd_at_mask_secrets("AT+VTS=\"4\"");
+  g_autofree char *m8 = mmd_at_mask_secrets("ATD*99***1#");
 
   g_assert_cmpstr(q, ==, "\"internet.t-mobile\"");
   g_assert_null(mmd_at_quote("a\"b", "apn", NULL));
@@ -325,6 +329,10 @@ test_quote_mask(void)
   g_assert_cmpstr(m2, ==, "AT+CPIN=\"****\",\"****\"");
   g_assert_null(strstr(m3, "secret"));
   g_assert_cmpstr(m4, ==, "AT+CGDCONT=1,\"IP\",\"internet\"");
+  g_assert_cmpstr(m5, ==, "AT+CUSD=****,\"****\",****");
+  g_assert_cmpstr(m6, ==, "ATD****;");
+  g_assert_cmpstr(m7, ==, "AT+VTS=\"****\"");
+  g_assert_cmpstr(m8, ==, "ATD*99***1#");
 }
 
 int
