@@ -6,8 +6,9 @@
 
 G_BEGIN_DECLS
 
-/* What a USSD string carries (160 octets): these many characters. */
-#define MMD_USSD_MAX_GSM7_SEPTETS 160
+/* What a USSD string carries (160 octets, TS 24.080): these many characters;
+ * packed GSM 7-bit fits 182 in 160 octets. */
+#define MMD_USSD_MAX_GSM7_SEPTETS 182
 #define MMD_USSD_MAX_UCS2_UNITS 80
 
 /* The DCS octets the encoder uses: GSM 7-bit, language unspecified; UCS-2. */
@@ -23,7 +24,7 @@ char *mmd_ussd_decode(const guint8 *bytes, gsize len, guint8 dcs, GError **error
 /* Encodes @utf8 in GSM 7-bit when every character fits, else UCS-2, and sets
  * *dcs to match. Packed GSM 7-bit follows the CR rule: 7 spare bits at the end
  * get a CR, and a text ending in CR on an octet boundary gets a second one.
- * TOO_LONG beyond 160 septets / 80 UCS-2 units, INVALID_ARGUMENT for invalid
+ * TOO_LONG beyond 182 septets / 80 UCS-2 units, INVALID_ARGUMENT for invalid
  * UTF-8 or an empty string. */
 GBytes *mmd_ussd_encode(const char *utf8, guint8 *dcs, GError **error);
 

@@ -283,6 +283,24 @@ class QmiSmsTest(SmsTests, h.ModemTestCase):
         self.assertTrue(self.sms(path)['Text'].endswith('[part 3 of 3 missing]'))
 
 
+class QmiWithoutWmsTest(h.ModemTestCase):
+    """A QMI module without the WMS service offers neither messaging nor cell
+    broadcast: the interfaces are not there, rather than there and failing,
+    and enabling it asks nothing of WMS."""
+
+    def test_interfaces_follow_the_service(self):
+        tmp = tempfile.TemporaryDirectory(prefix='modemd-sms-none-')
+        self.addCleanup(tmp.cleanup)
+        link = os.path.join(tmp.name, 'cdc-wdm0')
+        self.start_modem(['--protocol=qmi', f'--link={link}', '--qmi-without=WMS'], f'qmi:{link}')
+        self.enable_registered()
+        interfaces = set(self.managed_objects()[self.modem])
+        self.assertNotIn(MSG_IFACE, interfaces)
+        self.assertNotIn(CBS_IFACE, interfaces)
+        self.assertIn(h.MODEM_3GPP_IFACE, interfaces)
+        self.assertEqual([line for line in self.sim.lines if 'WMS' in line], [])
+
+
 class MbimSmsTest(SmsTests, h.ModemTestCase):
     protocol, port_type, link_name = 'mbim', 'mbim', 'cdc-wdm1'
     storage = 3  # MT: an MBIM function's one message store

@@ -108,7 +108,7 @@ class UssdTests:
 
     def test_bad_input(self):
         self.start()
-        for text in ('1' * 161, 'Ж' * 81, '*100#\r\nATH', '*1"00#', ''):
+        for text in ('1' * 183, 'Ж' * 81, '*100#\r\nATH', '*1"00#', ''):
             self.assertDBusError(h.ERROR_PREFIX + 'Core.InvalidArgs', self.modem, USSD_IFACE,
                                  'Initiate', (text,), '(s)')
         self.assertDBusError(h.ERROR_PREFIX + 'Core.WrongState', self.modem, USSD_IFACE,

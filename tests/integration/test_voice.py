@@ -17,6 +17,7 @@ import harness as h  # noqa: E402
 
 VOICE_IFACE = 'org.example.Modem1.Modem.Voice'
 CALL_IFACE = 'org.example.Modem1.Call'
+USSD_IFACE = 'org.example.Modem1.Modem.Modem3gpp.Ussd'
 
 # MMCallState, MMCallStateReason, MMCallDirection
 UNKNOWN, DIALING, RINGING_OUT, RINGING_IN, ACTIVE, HELD, WAITING, TERMINATED = range(8)
@@ -237,6 +238,29 @@ class AtVoiceTest(VoiceTests, h.ModemTestCase):
         self.call(call, CALL_IFACE, 'Hangup')
         self.wait_call_state(call, TERMINATED)
         self.sim.wait_for_line(r'event: call \d ended rejected')
+
+
+class QmiWithoutVoiceServiceTest(h.ModemTestCase):
+    """A data-only QMI module (no VOICE service) offers neither calls nor
+    USSD: the interfaces are not there, rather than there and failing."""
+
+    def interfaces(self):
+        return set(self.managed_objects()[self.modem])
+
+    def test_interfaces_follow_the_service(self):
+        tmp = tempfile.TemporaryDirectory(prefix='modemd-voice-none-')
+        self.addCleanup(tmp.cleanup)
+        link = os.path.join(tmp.name, 'port')
+        self.start_modem(['--protocol=qmi', f'--link={link}', '--qmi-without=VOICE'],
+                         f'qmi:{link}')
+        self.wait_state(h.DISABLED)
+        self.assertNotIn(VOICE_IFACE, self.interfaces())
+        self.assertNotIn(USSD_IFACE, self.interfaces())
+        self.assertIn(h.MODEM_3GPP_IFACE, self.interfaces())
+        self.assertEqual(self.sim_allocations('VOICE'), [])
+
+    def sim_allocations(self, service):
+        return [line for line in self.sim.lines if f'allocated {service}' in line]
 
 
 if __name__ == '__main__':

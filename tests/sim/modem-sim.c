@@ -107,6 +107,7 @@ config_free(SimConfig *c)
   g_free(c->iccid);
   g_free(c->imsi);
   g_strfreev(c->ecc);
+  g_strfreev(c->qmi_without);
   operator_free(&c->home);
   if (c->visible)
     g_ptr_array_unref(c->visible);
@@ -206,6 +207,8 @@ parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError 
       "Emergency numbers on the card (EF_ECC), comma separated", "N,N" },
     { "qmi-no-ussd-no-wait", 0, 0, G_OPTION_ARG_NONE, &c->qmi_no_ussd_no_wait,
       "QMI: no Originate USSD No Wait", NULL },
+    { "qmi-without", 0, 0, G_OPTION_ARG_STRING_ARRAY, &c->qmi_without,
+      "QMI: the modem lacks this service (e.g. VOICE; repeatable)", "SERVICE" },
     { "at-ussd-packed-hex", 0, 0, G_OPTION_ARG_NONE, &c->at_ussd_packed_hex,
       "AT: +CUSD strings in 7-bit packed hex", NULL },
     { NULL }

@@ -68,6 +68,7 @@ typedef struct {
 
   char **ecc;                   /* the card's emergency numbers (EF_ECC) */
   gboolean qmi_no_ussd_no_wait; /* QMI: no Originate USSD No Wait (older firmware) */
+  char **qmi_without;           /* QMI: services the modem lacks, by name (e.g. VOICE) */
   gboolean at_ussd_packed_hex;  /* AT: +CUSD strings as 7-bit packed hex */
 
   int silent_after;  /* -1: off */

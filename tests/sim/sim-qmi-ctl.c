@@ -15,12 +15,16 @@ client_release(SimQmi *q, QmiClient *c)
 static guint16
 ctl_get_version_info(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
-  gsize n;
+  gsize n, present = 0;
   const QmiService *const *services = qmi_services(&n);
   gsize t = qmi_tlv_open(out, 0x01);
 
-  qmi_put_u8(out, n);
+  for (gsize i = 0; i < n; i++)
+    present += qmi_service_present(q, services[i]->id);
+  qmi_put_u8(out, present);
   for (gsize i = 0; i < n; i++) {
+    if (!qmi_service_present(q, services[i]->id))
+      continue;
     qmi_put_u8(out, services[i]->id);
     qmi_put_u16(out, services[i]->major);
     qmi_put_u16(out, services[i]->minor);
@@ -37,7 +41,7 @@ ctl_allocate_cid(SimQmi *q, const QmiReq *r, GByteArray *out)
 
   if (!qmi_get_u8(r, 0x01, &svc))
     return ERR_MISSING_ARGUMENT;
-  if (svc == SVC_CTL || !qmi_service_lookup(svc))
+  if (svc == SVC_CTL || !qmi_service_present(q, svc))
     return ERR_INVALID_SERVICE_TYPE;
   for (guint cid = 1; cid < 255; cid++) {
     if (!g_hash_table_contains(q->clients, KEY(svc, cid))) {

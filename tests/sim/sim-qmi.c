@@ -36,6 +36,18 @@ qmi_service_name(guint8 id)
   return service ? service->name : NULL;
 }
 
+gboolean
+qmi_service_present(SimQmi *q, guint8 id)
+{
+  const QmiService *service = qmi_service_lookup(id);
+  char **without = sim_core_config(q->core)->qmi_without;
+
+  for (char **name = without; service && name && *name; name++)
+    if (g_ascii_strcasecmp(*name, service->name) == 0)
+      return FALSE;
+  return service != NULL;
+}
+
 /* ------------------------------------------------------------------------- */
 /* framing */
 

@@ -147,6 +147,8 @@ const QmiService *qmi_service_lookup(guint8 id);
 /* All services, in the order CTL Get Version Info lists them. */
 const QmiService *const *qmi_services(gsize *n);
 const char *qmi_service_name(guint8 id);
+/* Whether this modem has the service (--qmi-without takes some away). */
+gboolean qmi_service_present(SimQmi *q, guint8 id);
 void qmi_indicate(SimQmi *q, const QmiClient *c, guint16 msg, GByteArray *tlvs);
 
 /* sim-qmi-wms.c: a message, report or broadcast page for the host (event

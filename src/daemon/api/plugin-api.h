@@ -6,7 +6,10 @@
  * backends of a modem. Its create function makes the backend(s) and
  * provides the operations of each capability the modem has
  * (mmd_modem_provide_*); the core exports the D-Bus interface of a
- * capability only when its operations were provided. */
+ * capability only when its operations were provided. A capability only the
+ * modem can tell about (a QMI service it may lack) is provided during the
+ * backend's initialization instead, once it is known: clients see the
+ * modem's interfaces complete when it leaves INITIALIZING. */
 #pragma once
 
 #include "backend.h"

@@ -298,10 +298,18 @@ allocated(GObject *source, GAsyncResult *res, gpointer user_data)
                                        g_object_ref(self));
 }
 
+/* Voice calls and USSD both live in the VOICE service, which data-only
+ * modules lack: the capabilities are provided only when the modem lists it. */
 void
 qmi_voice_setup(MmdQmiBackend *self)
 {
+  if (!qmi_device_get_service_version(self->device, QMI_SERVICE_VOICE, NULL, NULL)) {
+    g_debug("[%s] no VOICE service: no calls, no USSD", self->control_path);
+    return;
+  }
   if (!self->voice) {
+    mmd_modem_provide_voice(qmi_backend_modem(self), &qmi_voice_ops, MMD_BACKEND(self));
+    mmd_modem_provide_ussd(qmi_backend_modem(self), &qmi_ussd_ops, MMD_BACKEND(self));
     self->voice = g_new0(QmiVoice, 1);
     self->voice->backend = self;
     self->voice->calls = g_hash_table_new(g_direct_hash, g_direct_equal);

@@ -3,9 +3,10 @@
  * when the modem keeps them out of storage; cell broadcast pages go to
  * qmi-modem-cbs.c's room).
  *
- * The WMS client is allocated on first use, not during initialization: a
- * modem whose firmware lacks WMS still initializes, and only messaging says
- * so. Its state hangs on the backend object ("qmi-wms"). Storages map as
+ * Messaging and cell broadcast are provided only when the modem lists the
+ * WMS service (qmi_wms_setup()); the client is still allocated on first use,
+ * so initialization asks nothing of WMS. Its state hangs on the backend
+ * object ("qmi-wms"). Storages map as
  * UIM -> SM and NV -> ME; raw data is the PDU with its SMSC field first. */
 #define G_LOG_DOMAIN "modemd-qmi"
 
@@ -28,6 +29,7 @@ typedef struct {
   QmiClient *client;
   GQueue waiters; /* GTask: wait for the allocation in flight */
   gboolean allocating;
+  gboolean provided; /* the capabilities were given to the core */
 } QmiWms;
 
 static void
@@ -791,9 +793,22 @@ static const MmdMessagingOps qmi_messaging_ops = {
   .set_default_storage = wms_set_default_storage,
 };
 
+/* Messaging and cell broadcast both live in the WMS service, which some
+ * data-only modules lack: the capabilities are provided only when the modem
+ * lists it (once, however often the modem is initialized). */
 void
-qmi_wms_provide(MmdQmiBackend *self, MmdModem *modem)
+qmi_wms_setup(MmdQmiBackend *self)
 {
-  mmd_modem_provide_messaging(modem, &qmi_messaging_ops, MMD_BACKEND(self));
-  mmd_modem_provide_cell_broadcast(modem, &qmi_cell_broadcast_ops, MMD_BACKEND(self));
+  QmiWms *wms = wms_of(self);
+
+  if (wms->provided)
+    return;
+  if (!qmi_device_get_service_version(self->device, QMI_SERVICE_WMS, NULL, NULL)) {
+    g_debug("[%s] no WMS service: no messaging, no cell broadcast", self->control_path);
+    return;
+  }
+  wms->provided = TRUE;
+  mmd_modem_provide_messaging(qmi_backend_modem(self), &qmi_messaging_ops, MMD_BACKEND(self));
+  mmd_modem_provide_cell_broadcast(qmi_backend_modem(self), &qmi_cell_broadcast_ops,
+                                   MMD_BACKEND(self));
 }

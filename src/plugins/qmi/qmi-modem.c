@@ -418,6 +418,7 @@ init_step(GTask *task)
       qmi_net_setup(self);
       qmi_data_setup(self);
       qmi_voice_setup(self);
+      qmi_wms_setup(self);
       qmi_net_load_modes(self, g_task_new(self, c, sub_step_ready, task));
       return;
     case INIT_SIM:
@@ -563,9 +564,6 @@ create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   mmd_modem_provide_network(modem, &qmi_network_ops, backend);
   mmd_modem_provide_signal(modem, &qmi_signal_ops, backend);
   mmd_modem_provide_bearers(modem, &qmi_bearer_ops, backend);
-  qmi_wms_provide(self, modem);
-  mmd_modem_provide_voice(modem, &qmi_voice_ops, backend);
-  mmd_modem_provide_ussd(modem, &qmi_ussd_ops, backend);
   for (guint i = 0; ports && i < ports->len; i++) {
     const MmdPort *port = g_ptr_array_index(ports, i);
     if (port->type == MMD_MODEM_PORT_TYPE_QMI && port->path && !self->control_path)

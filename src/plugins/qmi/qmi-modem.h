@@ -154,8 +154,9 @@ void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
 
 /* qmi-modem-wms.c: messaging over WMS, whose client is allocated on first
  * use (not during initialization); qmi-modem-cbs.c: cell broadcast on the
- * same client. */
-void qmi_wms_provide(MmdQmiBackend *self, MmdModem *modem);
+ * same client. Both are provided during initialization, when the modem has
+ * the WMS service. */
+void qmi_wms_setup(MmdQmiBackend *self);
 QmiClient *qmi_wms_client(MmdQmiBackend *self);
 /* A task for an operation on WMS; NULL (callback answered) when the port is
  * closed. step(task) runs once the client is allocated, or the task fails. */
