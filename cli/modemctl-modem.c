@@ -500,86 +500,6 @@ modem_set_bands(Ctx *ctx, MdbusModem *modem, const char *str)
 }
 
 static int
-modem_signal_setup(Ctx *ctx, MdbusModemSignal *sig, guint rate)
-{
-  g_autoptr(GError) error = NULL;
-
-  ctx_set_timeout(ctx, sig, FALSE);
-  if (!mdbus_modem_signal_call_setup_sync(sig, rate, NULL, &error))
-    return ctx_fail_error(error);
-  ctx_success(ctx, "successfully setup extended signal quality information retrieval");
-  return EXIT_SUCCESS;
-}
-
-typedef struct {
-  const char *field; /* key in the a{sv} */
-  const char *label; /* human label and last part of the key */
-  const char *unit;
-} SignalValue;
-
-static void
-add_signal_technology(Output *output, GVariant *dict, const char *section, const char *key_base,
-                      const SignalValue *values, gsize n)
-{
-  for (gsize i = 0; i < n; i++) {
-    g_autofree char *key = g_strdup_printf("modem.signal.%s.%s", key_base, values[i].label);
-    const char *label = values[i].label;
-    char number[G_ASCII_DTOSTR_BUF_SIZE];
-    double d;
-
-    /* Not the locale's decimal separator: the output is also read by programs. */
-    if (dict && g_variant_is_of_type(dict, G_VARIANT_TYPE_VARDICT)
-        && g_variant_lookup(dict, values[i].field, "d", &d))
-      output_add_printf(output, section, label, key, "%s %s",
-                        g_ascii_formatd(number, sizeof number, "%.2f", d), values[i].unit);
-    else
-      output_add(output, section, label, key, NULL);
-  }
-}
-
-static int
-modem_signal_get(Ctx *ctx, MdbusModemSignal *sig)
-{
-  static const SignalValue gsm[] = { { "rssi", "rssi", "dBm" } };
-  static const SignalValue umts[]
-      = { { "rssi", "rssi", "dBm" }, { "rscp", "rscp", "dBm" }, { "ecio", "ecio", "dB" } };
-  static const SignalValue lte[] = { { "rssi", "rssi", "dBm" },
-                                     { "rsrq", "rsrq", "dB" },
-                                     { "rsrp", "rsrp", "dBm" },
-                                     { "snr", "snr", "dB" } };
-  static const SignalValue nr5g[]
-      = { { "rsrq", "rsrq", "dB" }, { "rsrp", "rsrp", "dBm" }, { "snr", "snr", "dB" } };
-  static const SignalValue cdma[] = { { "rssi", "rssi", "dBm" }, { "ecio", "ecio", "dB" } };
-  static const SignalValue evdo[] = { { "rssi", "rssi", "dBm" },
-                                      { "ecio", "ecio", "dB" },
-                                      { "sinr", "sinr", "dB" },
-                                      { "io", "io", "dBm" } };
-  g_autoptr(Output) output = output_new(ctx->output_type);
-  guint rate = mdbus_modem_signal_get_rate(sig);
-
-  if (rate)
-    output_add_printf(output, "Signal", "refresh rate", "modem.signal.refresh.rate", "%u seconds",
-                      rate);
-  else
-    output_add(output, "Signal", "refresh rate", "modem.signal.refresh.rate",
-               output_get_type(output) == OUTPUT_HUMAN ? "disabled" : "0");
-  add_signal_technology(output, mdbus_modem_signal_get_cdma(sig), "CDMA1x", "cdma1x", cdma,
-                        G_N_ELEMENTS(cdma));
-  add_signal_technology(output, mdbus_modem_signal_get_evdo(sig), "EV-DO", "evdo", evdo,
-                        G_N_ELEMENTS(evdo));
-  add_signal_technology(output, mdbus_modem_signal_get_gsm(sig), "GSM", "gsm", gsm,
-                        G_N_ELEMENTS(gsm));
-  add_signal_technology(output, mdbus_modem_signal_get_umts(sig), "UMTS", "umts", umts,
-                        G_N_ELEMENTS(umts));
-  add_signal_technology(output, mdbus_modem_signal_get_lte(sig), "LTE", "lte", lte,
-                        G_N_ELEMENTS(lte));
-  add_signal_technology(output, mdbus_modem_signal_get_nr5g(sig), "5G", "5g", nr5g,
-                        G_N_ELEMENTS(nr5g));
-  output_print(output);
-  return EXIT_SUCCESS;
-}
-
-static int
 modem_command(Ctx *ctx, MdbusModem *modem, const char *command)
 {
   g_autoptr(GError) error = NULL;
@@ -668,7 +588,6 @@ modemctl_modem_run(Ctx *ctx, MdbusObject *object, const ModemctlOptions *opts)
 {
   MdbusModem *modem = mdbus_object_peek_modem(object);
   MdbusModemModem3gpp *modem3gpp = mdbus_object_peek_modem_modem3gpp(object);
-  MdbusModemSignal *sig = mdbus_object_peek_modem_signal(object);
 
   if (opts->enable || opts->disable)
     return modem_enable(ctx, modem, opts->enable);
@@ -696,6 +615,12 @@ modemctl_modem_run(Ctx *ctx, MdbusObject *object, const ModemctlOptions *opts)
     return modem_command(ctx, modem, opts->command);
   if (opts->monitor_state)
     return modem_monitor_state(ctx, object);
+  if (opts->location_status || opts->location_get || modemctl_location_setup_requested(opts))
+    return modemctl_location_run(ctx, object, opts);
+  if (opts->time)
+    return modemctl_time_run(ctx, object);
+  if (opts->get_cell_info)
+    return modemctl_cell_info_run(ctx, object);
 
   if (opts->scan_3gpp || opts->register_home || opts->register_in_operator) {
     if (!modem3gpp)
@@ -706,13 +631,8 @@ modemctl_modem_run(Ctx *ctx, MdbusObject *object, const ModemctlOptions *opts)
                                opts->register_in_operator ? opts->register_in_operator : "");
   }
 
-  if (opts->signal_setup >= 0 || opts->signal_get) {
-    if (!sig)
-      return ctx_fail("the modem has no Signal interface");
-    if (opts->signal_get)
-      return modem_signal_get(ctx, sig);
-    return modem_signal_setup(ctx, sig, (guint)opts->signal_setup);
-  }
+  if (opts->signal_setup >= 0 || opts->signal_get)
+    return modemctl_signal_run(ctx, object, opts);
 
   return ctx_fail("no modem action given");
 }

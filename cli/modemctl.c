@@ -111,8 +111,36 @@ static const GOptionEntry modem_entries[] = {
     "[COMMAND]" },
   { "monitor-state", 'w', 0, G_OPTION_ARG_NONE, &opts.monitor_state,
     "Monitor state of the modem until Ctrl-C", NULL },
+  { "get-cell-info", 0, 0, G_OPTION_ARG_NONE, &opts.get_cell_info, "Get cell info", NULL },
   { NULL }
 };
+
+static const GOptionEntry location_entries[]
+    = { { "location-status", 0, 0, G_OPTION_ARG_NONE, &opts.location_status,
+          "Show status of location gathering", NULL },
+        { "location-get", 0, 0, G_OPTION_ARG_NONE, &opts.location_get,
+          "Get all available location information", NULL },
+        { "location-enable-3gpp", 0, 0, G_OPTION_ARG_NONE, &opts.location_enable_3gpp,
+          "Enable 3GPP location gathering", NULL },
+        { "location-disable-3gpp", 0, 0, G_OPTION_ARG_NONE, &opts.location_disable_3gpp,
+          "Disable 3GPP location gathering", NULL },
+        { "location-enable-gps-nmea", 0, 0, G_OPTION_ARG_NONE, &opts.location_enable_gps_nmea,
+          "Enable NMEA-based GPS location gathering", NULL },
+        { "location-disable-gps-nmea", 0, 0, G_OPTION_ARG_NONE, &opts.location_disable_gps_nmea,
+          "Disable NMEA-based GPS location gathering", NULL },
+        { "location-enable-gps-raw", 0, 0, G_OPTION_ARG_NONE, &opts.location_enable_gps_raw,
+          "Enable raw GPS location gathering", NULL },
+        { "location-disable-gps-raw", 0, 0, G_OPTION_ARG_NONE, &opts.location_disable_gps_raw,
+          "Disable raw GPS location gathering", NULL },
+        { "location-set-enable-signal", 0, 0, G_OPTION_ARG_NONE, &opts.location_set_enable_signal,
+          "Enable location update signaling in the Location property", NULL },
+        { "location-set-disable-signal", 0, 0, G_OPTION_ARG_NONE, &opts.location_set_disable_signal,
+          "Disable location update signaling in the Location property", NULL },
+        { NULL } };
+
+static const GOptionEntry time_entries[]
+    = { { "time", 0, 0, G_OPTION_ARG_NONE, &opts.time, "Get current network time", NULL },
+        { NULL } };
 
 static const GOptionEntry sim_entries[]
     = { { "pin", 0, 0, G_OPTION_ARG_STRING, &opts.pin,
@@ -557,6 +585,11 @@ count_modem_actions(void)
   count(opts.signal_setup >= 0, &n);
   count(opts.signal_get, &n);
   count(opts.command != NULL, &n);
+  count(opts.get_cell_info, &n);
+  count(opts.location_status, &n);
+  count(opts.location_get, &n);
+  count(modemctl_location_setup_requested(&opts), &n); /* several flags, one Setup */
+  count(opts.time, &n);
   count(opts.monitor_state, &n);
   return n + modemctl_messaging_modem_actions() + modemctl_cell_broadcast_modem_actions();
 }
@@ -648,6 +681,14 @@ build_option_context(void)
   modemctl_cell_broadcast_add_group(context);
   modemctl_ussd_add_group(context);
   modemctl_voice_add_groups(context);
+  group = g_option_group_new("location", "Location options (with -m):", "Show Location options",
+                             NULL, NULL);
+  g_option_group_add_entries(group, location_entries);
+  g_option_context_add_group(context, group);
+
+  group = g_option_group_new("time", "Time options (with -m):", "Show Time options", NULL, NULL);
+  g_option_group_add_entries(group, time_entries);
+  g_option_context_add_group(context, group);
 
   group = g_option_group_new("sim", "SIM options (with -i):", "Show SIM options", NULL, NULL);
   g_option_group_add_entries(group, sim_entries);

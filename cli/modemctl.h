@@ -71,6 +71,15 @@ typedef struct {
   gboolean signal_get;
   char *command;
   gboolean monitor_state;
+  /* location, time, cell info */
+  gboolean location_status;
+  gboolean location_get;
+  gboolean location_enable_3gpp, location_disable_3gpp;
+  gboolean location_enable_gps_raw, location_disable_gps_raw;
+  gboolean location_enable_gps_nmea, location_disable_gps_nmea;
+  gboolean location_set_enable_signal, location_set_disable_signal;
+  gboolean time;
+  gboolean get_cell_info;
   /* SIM */
   char *pin;
   char *puk;
@@ -125,6 +134,14 @@ int modemctl_call_run(Ctx *ctx);
 void modemctl_ussd_add_group(GOptionContext *context);
 guint modemctl_ussd_count_actions(void);
 int modemctl_ussd_run(Ctx *ctx, MdbusObject *modem);
+/* --location-* (modemctl-location.c), --time (modemctl-time.c), --get-cell-info
+ * (modemctl-cell-info.c) */
+gboolean modemctl_location_setup_requested(const ModemctlOptions *opts);
+int modemctl_location_run(Ctx *ctx, MdbusObject *modem, const ModemctlOptions *opts);
+int modemctl_time_run(Ctx *ctx, MdbusObject *modem);
+int modemctl_cell_info_run(Ctx *ctx, MdbusObject *modem);
+/* --signal-setup, --signal-get (modemctl-signal.c) */
+int modemctl_signal_run(Ctx *ctx, MdbusObject *modem, const ModemctlOptions *opts);
 
 /* Adds the bearer's fields to output (used by --create-bearer, -b). */
 void modemctl_bearer_add_fields(Output *output, MdbusBearer *bearer);

@@ -9,6 +9,10 @@
 /* Long enough that a client polling every few seconds hits the cache, short
  * enough that a revoked authorization takes effect quickly. */
 #define CACHE_TTL_US (5 * G_USEC_PER_SEC)
+/* A refusal is remembered briefly: a client without rights that calls in a
+ * loop then costs polkitd one check a second, not one per call (polkitd,
+ * kept busy, answered everyone, root included, seconds late). */
+#define REFUSAL_TTL_US (1 * G_USEC_PER_SEC)
 /* Well below the bus's limit of pending replies per connection (128 on the
  * system bus), which other calls of the daemon share. */
 #define MAX_IN_FLIGHT 32
@@ -17,6 +21,13 @@ typedef struct {
   MmdAuthDone done;
   gpointer user_data;
 } Waiter;
+
+/* A cached answer of polkit. */
+typedef struct {
+  gint64 expiry; /* monotonic us */
+  gboolean allowed;
+  char *why; /* of a refusal */
+} Answer;
 
 /* One check of one caller for one action, shared by every call waiting for it. */
 typedef struct {
@@ -28,7 +39,7 @@ typedef struct {
 } Check;
 
 static MmdAuthMode mode = WITH_POLKIT ? MMD_AUTH_MODE_POLKIT : MMD_AUTH_MODE_ROOT_ONLY;
-/* key -> expiry (gint64, monotonic us) */
+/* key -> Answer */
 static GHashTable *cache;
 /* key -> Check, queued or in flight */
 static GHashTable *checks;
@@ -75,10 +86,19 @@ forget_sender(GDBusConnection *connection, const char *sender_name, const char *
 }
 
 static void
+answer_free(gpointer data)
+{
+  Answer *answer = data;
+
+  g_free(answer->why);
+  g_free(answer);
+}
+
+static void
 ensure_state(GDBusConnection *connection)
 {
   if (!cache) {
-    cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, answer_free);
     checks = g_hash_table_new(g_str_hash, g_str_equal);
   }
   if (watched_connection == connection)
@@ -89,36 +109,41 @@ ensure_state(GDBusConnection *connection)
                                      G_DBUS_SIGNAL_FLAGS_NONE, forget_sender, NULL, NULL);
 }
 
-static gboolean
+/* The cached answer for key, or NULL. */
+static const Answer *
 cache_lookup(const char *key)
 {
-  gint64 *expiry = g_hash_table_lookup(cache, key);
+  Answer *answer = g_hash_table_lookup(cache, key);
 
-  if (!expiry)
-    return FALSE;
-  if (g_get_monotonic_time() < *expiry)
-    return TRUE;
+  if (!answer)
+    return NULL;
+  if (g_get_monotonic_time() < answer->expiry)
+    return answer;
   g_hash_table_remove(cache, key);
-  return FALSE;
+  return NULL;
 }
 
 static void
-cache_store(const char *key)
+cache_store(const char *key, gboolean allowed, const char *why)
 {
-  gint64 *expiry = g_new(gint64, 1);
+  Answer *answer = g_new0(Answer, 1);
 
-  *expiry = g_get_monotonic_time() + CACHE_TTL_US;
-  g_hash_table_insert(cache, g_strdup(key), expiry);
+  answer->expiry = g_get_monotonic_time() + (allowed ? CACHE_TTL_US : REFUSAL_TTL_US);
+  answer->allowed = allowed;
+  answer->why = g_strdup(why);
+  g_hash_table_insert(cache, g_strdup(key), answer);
 }
 
 static void send_next(void);
 
+/* verdict: polkit (or the bus) answered, as opposed to a failed request,
+ * which is not remembered. */
 static void
-check_finish(Check *check, gboolean allowed, const char *why)
+check_finish(Check *check, gboolean allowed, gboolean verdict, const char *why)
 {
   g_hash_table_remove(checks, check->key);
-  if (allowed)
-    cache_store(check->key);
+  if (verdict)
+    cache_store(check->key, allowed, why);
   for (guint i = 0; i < check->waiters->len; i++) {
     Waiter *w = &g_array_index(check->waiters, Waiter, i);
     w->done(allowed, why, w->user_data);
@@ -160,7 +185,7 @@ polkit_done(GObject *source, GAsyncResult *result, gpointer user_data)
     why = g_strdup_printf("polkit denied %s%s", check->action,
                           challenge ? " (authentication required)" : "");
   }
-  check_finish(check, allowed, allowed ? NULL : why);
+  check_finish(check, allowed, reply != NULL, allowed ? NULL : why);
 }
 
 static void
@@ -168,6 +193,7 @@ ask_polkit(Check *check)
 {
   GVariantBuilder subject;
 
+  g_debug("Asking polkit whether %s may %s", check->sender, check->action);
   g_variant_builder_init(&subject, G_VARIANT_TYPE("a{sv}"));
   g_variant_builder_add(&subject, "{sv}", "name", g_variant_new_string(check->sender));
   g_dbus_connection_call(
@@ -197,7 +223,7 @@ uid_done(GObject *source, GAsyncResult *result, gpointer user_data)
     why = g_strdup(mode == MMD_AUTH_MODE_OWNER
                        ? "only the daemon's own user may change modem state"
                        : "only root may change modem state in a build without polkit");
-  check_finish(check, uid == wanted, why);
+  check_finish(check, uid == wanted, reply != NULL, why);
 }
 
 static void
@@ -230,6 +256,7 @@ mmd_auth_check(GDBusMethodInvocation *invocation, const char *action, MmdAuthDon
   const char *sender = g_dbus_method_invocation_get_sender(invocation);
   g_autofree char *key = NULL;
   Waiter waiter = { done, user_data };
+  const Answer *answer;
   Check *check;
 
   if (!sender) {
@@ -238,8 +265,8 @@ mmd_auth_check(GDBusMethodInvocation *invocation, const char *action, MmdAuthDon
   }
   ensure_state(g_dbus_method_invocation_get_connection(invocation));
   key = make_key(sender, action);
-  if (cache_lookup(key)) {
-    done(TRUE, NULL, user_data);
+  if ((answer = cache_lookup(key))) {
+    done(answer->allowed, answer->why, user_data);
     return;
   }
   check = g_hash_table_lookup(checks, key);

@@ -2,11 +2,12 @@
  *
  * With polkit, the caller's bus name is checked against an action of
  * data/polkit/org.example.Modem1.policy; positive results are cached per
- * caller and action for a few seconds and forgotten when the caller leaves
- * the bus. Concurrent checks of one caller and action share one request;
- * at most a bounded number of requests are in flight to polkitd and the rest
- * wait their turn, so that our own load never turns into a refusal. Without
- * polkit (router builds), only root is allowed. */
+ * caller and action for a few seconds, refusals for one second, and both
+ * are forgotten when the caller leaves the bus. Concurrent checks of one
+ * caller and action share one request; at most a bounded number of requests
+ * are in flight to polkitd and the rest wait their turn, so that our own
+ * load never turns into a refusal. Without polkit (router builds), only root
+ * is allowed. */
 #pragma once
 
 #include <gio/gio.h>

@@ -4,6 +4,7 @@
 
 #include "location.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "auth.h"
@@ -93,12 +94,17 @@ typedef struct {
   gboolean signals;
 } SetupRequest;
 
+/* Everyone may read the property, while GetLocation asks polkit: without
+ * signals the property stays empty, so that it tells nobody where the modem
+ * is. */
 static void
 apply_setup(LocationRoom *room, const SetupRequest *req)
 {
   mdbus_modem_location_set_enabled(room->iface, req->sources);
   mdbus_modem_location_set_signals_location(room->iface, req->signals);
-  mdbus_modem_location_set_location(room->iface, location_variant(room));
+  mdbus_modem_location_set_location(
+      room->iface,
+      req->signals ? location_variant(room) : g_variant_new_array(G_VARIANT_TYPE("{uv}"), NULL, 0));
 }
 
 static void
@@ -278,8 +284,10 @@ static const MmdMethod location_methods[] = {
 static void
 state_changed(MmdModem *modem, int old_state, int new_state, LocationRoom *room)
 {
-  /* A disabled modem is nowhere: its cell and fixes are forgotten. */
-  if (mmd_modem_state_is_enabled(new_state))
+  /* A modem disabled (radio off) is nowhere: its cell and fixes are
+   * forgotten. What it reported while initializing stands: a modem powers up
+   * camped on its cell and reports only changes from there. */
+  if (mmd_modem_state_is_enabled(new_state) || !mmd_modem_state_is_enabled(old_state))
     return;
   g_clear_pointer(&room->cell, g_free);
   g_clear_pointer(&room->raw, g_variant_unref);
@@ -425,7 +433,9 @@ mmd_modem_report_gps_raw(MmdModem *modem, double latitude, double longitude, dou
 
   if (!room || !(enabled_sources(room) & MMD_MODEM_LOCATION_SOURCE_GPS_RAW))
     return;
-  if (latitude < -90 || latitude > 90 || longitude < -180 || longitude > 180)
+  /* NaN compares false with everything: ranges alone would let it through */
+  if (!isfinite(latitude) || !isfinite(longitude) || !isfinite(altitude) || latitude < -90
+      || latitude > 90 || longitude < -180 || longitude > 180)
     return;
   utc = g_utf8_make_valid(utc_time ? utc_time : "", -1);
   g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));

@@ -8,6 +8,7 @@
 #include "compat-names.h"
 #include "manager.h"
 #include "messaging.h"
+#include "mmd-command-timeout.h"
 #include "mmd-errors.h"
 #include "plugin-registry.h"
 #include "plugins-list.h"
@@ -101,18 +102,24 @@ main(int argc, char **argv)
 {
   gboolean debug = FALSE, personal_info = FALSE, version = FALSE;
   int sms_part_timeout = MMD_MESSAGING_DEFAULT_PART_TIMEOUT_S;
+  int command_timeout_s = 0;
   g_auto(GStrv) port_declarations = NULL;
   Daemon daemon = { 0 };
   const GOptionEntry entries[] = {
     { "debug", 0, 0, G_OPTION_ARG_NONE, &debug, "Log debug messages and protocol traffic", NULL },
     { "port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &port_declarations,
       "Ports of one modem, PROTO:PATH[,PROTO:PATH...] with PROTO qmi, mbim, at or net; "
-      "repeat for more modems",
+      "qrtr:NODE for the modem on a QRTR node; repeat for more modems. qrtr:unix:PATH alone "
+      "looks for QRTR modems on the unix QRTR bus at PATH instead of the kernel's",
       "PORTS" },
     { "log-personal-info", 0, 0, G_OPTION_ARG_NONE, &personal_info,
       "Show SIM identities (IMSI, ICCID) in full in logs; PINs, PUKs and passwords are "
       "never logged",
       NULL },
+    { "command-timeout", 0, 0, G_OPTION_ARG_INT, &command_timeout_s,
+      "Wait at most SECONDS (1-600) for any one answer of a modem, whatever the "
+      "request's own bound (3 s for a query to 180 s for a network scan)",
+      "SECONDS" },
     { "compat", 0, 0, G_OPTION_ARG_NONE, &daemon.compat,
       "Also serve the modems as " MMD_COMPAT_SERVICE " for ModemManager's clients "
       "(NetworkManager, mmcli, libmm-glib, ModemManagerQt)",
@@ -142,6 +149,12 @@ main(int argc, char **argv)
     return EXIT_FAILURE;
   }
   mmd_messaging_set_part_timeout((guint)sms_part_timeout);
+  if (command_timeout_s < 0 || command_timeout_s > MMD_COMMAND_TIMEOUT_MAX_S) {
+    g_printerr("modemd: --command-timeout must be from 1 to %d seconds\n",
+               MMD_COMMAND_TIMEOUT_MAX_S);
+    return EXIT_FAILURE;
+  }
+  mmd_command_timeout_set_cap(command_timeout_s * 1000);
   mmd_log_init(debug, personal_info);
   mmd_errors_register();
   mmd_plugins_register(builtin_plugins);

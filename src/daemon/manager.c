@@ -18,6 +18,10 @@
 #if WITH_UDEV
 #include "port-monitor.h"
 #endif
+#if WITH_QRTR
+#include "mmd-qrtr.h"
+#include "qrtr-monitor.h"
+#endif
 
 /* A set of ports that form one modem, and the modem made of them, if any.
  * Declared (--port) devices have ports; discovered ones (udev,
@@ -30,8 +34,9 @@ typedef struct {
   MmdModem *modem;
   char *inhibitor; /* bus name holding the device, or NULL */
   guint inhibitor_watch;
-  gboolean dirty;  /* ports changed in the batch being handled */
-  gboolean logged; /* "ignored" said once */
+  gboolean dirty;           /* ports changed in the batch being handled */
+  gboolean logged;          /* "ignored" said once */
+  gboolean qrtr_discovered; /* found on the QRTR name service: goes with its node */
 } DeviceEntry;
 
 struct _MmdManager {
@@ -47,6 +52,10 @@ struct _MmdManager {
   MmdCompat *compat;      /* the reference's names too, or NULL */
 #if WITH_UDEV
   MmdPortMonitor *monitor; /* NULL: udev not in charge, ReportKernelEvent is */
+#endif
+#if WITH_QRTR
+  char *qrtr_bus;             /* a unix QRTR bus (--port=qrtr:unix:PATH), else the kernel's */
+  MmdQrtrMonitor *qrtr_watch; /* NULL: no QRTR here */
 #endif
 };
 
@@ -73,6 +82,9 @@ mmd_manager_dispose(GObject *object)
   mmd_manager_shutdown(self);
 #if WITH_UDEV
   g_clear_pointer(&self->monitor, mmd_port_monitor_free);
+#endif
+#if WITH_QRTR
+  g_clear_pointer(&self->qrtr_bus, g_free);
 #endif
   g_clear_pointer(&self->devices, g_ptr_array_unref);
   g_clear_pointer(&self->next_index, g_hash_table_unref);
@@ -153,6 +165,123 @@ destroy_modem(MmdManager *self, DeviceEntry *entry)
   mmd_modem_shutdown(modem);
   self->exporter.ops->unexport(self, mmd_modem_get_path(modem));
 }
+
+/* QRTR modems (SoCs): found on the QRTR name service rather than in sysfs,
+ * with the SoC's IPA net device as their data port wherever discovery found
+ * it (udev or sysfs; it comes and goes on its own). */
+
+#if WITH_QRTR
+static gboolean
+entry_is_qrtr(const DeviceEntry *entry)
+{
+  const MmdPort *first
+      = entry->ports && entry->ports->len ? g_ptr_array_index(entry->ports, 0) : NULL;
+
+  return first && g_strcmp0(first->subsystem, MMD_QRTR_PORT_SUBSYSTEM) == 0;
+}
+
+static gboolean
+is_soc_data_port(const MmdDevicePort *port)
+{
+  return port->type == MMD_MODEM_PORT_TYPE_NET && port->state == MMD_DEVICE_PORT_READY
+         && g_strcmp0(port->driver, MMD_QRTR_DATA_DRIVER) == 0;
+}
+
+static GPtrArray *
+soc_data_ports(MmdManager *self)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_port_free);
+
+  for (guint i = 0; i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+    for (guint j = 0; entry->device && j < entry->device->ports->len; j++) {
+      const MmdDevicePort *port = g_ptr_array_index(entry->device->ports, j);
+      if (is_soc_data_port(port))
+        g_ptr_array_add(found, mmd_device_port_to_port(port));
+    }
+  }
+  return found;
+}
+
+static void
+attach_soc_data_ports(MmdManager *self)
+{
+  g_autoptr(GPtrArray) data_ports = NULL;
+
+  for (guint i = 0; i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+    if (!entry_is_qrtr(entry) || !entry->modem)
+      continue;
+    if (!data_ports)
+      data_ports = soc_data_ports(self);
+    for (guint j = 0; j < data_ports->len; j++)
+      mmd_modem_add_port(entry->modem, g_ptr_array_index(data_ports, j));
+  }
+}
+
+static void
+detach_soc_data_port(MmdManager *self, const MmdDevicePort *port)
+{
+  if (!is_soc_data_port(port))
+    return;
+  for (guint i = 0; i < self->devices->len; i++) {
+    DeviceEntry *entry = g_ptr_array_index(self->devices, i);
+    if (entry_is_qrtr(entry) && entry->modem)
+      mmd_modem_remove_port(entry->modem, port->name);
+  }
+}
+
+static DeviceEntry *
+qrtr_entry_new(MmdManager *self, const char *name, guint32 node)
+{
+  g_autofree char *endpoint = mmd_qrtr_endpoint_format(self->qrtr_bus, node);
+  DeviceEntry *entry = g_new0(DeviceEntry, 1);
+
+  entry->uid = g_strdup(name);
+  entry->ports = g_ptr_array_new_with_free_func((GDestroyNotify)mmd_port_free);
+  g_ptr_array_add(entry->ports, mmd_port_new(name, endpoint, MMD_QRTR_PORT_SUBSYSTEM, NULL,
+                                             MMD_MODEM_PORT_TYPE_QMI));
+  entry->qrtr_discovered = TRUE;
+  g_ptr_array_add(self->devices, entry);
+  return entry;
+}
+
+/* A node offers a modem's services, or no longer does. A declared QRTR
+ * modem (--port=qrtr:NODE) keeps its entry and comes back with its node. */
+static void
+qrtr_modem_changed(guint32 node, gboolean present, gpointer user_data)
+{
+  MmdManager *self = user_data;
+  g_autofree char *name = mmd_qrtr_port_name(node);
+  DeviceEntry *entry = find_device(self, name);
+
+  if (present) {
+    if (!entry)
+      entry = qrtr_entry_new(self, name, node);
+    if (!entry->modem) {
+      create_modem(self, entry);
+      attach_soc_data_ports(self);
+    }
+  } else if (entry && entry->qrtr_discovered && !entry->inhibitor) {
+    destroy_modem(self, entry);
+    g_ptr_array_remove(self->devices, entry);
+  }
+}
+
+static void
+start_qrtr_watch(MmdManager *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->qrtr_watch = mmd_qrtr_monitor_new(self->qrtr_bus, qrtr_modem_changed, self, &error);
+  if (self->qrtr_watch)
+    return;
+  if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    g_debug("No QRTR modems: %s", error->message);
+  else
+    g_warning("QRTR modems are not watched: %s", error->message);
+}
+#endif
 
 /* Discovery: port events from udev or ReportKernelEvent, grouped by device */
 
@@ -251,6 +380,9 @@ port_removed(MmdManager *self, DeviceEntry *entry, MmdDevicePort *port)
   g_autofree char *name = g_strdup(port->name);
   gboolean was_ready = port->state == MMD_DEVICE_PORT_READY;
 
+#if WITH_QRTR
+  detach_soc_data_port(self, port);
+#endif
   mmd_device_remove_port(entry->device, port); /* cancels its probe */
   if (entry->modem && was_ready) {
     const MmdPort *primary = mmd_modem_get_primary_port(entry->modem);
@@ -353,6 +485,9 @@ handle_port_events(GPtrArray *events, gpointer user_data)
       evaluate_device(self, entry);
     }
   }
+#if WITH_QRTR
+  attach_soc_data_ports(self);
+#endif
 }
 
 static const char *const discovery_subsystems[] = { "tty", "usbmisc", "net", "wwan" };
@@ -679,6 +814,10 @@ mmd_manager_new(GDBusConnection *connection, GPtrArray *static_groups, gboolean 
     mmd_compat_export_manager(self->compat, G_DBUS_INTERFACE_SKELETON(self->iface));
   }
 
+#if WITH_QRTR
+  if (static_groups)
+    self->qrtr_bus = mmd_qrtr_take_bus_declaration(static_groups);
+#endif
   for (guint i = 0; static_groups && i < static_groups->len; i++) {
     GPtrArray *ports = g_ptr_array_index(static_groups, i);
     DeviceEntry *entry = g_new0(DeviceEntry, 1);
@@ -687,8 +826,10 @@ mmd_manager_new(GDBusConnection *connection, GPtrArray *static_groups, gboolean 
     entry->sysfs = mmd_device_new_declared(ports);
     if (entry->sysfs)
       entry->uid = g_strdup(entry->sysfs->uid);
+    else if (first->path && g_strcmp0(first->subsystem, "static") == 0)
+      entry->uid = g_strdup(first->path);
     else
-      entry->uid = g_strdup(first->path ? first->path : first->name);
+      entry->uid = g_strdup(first->name); /* a net port, or QRTR's "qrtrN" */
     entry->ports = g_ptr_array_ref(ports);
     g_ptr_array_add(self->devices, entry);
   }
@@ -700,6 +841,9 @@ mmd_manager_start(MmdManager *self)
 {
   for (guint i = 0; i < self->devices->len; i++)
     create_modem(self, g_ptr_array_index(self->devices, i));
+#if WITH_QRTR
+  start_qrtr_watch(self);
+#endif
 #if WITH_UDEV
   {
     g_autoptr(GError) error = NULL;
@@ -725,6 +869,9 @@ mmd_manager_shutdown(MmdManager *self)
 {
 #if WITH_UDEV
   g_clear_pointer(&self->monitor, mmd_port_monitor_free);
+#endif
+#if WITH_QRTR
+  g_clear_pointer(&self->qrtr_watch, mmd_qrtr_monitor_free);
 #endif
   for (guint i = 0; self->devices && i < self->devices->len; i++)
     destroy_modem(self, g_ptr_array_index(self->devices, i));

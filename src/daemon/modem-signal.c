@@ -10,8 +10,10 @@
 #include "providers.h"
 
 #define QUALITY_REFRESH_S 30
-/* A quality not updated for this long is no longer "recent" (the reference's
- * rule); one timer after the last update, none while nothing changes. */
+/* A polled quality not updated for this long is no longer "recent" (the
+ * reference's rule): one timer after the last update. A modem that reports
+ * its signal itself would have told us of a change, so its quality stays
+ * recent and no timer wakes anyone. */
 #define QUALITY_RECENT_S 60
 
 typedef struct {
@@ -95,10 +97,12 @@ events_set_up(GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (g_task_propagate_boolean(G_TASK(result), &error)) {
     room->events = TRUE;
+    g_clear_handle_id(&room->recent_id, g_source_remove);
     return;
   }
   if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  room->events = FALSE;
   g_message("%s: the modem will not report signal changes (%s): polling every %u s",
             mmd_modem_get_path(room->modem), error->message, QUALITY_REFRESH_S);
   if (mmd_modem_state_is_enabled(mmd_modem_get_state(room->modem)))
@@ -245,6 +249,14 @@ mmd_modem_provide_signal(MmdModem *modem, const MmdSignalOps *ops, MmdBackend *b
   mmd_providers_add(ensure_room(modem)->providers, ops, backend);
 }
 
+gboolean
+mmd_modem_signal_has_timer(MmdModem *modem)
+{
+  SignalRoom *room = room_of(modem);
+
+  return room && (room->quality_refresh_id || room->values_refresh_id || room->recent_id);
+}
+
 /* Setters (ops-signal.h) */
 
 static gboolean
@@ -267,7 +279,7 @@ mmd_modem_set_signal_quality(MmdModem *modem, guint percent)
 
   mdbus_modem_set_signal_quality(mmd_modem_get_iface(modem),
                                  g_variant_new("(ub)", MIN(percent, 100u), TRUE));
-  if (room) {
+  if (room && !room->events) {
     g_clear_handle_id(&room->recent_id, g_source_remove);
     room->recent_id = g_timeout_add_seconds(QUALITY_RECENT_S, quality_aged, room);
   }

@@ -102,6 +102,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   g_autoptr(MmdCbsPage) page = decode_page(data, size);
 
+  if (page)
+    require_utf8(page->text);
   decode_ussd(data, size);
   decode_records(data, size);
   return 0;

@@ -114,6 +114,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   if (with_smsc && with_smsc->text)
     round_trip(with_smsc->text);
+  if (tpdu_only && tpdu_only->text)
+    round_trip(tpdu_only->text);
   decode_records(data, size);
   return 0;
 }

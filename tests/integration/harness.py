@@ -130,6 +130,10 @@ def modem_sim_path(required=True):
     return find_binary('MODEM_SIM', 'tests/sim/modem-sim', required=required)
 
 
+def qrtr_bus_path(required=True):
+    return find_binary('QRTR_BUS', 'tests/sim/qrtr-bus', required=required)
+
+
 def polkitd_path():
     for cand in POLKITD_CANDIDATES:
         if os.access(cand, os.X_OK):
@@ -694,9 +698,10 @@ def sanitizer_env(env):
 class Daemon:
     """modemd on the private bus; its stdout+stderr go to `log_path`."""
 
-    def __init__(self, bus, args=(), env=None, debug=True, name='modemd'):
+    def __init__(self, bus, args=(), env=None, debug=True, name='modemd', prefix=()):
         self.bus = bus
         self.args = list(args)
+        self.prefix = list(prefix)  # e.g. nsenter into a network namespace
         self.extra_env = env or {}
         self.debug = debug
         self.name = name
@@ -714,7 +719,7 @@ class Daemon:
                 self.kill()
 
     def start(self, timeout=20):
-        argv = [modemd_path()]
+        argv = self.prefix + [modemd_path()]
         if self.debug:
             argv.append('--debug')
         argv += self.args
@@ -938,6 +943,46 @@ class Sim:
         if m:
             raise AssertionError(f'sanitizer report in {self.name}:\n{text[m.start():][:8000]}')
         return rc
+
+
+class QrtrBus:
+    """A unix QRTR bus (tests/sim/qrtr-bus: router and name service) at `path`,
+    for QRTR tests on kernels without AF_QIPCRTR: simulators join it with
+    `--protocol=qrtr --link=PATH`, the daemon with `--port=qrtr:unix:PATH`."""
+
+    def __init__(self, path):
+        self.path = path
+        self.proc = None
+        self.lines = []
+
+    def start(self, timeout=10):
+        argv = [qrtr_bus_path(), '--verbose', self.path]
+        log(f'starting {" ".join(argv)}')
+        self.proc = _spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, errors='replace')
+        deadline = time.monotonic() + scaled(timeout)
+        while True:
+            line = self.proc.stderr.readline()
+            if not line:
+                raise RuntimeError(f'qrtr-bus exited ({self.proc.wait()}) before it was ready')
+            self.lines.append(line.rstrip('\n'))
+            if line.startswith('qrtr-bus: ready'):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError('qrtr-bus did not get ready')
+        # keep reading, so that its log never blocks it
+        threading.Thread(target=self._read, daemon=True).start()
+        return self
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip('\n'))
+
+    def stop(self):
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            return stop_process(proc, 'qrtr-bus')
+        return None
 
 
 # ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@ COMPAT_ERROR = COMPAT + '.Error.'
 STANDARD = {'org.freedesktop.DBus.Properties', 'org.freedesktop.DBus.Introspectable',
             'org.freedesktop.DBus.Peer'}
 MODEM_INTERFACES = {COMPAT_MODEM, COMPAT_MODEM + '.Modem3gpp', COMPAT_MODEM + '.Simple',
-                    COMPAT_MODEM + '.Signal'}
+                    COMPAT_MODEM + '.Signal', COMPAT_MODEM + '.Location', COMPAT_MODEM + '.Time'}
 COMPAT_VOICE = COMPAT_MODEM + '.Voice'
 COMPAT_USSD = COMPAT_MODEM + '.Modem3gpp.Ussd'
 COMPAT_CALL = COMPAT + '.Call'

@@ -9,6 +9,8 @@
   AuthCacheTest     a positive answer is cached per bus connection (a short while);
                     a new connection asks polkitd again; the entry goes with the
                     connection
+  RefusalCacheTest  a refusal is remembered for a second: a client without rights
+                    calling in a loop costs polkitd one check a second
   BusPolicyTest     what data/dbus/org.example.Modem1.conf lets an unprivileged
                     user do (complements test_core)
   Validation*Test   injection attempts through every D-Bus string/enum that can
@@ -481,6 +483,45 @@ class AuthCacheTest(h.IntegrationTestCase):
         self.assertNotRegex(self.daemon.read_log(),
                             r'[Dd]ropped cached authorizations? .*' + re.escape(first_name)
                             + r'\b')
+
+
+# A client without rights that calls in a loop, on one connection: it prints
+# its bus name, then the error name of each refused ScanDevices.
+REFUSED_LOOP = """
+import sys
+from gi.repository import Gio, GLib
+conn = Gio.DBusConnection.new_for_address_sync(sys.argv[1],
+    Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+print(conn.get_unique_name())
+for _ in range(int(sys.argv[2])):
+    try:
+        conn.call_sync('org.example.Modem1', '/org/example/Modem1', 'org.example.Modem1',
+                       'ScanDevices', None, None, Gio.DBusCallFlags.NONE, 10000, None)
+        print('allowed')
+    except GLib.Error as e:
+        print(Gio.DBusError.get_remote_error(e))
+"""
+
+
+class RefusalCacheTest(h.IntegrationTestCase):
+    """A refusal is remembered for a second: a client without rights that
+    calls in a loop costs polkitd about one check a second, not one a call
+    (a busy polkitd answers every caller late, root included)."""
+
+    def test_refusals_asked_once_a_second(self):
+        self.start_daemon()
+        calls = 200
+        started = time.monotonic()
+        res = h.run([sys.executable, '-c', REFUSED_LOOP, self.bus.address, str(calls)],
+                    user=h.TEST_USER, env=self.bus.env, timeout=60, check=True)
+        elapsed = time.monotonic() - started
+        sender, *answers = res.stdout.split()
+        self.assertEqual(answers, [UNAUTHORIZED] * calls)
+        asked = len(re.findall(r'Asking polkit whether ' + re.escape(sender) + r' may ',
+                               self.daemon.read_log()))
+        self.assertGreaterEqual(asked, 1)
+        self.assertLessEqual(asked, int(elapsed) + 1,
+                             f'polkitd asked {asked} times for {calls} calls in {elapsed:.1f}s')
 
 
 # ---------------------------------------------------------------------------

@@ -165,9 +165,12 @@ static gboolean
 parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError **error)
 {
   GOptionEntry entries[] = {
-    { "protocol", 0, 0, G_OPTION_ARG_STRING, &c->protocol, "Protocol: qmi, mbim or at", "PROTO" },
-    { "link", 0, 0, G_OPTION_ARG_FILENAME, &c->link, "Create a pty and symlink PATH to it",
-      "PATH" },
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &c->protocol,
+      "Protocol: qmi, mbim, at, or qrtr (QMI services on a QRTR bus)", "PROTO" },
+    { "link", 0, 0, G_OPTION_ARG_FILENAME, &c->link,
+      "Create a pty and symlink PATH to it; qrtr: the unix QRTR bus at PATH, or 'kernel'", "PATH" },
+    { "qrtr-node", 0, 0, G_OPTION_ARG_INT, &c->qrtr_node,
+      "qrtr on a unix bus: the node to publish the services on [the bus's own]", "N" },
     { "fd", 0, 0, G_OPTION_ARG_INT, &c->fd, "Serve on inherited descriptor N", "N" },
     { "control", 0, 0, G_OPTION_ARG_FILENAME, &c->control,
       "Listen for control commands on a unix socket at PATH", "PATH" },
@@ -191,6 +194,8 @@ parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError 
     { "rsrp", 0, 0, G_OPTION_ARG_INT, &c->rsrp, "RSRP dBm", "N" },
     { "rsrq", 0, 0, G_OPTION_ARG_INT, &c->rsrq, "RSRQ dB", "N" },
     { "snr", 0, 0, G_OPTION_ARG_DOUBLE, &c->snr, "SNR dB", "N" },
+    { "qmi-legacy-signal", 0, 0, G_OPTION_ARG_NONE, &c->qmi_legacy_signal,
+      "QMI NAS without Get/Config Signal Info (firmware before NAS 1.8)", NULL },
     { "ip4", 0, 0, G_OPTION_ARG_STRING, &o->ip4, "IPv4 address", "ADDR/PREFIX" },
     { "gateway4", 0, 0, G_OPTION_ARG_STRING, &o->gw4, "IPv4 gateway", "ADDR" },
     { "dns4", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->dns4, "IPv4 DNS (repeatable)", "ADDR" },
@@ -293,6 +298,8 @@ protocol_by_name(const char *name, GError **error)
     return &sim_protocol_mbim;
   if (g_str_equal(name, "at"))
     return &sim_protocol_at;
+  if (g_str_equal(name, "qrtr"))
+    return &sim_protocol_qrtr;
   g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unsupported protocol '%s'", name);
   return NULL;
 }

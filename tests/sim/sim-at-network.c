@@ -68,7 +68,8 @@ at_registration_line(SimAt *a, const char *name, int n, gboolean with_n)
     g_string_append_printf(s, "%d,", n);
   g_string_append_printf(s, "%d", stat);
   if (n >= 2 && (stat == 1 || stat == 5))
-    g_string_append_printf(s, ",\"1234\",\"01A2B3C4\",7");
+    g_string_append_printf(s, ",\"%04X\",\"%08X\",7", sim_core_cell(a->core)->tac,
+                           sim_core_cell(a->core)->ci);
   return g_string_free(s, FALSE);
 }
 

@@ -182,7 +182,7 @@ at_parse_number(const char **s, guint max, guint *v)
 
 static const AtCommandTable *const tables[] = {
   &at_device_commands, &at_sim_commands,  &at_network_commands, &at_pdp_commands,
-  &at_voice_commands,  &at_ussd_commands, &at_sms_commands,
+  &at_voice_commands,  &at_ussd_commands, &at_sms_commands,     &at_events_commands,
 };
 
 static const AtCommandDef *
@@ -574,8 +574,12 @@ at_notify(gpointer self, SimNotify what, gpointer data)
     at_voice_notify(a, data);
   } else if (what == SIM_NOTIFY_USSD) {
     at_ussd_notify(a, data);
-  } else if (what == SIM_NOTIFY_REGISTRATION) {
+  } else if (what == SIM_NOTIFY_REGISTRATION || what == SIM_NOTIFY_CELL) {
     registration_urcs(a);
+    if (what == SIM_NOTIFY_REGISTRATION) /* the signal comes and goes with it */
+      at_events_notify(a, what);
+  } else if (what == SIM_NOTIFY_SIGNAL || what == SIM_NOTIFY_NITZ) {
+    at_events_notify(a, what);
   } else if (what == SIM_NOTIFY_SESSION_DROPPED && a->cgerep) {
     g_autofree char *l = g_strdup_printf("+CGEV: NW PDN DEACT %u", ((SimSession *)data)->owner);
 

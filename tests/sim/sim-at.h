@@ -66,10 +66,13 @@ struct _SimAt {
   AtPromptHandler prompt; /* after "> ": what the host types goes here */
   GString *prompt_text;
   AtCharset cscs;
-  gboolean clip; /* +CLIP after RING */
-  gboolean crc;  /* +CRING: VOICE instead of RING */
-  gboolean ccwa; /* +CCWA URC */
-  int cusd;      /* +CUSD URC presentation */
+  gboolean clip;   /* +CLIP after RING */
+  gboolean crc;    /* +CRING: VOICE instead of RING */
+  gboolean ccwa;   /* +CCWA URC */
+  int cusd;        /* +CUSD URC presentation */
+  int cmer_ind;    /* +CMER <ind>: 1 sends +CIEV for indicator changes */
+  int signal_bars; /* the "signal" indicator last sent */
+  int ctzr;        /* +CTZR: 0 off, 1 +CTZV, 2 +CTZE, 3 +CTZEU */
 };
 
 struct _AtReply {
@@ -109,6 +112,7 @@ extern const AtCommandTable at_pdp_commands;
 extern const AtCommandTable at_sms_commands;
 extern const AtCommandTable at_voice_commands;
 extern const AtCommandTable at_ussd_commands;
+extern const AtCommandTable at_events_commands;
 
 /* ---- sim-at.c: replies and arguments ---- */
 
@@ -152,5 +156,7 @@ void at_voice_hangup_all(SimAt *a);
 void at_voice_notify(SimAt *a, gconstpointer call);
 /* sim-at-ussd.c: the +CUSD URC of what the network starts (a SimUssdMessage) */
 void at_ussd_notify(SimAt *a, gconstpointer msg);
+/* sim-at-events.c: indicator (+CIEV) and time zone (+CTZE...) reports */
+void at_events_notify(SimAt *a, SimNotify what);
 
 G_END_DECLS

@@ -3,8 +3,8 @@
  * modem-sim: what the files of the core share among themselves and protocol
  * modules never see.  The core is split by concept: the world and the
  * lifetime (sim-core.c), the SIM card (sim-card.c), the link to the peer
- * (sim-link.c) and the control commands that script the network
- * (sim-core-commands.c).
+ * (sim-link.c), the faults injected on it (sim-fault.c) and the control
+ * commands that script the network (sim-core-commands.c).
  */
 #pragma once
 
@@ -13,6 +13,8 @@
 #include "sim-sms-store.h"
 
 G_BEGIN_DECLS
+
+typedef struct _SimFaults SimFaults;
 
 struct _SimCore {
   SimConfig *config;
@@ -36,10 +38,9 @@ struct _SimCore {
   guint write_watch;
 
   /* faults */
-  guint requests;
-  gboolean dead; /* hung up, waiting for the main loop to end */
-  gboolean muted;
-  gboolean garbage;
+  SimFaults *faults;
+  gboolean dead;  /* hung up, waiting for the main loop to end */
+  gboolean muted; /* nothing goes out (a fault) */
 
   /* SIM */
   SimCardState card;
@@ -60,6 +61,11 @@ struct _SimCore {
    * SEARCHING, DENIED or IDLE while a control command says so. */
   SimRegState network_verdict;
   SimSignal signal;
+  SimCell cell;
+  SimGpsFix gps;
+  SimNitz nitz;
+  gint64 nitz_utc;       /* unix seconds the network sent */
+  gint64 nitz_monotonic; /* when it came, g_get_monotonic_time() */
 
   guint signal_watch[3];
 
@@ -92,7 +98,17 @@ void sim_link_hangup(SimCore *core, const char *why);
 void sim_link_remove(SimCore *core);
 void sim_link_close(SimCore *core);
 
+/* sim-fault.c: the fault state and its control commands */
+SimFaults *sim_fault_new(SimCore *core);
+void sim_fault_free(SimFaults *faults);
+/* The request now being handled, as logged after "rx ": what on-request
+ * triggers match. */
+void sim_fault_note_request(SimFaults *faults, const char *request);
+
 /* sim-core-commands.c */
 void sim_core_commands_register(SimCore *core);
+
+/* sim-core-events.c: the serving cell, GPS and NITZ, and their commands */
+void sim_core_events_init(SimCore *core);
 
 G_END_DECLS

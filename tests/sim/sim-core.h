@@ -29,6 +29,7 @@ typedef struct {
   char *protocol;
   char *link;
   int fd;
+  int qrtr_node; /* --protocol=qrtr: the node to publish on, 0 = the bus's own */
   char *control; /* control socket path, or NULL */
 
   char *sim_pin; /* NULL: PIN check disabled */
@@ -48,10 +49,11 @@ typedef struct {
   GPtrArray *visible; /* SimOperator*, home is not in it */
   int registration_delay_ms;
 
-  int rssi;   /* dBm, at start (the world's values: sim_core_signal()) */
-  int rsrp;   /* dBm */
-  int rsrq;   /* dB */
-  double snr; /* dB */
+  int rssi;                   /* dBm, at start (the world's values: sim_core_signal()) */
+  int rsrp;                   /* dBm */
+  int rsrq;                   /* dB */
+  double snr;                 /* dB */
+  gboolean qmi_legacy_signal; /* NAS without Get/Config Signal Info */
 
   /* IPv4 */
   guint8 ip4[4];
@@ -144,7 +146,37 @@ typedef enum {
   SIM_NOTIFY_CALL,            /* data = SimCall* that changed (sim-voice.h) */
   SIM_NOTIFY_USSD,            /* data = SimUssdMessage* from the network (sim-ussd.h) */
   SIM_NOTIFY_SMS,             /* data = SimSmsEvent* (sim-sms-store.h) */
+  SIM_NOTIFY_SIGNAL,          /* the measured signal changed (sim_core_signal()) */
+  SIM_NOTIFY_CELL,            /* the modem moved to another cell (sim_core_cell()) */
+  SIM_NOTIFY_GPS,             /* the GPS has a new fix (sim_core_gps()) */
+  SIM_NOTIFY_NITZ,            /* the network sent its time (sim_core_nitz()) */
 } SimNotify;
+
+/* The serving cell (an LTE cell), control command "cell" */
+typedef struct {
+  char mcc[4];
+  char mnc[4];
+  guint32 tac;
+  guint32 ci;
+  guint16 pci;
+  guint32 earfcn;
+} SimCell;
+
+/* A GPS fix, control command "gps" */
+typedef struct {
+  gboolean valid;
+  double latitude;  /* degrees, north positive */
+  double longitude; /* degrees, east positive */
+  double altitude;  /* metres above sea level */
+  gint64 utc;       /* time of the fix, unix seconds */
+} SimGpsFix;
+
+/* What the network said of its time (NITZ), control command "nitz" */
+typedef struct {
+  gboolean valid;
+  int tz_quarters; /* local offset from UTC in 15-minute units, DST included */
+  int dst_hours;   /* daylight saving adjustment, 0..2 */
+} SimNitz;
 
 /* ---- protocol module interface ---- */
 
@@ -158,11 +190,18 @@ typedef struct {
   void (*link_reset)(gpointer self);
   /* World changed spontaneously: send indications if anyone listens. */
   void (*notify)(gpointer self, SimNotify what, gpointer data);
+  /* Optional, for a protocol that brings its own link instead of the pty or
+   * fd (QRTR: a socket per service): open it (config->link names it), close
+   * it as an unplugged device would, and send raw bytes (fault injection). */
+  gboolean (*open_link)(gpointer self, GError **error);
+  void (*close_link)(gpointer self);
+  void (*send_raw)(gpointer self, const guint8 *data, gsize len);
 } SimProtocol;
 
 extern const SimProtocol sim_protocol_qmi;
 extern const SimProtocol sim_protocol_mbim;
 extern const SimProtocol sim_protocol_at;
+extern const SimProtocol sim_protocol_qrtr;
 
 /* ---- lifetime (modem-sim.c) ---- */
 
@@ -180,7 +219,8 @@ SimControl *sim_core_control(SimCore *core);
 
 void sim_core_log(SimCore *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-/* Call once per received request, before decoding it further.
+/* Call once per received request, after logging it as "rx <protocol> ..."
+ * (what on-request fault triggers match) and before decoding it further.
  * Returns FALSE if the request must not be answered (fault injection took over). */
 gboolean sim_core_request_begin(SimCore *core);
 
@@ -225,7 +265,15 @@ GPtrArray *sim_core_visible_operators(SimCore *core);
 const SimSignal *sim_core_signal(SimCore *core);
 
 /* Network-side events (control commands) */
+/* New LTE values; RSSI moves with RSRP (sim-core-events.c) */
 void sim_core_set_signal(SimCore *core, int rsrp, int rsrq, double snr);
+const SimCell *sim_core_cell(SimCore *core);
+const SimGpsFix *sim_core_gps(SimCore *core);
+/* NMEA sentences of the fix (GGA and RMC, each ending in CR LF); NULL without one */
+char *sim_gps_nmea(const SimGpsFix *fix);
+const SimNitz *sim_core_nitz(SimCore *core);
+/* The network's time now (it runs on from the NITZ), unix seconds; 0 without NITZ */
+gint64 sim_core_network_time(SimCore *core);
 /* Registration changes now; FALSE (SIM_CONTROL_ERROR_NOT_POSSIBLE) when the
  * radio is off, the SIM not ready or there is no operator to roam on. */
 gboolean sim_core_network_set(SimCore *core, SimNetworkState state, GError **error);

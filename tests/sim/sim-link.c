@@ -2,7 +2,7 @@
 /*
  * modem-sim: the link to the peer, a pty behind a symlink (--link) or an
  * inherited descriptor (--fd), with its write queue, the peer's opens and
- * closes, the hangup of an unplugged device and the faults injected on it.
+ * closes and the hangup of an unplugged device (sim-fault.c decides when).
  */
 #define _GNU_SOURCE
 #include "sim-core-private.h"
@@ -68,6 +68,8 @@ sim_link_hangup(SimCore *core, const char *why)
   core->dead = TRUE;
   sim_link_remove(core);
   sim_link_close(core);
+  if (core->proto->close_link)
+    core->proto->close_link(core->proto_self);
   sim_core_quit(core, 0);
 }
 
@@ -95,7 +97,13 @@ on_writable(int fd, GIOCondition cond, gpointer user_data)
 void
 sim_core_send(SimCore *core, const guint8 *data, gsize len)
 {
-  if (core->muted || core->dead || core->io_fd < 0)
+  if (core->muted || core->dead)
+    return;
+  if (core->proto->send_raw) {
+    core->proto->send_raw(core->proto_self, data, len);
+    return;
+  }
+  if (core->io_fd < 0)
     return;
   /* nobody has the link open: like a closed cdc-wdm port, nothing is kept */
   if (core->peers == 0)
@@ -268,42 +276,6 @@ sim_link_setup_pty(SimCore *core, GError **error)
   sim_core_log(core, "link %s -> %s", core->config->link, core->slave_name);
   /* with the slave held open, the master is "open" from the start */
   core->link_open = TRUE;
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------------- */
-/* faults */
-
-gboolean
-sim_core_request_begin(SimCore *core)
-{
-  const SimConfig *c = core->config;
-
-  if (core->dead)
-    return FALSE;
-  core->requests++;
-  if (c->hangup_after >= 0 && core->requests > (guint)c->hangup_after) {
-    sim_link_hangup(core, "fault: hangup");
-    return FALSE;
-  }
-  if (c->silent_after >= 0 && core->requests > (guint)c->silent_after) {
-    if (!core->muted)
-      sim_core_log(core, "fault: silent from now on");
-    core->muted = TRUE;
-    return FALSE;
-  }
-  if (c->garbage_after >= 0 && core->requests > (guint)c->garbage_after) {
-    static const guint8 junk[] = { 0x7e, 0xff, 0x00, 0x13, 0x37, 0xde, 0xad, 0xbe,
-                                   0xef, 0x42, 0x01, 0x02, 0x00, 0x99, 0x55, 0xaa };
-
-    if (!core->garbage)
-      sim_core_log(core, "fault: garbage from now on");
-    core->garbage = TRUE;
-    core->muted = FALSE;
-    sim_core_send(core, junk, sizeof junk);
-    core->muted = TRUE; /* no indications either */
-    return FALSE;
-  }
   return TRUE;
 }
 

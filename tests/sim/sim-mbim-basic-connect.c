@@ -184,21 +184,6 @@ enc_packet_service(SimMbim *m)
   return mbim_buf_finish(&b);
 }
 
-static GByteArray *
-enc_signal_state(SimMbim *m)
-{
-  gboolean reg = sim_core_reg_state(m->core) == SIM_REG_REGISTERED;
-  MbimBuf b;
-
-  mbim_buf_init(&b, 20);
-  mbim_buf_u32(&b, reg ? coded_rssi(sim_core_signal(m->core)->rssi) : 99);
-  mbim_buf_u32(&b, 99);
-  mbim_buf_u32(&b, 0);
-  mbim_buf_u32(&b, 0);
-  mbim_buf_u32(&b, 0);
-  return mbim_buf_finish(&b);
-}
-
 static guint32
 ip_type_code(SimIpFamily f)
 {
@@ -455,13 +440,6 @@ h_packet_service(SimMbim *m, const MbimReq *r, GByteArray **out)
 }
 
 static guint32
-h_signal_state(SimMbim *m, const MbimReq *r, GByteArray **out)
-{
-  *out = enc_signal_state(m);
-  return ST_NONE;
-}
-
-static guint32
 h_connect(SimMbim *m, const MbimReq *r, GByteArray **out)
 {
   guint32 session_id;
@@ -630,7 +608,7 @@ static const MbimCmd commands[] = {
   { CID_VISIBLE_PROVIDERS, "VisibleProviders", h_visible_providers },
   { CID_REGISTER_STATE, "RegisterState", h_register_state },
   { CID_PACKET_SERVICE, "PacketService", h_packet_service },
-  { CID_SIGNAL_STATE, "SignalState", h_signal_state },
+  { CID_SIGNAL_STATE, "SignalState", mbim_signal_state },
   { CID_CONNECT, "Connect", h_connect },
   { CID_PROVISIONED_CONTEXTS, "ProvisionedContexts", h_provisioned_contexts },
   { CID_IP_CONFIGURATION, "IpConfiguration", h_ip_configuration },
@@ -701,6 +679,9 @@ mbim_basic_connect_describe(const MbimReq *r, GString *s)
       if (mbim_read_u32(r, 0, &a))
         g_string_append_printf(s, " session=%u", a);
       break;
+    case CID_SIGNAL_STATE:
+      mbim_signal_state_describe(r, s);
+      break;
     default:
       break;
   }
@@ -720,6 +701,7 @@ mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data)
       mbim_send_indication(m, CID_REGISTER_STATE, a);
       b = enc_packet_service(m);
       mbim_send_indication(m, CID_PACKET_SERVICE, b);
+      mbim_events_notify(m, what); /* the signal comes and goes with registration */
       break;
     case SIM_NOTIFY_CARD:
       a = enc_subscriber_ready(m);
@@ -736,6 +718,12 @@ mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data)
       mbim_send_indication(m, CID_CONNECT, a);
       break;
     }
+    case SIM_NOTIFY_SIGNAL:
+    case SIM_NOTIFY_CELL:
+    case SIM_NOTIFY_GPS:
+    case SIM_NOTIFY_NITZ:
+      mbim_events_notify(m, what);
+      break;
     default:
       break;
   }

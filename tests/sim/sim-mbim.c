@@ -248,8 +248,13 @@ static const MbimService basic_connect = {
   mbim_basic_connect_describe,
 };
 
-static const MbimService *const services[]
-    = { &basic_connect, &mbim_service_ussd, &mbim_service_sms };
+static const MbimService *const services[] = {
+  &basic_connect,
+  &mbim_service_ussd,
+  &mbim_service_sms,
+  &mbim_service_ms_basic_connect_extensions,
+  &mbim_service_ms_voice_extensions,
+};
 
 static const MbimService *
 find_service(const guint8 *uuid)

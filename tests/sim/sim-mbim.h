@@ -54,6 +54,11 @@ typedef struct {
   gboolean opened;
   gboolean ps_detached; /* host asked for packet service detach */
   guint32 max_transfer; /* the host's MaxControlTransfer (OPEN) */
+  /* Signal State as the host set it (sim-mbim-events.c) */
+  guint32 rssi_interval;
+  guint32 rssi_threshold; /* coded RSSI steps; 0 default, 0xFFFFFFFF none */
+  guint32 error_rate_threshold;
+  guint32 reported_rssi; /* coded RSSI the host last heard of */
 } SimMbim;
 
 typedef struct {
@@ -94,6 +99,16 @@ void mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data);
 
 extern const MbimService mbim_service_ussd;
 void mbim_ussd_notify(SimMbim *m, gconstpointer msg);
+/* ---- sim-mbim-events.c: signal thresholds, and the services beyond Basic
+ * Connect: MS Basic Connect Extensions (Location Info Status) and MS Voice
+ * Extensions (NITZ) ---- */
+
+extern const MbimService mbim_service_ms_basic_connect_extensions;
+extern const MbimService mbim_service_ms_voice_extensions;
+/* Basic Connect Signal State: query, or set with the host's interval and thresholds */
+guint32 mbim_signal_state(SimMbim *m, const MbimReq *r, GByteArray **out);
+void mbim_signal_state_describe(const MbimReq *r, GString *s);
+void mbim_events_notify(SimMbim *m, SimNotify what);
 
 /* ---- the SMS service (sim-mbim-sms.c); data: a SimSmsEvent ---- */
 

@@ -4,14 +4,6 @@
  */
 #include "sim-qmi.h"
 
-static void
-client_release(SimQmi *q, QmiClient *c)
-{
-  if (c->service == SVC_WDS)
-    sim_core_session_stop_owner(q->core, (c->service << 8) | c->cid);
-  g_hash_table_remove(q->clients, KEY(c->service, c->cid));
-}
-
 static guint16
 ctl_get_version_info(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
@@ -36,6 +28,7 @@ ctl_get_version_info(SimQmi *q, const QmiReq *r, GByteArray *out)
 static guint16
 ctl_allocate_cid(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
+  QmiClient *c;
   guint8 svc;
   gsize t;
 
@@ -43,23 +36,14 @@ ctl_allocate_cid(SimQmi *q, const QmiReq *r, GByteArray *out)
     return ERR_MISSING_ARGUMENT;
   if (svc == SVC_CTL || !qmi_service_present(q, svc))
     return ERR_INVALID_SERVICE_TYPE;
-  for (guint cid = 1; cid < 255; cid++) {
-    if (!g_hash_table_contains(q->clients, KEY(svc, cid))) {
-      QmiClient *c = g_new0(QmiClient, 1);
-
-      c->service = svc;
-      c->cid = cid;
-      c->ip_family = 4;
-      g_hash_table_insert(q->clients, KEY(svc, cid), c);
-      t = qmi_tlv_open(out, 0x01);
-      qmi_put_u8(out, svc);
-      qmi_put_u8(out, cid);
-      qmi_tlv_close(out, t);
-      sim_core_log(q->core, "qmi: allocated %s cid=%u", qmi_service_name(svc), cid);
-      return ERR_NONE;
-    }
-  }
-  return ERR_CLIENT_IDS_EXHAUSTED;
+  c = qmi_client_add(q, svc);
+  if (!c)
+    return ERR_CLIENT_IDS_EXHAUSTED;
+  t = qmi_tlv_open(out, 0x01);
+  qmi_put_u8(out, svc);
+  qmi_put_u8(out, c->cid);
+  qmi_tlv_close(out, t);
+  return ERR_NONE;
 }
 
 static guint16
@@ -79,7 +63,7 @@ ctl_release_cid(SimQmi *q, const QmiReq *r, GByteArray *out)
   client = g_hash_table_lookup(q->clients, KEY(svc, cid));
   if (!client)
     return ERR_INVALID_CLIENT_ID;
-  client_release(q, client);
+  qmi_client_release(q, client);
   t = qmi_tlv_open(out, 0x01);
   qmi_put_u8(out, svc);
   qmi_put_u8(out, cid);
@@ -122,7 +106,7 @@ ctl_sync(SimQmi *q, const QmiReq *r, GByteArray *out)
   GList *all = g_hash_table_get_values(q->clients);
 
   for (GList *l = all; l; l = l->next)
-    client_release(q, l->data);
+    qmi_client_release(q, l->data);
   g_list_free(all);
   return ERR_NONE;
 }

@@ -60,9 +60,9 @@ encode_serving_system(SimQmi *q, GByteArray *b, gboolean indication)
     qmi_put_str8(b, op->name);
     qmi_tlv_close(b, t);
 
-    qmi_tlv_u32(b, indication ? 0x1E : 0x1D, 0x01a2b3c4); /* cell id */
-    qmi_tlv_u16(b, indication ? 0x25 : 0x24, 0x1234);     /* LTE TAC */
-    t = qmi_tlv_open(b, indication ? 0x29 : 0x27);        /* MNC PCS digit */
+    qmi_tlv_u32(b, indication ? 0x1E : 0x1D, sim_core_cell(core)->ci);
+    qmi_tlv_u16(b, indication ? 0x25 : 0x24, sim_core_cell(core)->tac); /* LTE TAC */
+    t = qmi_tlv_open(b, indication ? 0x29 : 0x27);                      /* MNC PCS digit */
     qmi_put_u16(b, mcc);
     qmi_put_u16(b, mnc);
     qmi_put_u8(b, three);
@@ -77,6 +77,7 @@ encode_system_info(SimQmi *q, GByteArray *b)
   SimCore *core = q->core;
   SimRegState reg = sim_core_reg_state(core);
   const SimOperator *op = sim_core_serving_operator(core);
+  const SimCell *cell = sim_core_cell(core);
   gsize t;
   guint8 status = op ? 2 : (reg == SIM_REG_SEARCHING ? 0 : 0); /* available / none */
 
@@ -100,23 +101,22 @@ encode_system_info(SimQmi *q, GByteArray *b)
   qmi_put_u8(b, 0);
   qmi_put_u16(b, 0); /* LAC invalid */
   qmi_put_u8(b, 1);
-  qmi_put_u32(b, 0x01a2b3c4); /* cell id */
+  qmi_put_u32(b, cell->ci);
   qmi_put_u8(b, 0);
   qmi_put_u8(b, 0);
   qmi_put_u8(b, 0); /* no reject info */
   qmi_put_u8(b, 1);
   {
-    char mcc[3], mnc[3];
-    gsize l = strlen(op->mccmnc);
+    /* the network id of the cell: 3 ASCII digits each, 0xFF pads a 2-digit MNC */
+    char mnc[3];
 
-    memcpy(mcc, op->mccmnc, 3);
     memset(mnc, 0xff, 3);
-    memcpy(mnc, op->mccmnc + 3, MIN(l - 3, 3));
-    qmi_put_bytes(b, mcc, 3);
+    memcpy(mnc, cell->mnc, strlen(cell->mnc));
+    qmi_put_bytes(b, cell->mcc, 3);
     qmi_put_bytes(b, mnc, 3);
   }
   qmi_put_u8(b, 1);
-  qmi_put_u16(b, 0x1234); /* TAC */
+  qmi_put_u16(b, cell->tac);
   qmi_tlv_close(b, t);
 }
 
@@ -131,6 +131,8 @@ nas_register_indications(SimQmi *q, const QmiReq *r, GByteArray *out)
     r->client->ind_system_info = v;
   if (qmi_get_u8(r, 0x19, &v))
     r->client->ind_signal_info = v;
+  if (qmi_get_u8(r, 0x17, &v))
+    r->client->ind_network_time = v;
   return ERR_NONE;
 }
 
@@ -145,6 +147,8 @@ describe_nas_register_indications(const QmiReq *r, GString *s)
     g_string_append_printf(s, " system-info=%u", v);
   if (qmi_get_u8(r, 0x19, &v))
     g_string_append_printf(s, " signal-info=%u", v);
+  if (qmi_get_u8(r, 0x17, &v))
+    g_string_append_printf(s, " network-time=%u", v);
 }
 
 static guint16
@@ -173,20 +177,30 @@ nas_get_signal_strength(SimQmi *q, const QmiReq *r, GByteArray *out)
   return ERR_NONE;
 }
 
-static guint16
-nas_get_signal_info(SimQmi *q, const QmiReq *r, GByteArray *out)
+void
+qmi_nas_encode_signal_info(SimQmi *q, GByteArray *out)
 {
   const SimSignal *sig = sim_core_signal(q->core);
   gsize t;
 
   if (sim_core_reg_state(q->core) != SIM_REG_REGISTERED)
-    return ERR_NONE; /* no TLVs: no signal */
+    return; /* no TLVs: no signal */
   t = qmi_tlv_open(out, 0x14);
   qmi_put_u8(out, (guint8)(gint8)sig->rssi);
   qmi_put_u8(out, (guint8)(gint8)sig->rsrq);
   qmi_put_u16(out, (guint16)(gint16)sig->rsrp);
   qmi_put_u16(out, (guint16)(gint16)(sig->snr * 10));
   qmi_tlv_close(out, t);
+}
+
+static guint16
+nas_get_signal_info(SimQmi *q, const QmiReq *r, GByteArray *out)
+{
+  if (sim_core_config(q->core)->qmi_legacy_signal)
+    return ERR_INVALID_QMI_COMMAND;
+  qmi_nas_encode_signal_info(q, out);
+  r->client->reported = *sim_core_signal(q->core);
+  r->client->reported_signal = sim_core_reg_state(q->core) == SIM_REG_REGISTERED;
   return ERR_NONE;
 }
 
@@ -474,11 +488,14 @@ describe_nas_ssp(const QmiReq *r, GString *s)
 
 /* serving system and system info indications, to clients that asked */
 static void
-nas_notify(SimQmi *q, const QmiClient *c, SimNotify what)
+nas_notify(SimQmi *q, QmiClient *c, SimNotify what)
 {
   g_autoptr(GByteArray) b = g_byte_array_new();
 
-  if (what != SIM_NOTIFY_REGISTRATION)
+  qmi_nas_events_notify(q, c, what);
+  /* another cell: the serving system and system info name it */
+  if (what != SIM_NOTIFY_REGISTRATION
+      && !(what == SIM_NOTIFY_CELL && sim_core_reg_state(q->core) == SIM_REG_REGISTERED))
     return;
   if (c->ind_serving_system) {
     g_byte_array_set_size(b, 0);
@@ -493,6 +510,7 @@ nas_notify(SimQmi *q, const QmiClient *c, SimNotify what)
 }
 
 static const QmiMsgDef nas_messages[] = {
+  { 0x0002, "SetEventReport", qmi_nas_set_event_report, qmi_nas_describe_event_report },
   { 0x0003, "RegisterIndications", nas_register_indications, describe_nas_register_indications },
   { 0x0020, "GetSignalStrength", nas_get_signal_strength, NULL },
   { 0x0021, "NetworkScan", nas_network_scan, NULL },
@@ -501,9 +519,12 @@ static const QmiMsgDef nas_messages[] = {
   { 0x0025, "GetHomeNetwork", nas_get_home_network, NULL },
   { 0x0033, "SetSystemSelectionPreference", nas_set_system_selection_preference, describe_nas_ssp },
   { 0x0034, "GetSystemSelectionPreference", nas_get_system_selection_preference, NULL },
+  { 0x0043, "GetCellLocationInfo", qmi_nas_get_cell_location_info, NULL },
   { 0x0044, "GetPLMNName", nas_get_plmn_name, describe_nas_plmn },
   { 0x004D, "GetSystemInfo", nas_get_system_info, NULL },
   { 0x004F, "GetSignalInfo", nas_get_signal_info, NULL },
+  { 0x0050, "ConfigSignalInfo", qmi_nas_config_signal_info, qmi_nas_describe_config_signal_info },
+  { 0x007D, "GetNetworkTime", qmi_nas_get_network_time, NULL },
 };
 
 const QmiService sim_qmi_service_nas = {

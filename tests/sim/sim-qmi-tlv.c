@@ -32,6 +32,33 @@ qmi_put_u32(GByteArray *b, guint32 v)
 }
 
 void
+qmi_put_u64(GByteArray *b, guint64 v)
+{
+  qmi_put_u32(b, (guint32)v);
+  qmi_put_u32(b, (guint32)(v >> 32));
+}
+
+void
+qmi_put_f32(GByteArray *b, float v)
+{
+  guint32 bits;
+
+  G_STATIC_ASSERT(sizeof bits == sizeof v);
+  memcpy(&bits, &v, sizeof bits);
+  qmi_put_u32(b, bits);
+}
+
+void
+qmi_put_f64(GByteArray *b, double v)
+{
+  guint64 bits;
+
+  G_STATIC_ASSERT(sizeof bits == sizeof v);
+  memcpy(&bits, &v, sizeof bits);
+  qmi_put_u64(b, bits);
+}
+
+void
 qmi_put_bytes(GByteArray *b, const void *p, gsize n)
 {
   g_byte_array_append(b, p, n);

@@ -314,7 +314,7 @@ describe_uim_protect(const QmiReq *r, GString *s)
 
 /* card status indication, to clients that registered for it */
 static void
-uim_notify(SimQmi *q, const QmiClient *c, SimNotify what)
+uim_notify(SimQmi *q, QmiClient *c, SimNotify what)
 {
   g_autoptr(GByteArray) b = NULL;
 

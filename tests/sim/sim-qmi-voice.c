@@ -352,7 +352,7 @@ voice_get_call_waiting(SimQmi *q, const QmiReq *r, GByteArray *out)
 }
 
 static void
-voice_notify(SimQmi *q, const QmiClient *c, SimNotify what)
+voice_notify(SimQmi *q, QmiClient *c, SimNotify what)
 {
   g_autoptr(GByteArray) b = NULL;
 

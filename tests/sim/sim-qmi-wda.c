@@ -13,6 +13,14 @@ encode_data_format(SimQmi *q, GByteArray *out)
   qmi_tlv_u32(out, 0x13, q->wda_dl_aggregation);
 }
 
+/* none, or one of the QMAP versions */
+static gboolean
+aggregation_supported(guint32 protocol)
+{
+  return protocol == 0
+         || (protocol >= SIM_QMI_AGGREGATION_QMAP && protocol <= SIM_QMI_AGGREGATION_QMAPV5);
+}
+
 static guint16
 wda_set_data_format(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
@@ -23,10 +31,16 @@ wda_set_data_format(SimQmi *q, const QmiReq *r, GByteArray *out)
       return ERR_INVALID_ARGUMENT;
     q->wda_link_layer = v;
   }
-  if (qmi_get_u32(r, 0x12, &v))
+  if (qmi_get_u32(r, 0x12, &v)) {
+    if (!aggregation_supported(v))
+      return ERR_INVALID_ARGUMENT;
     q->wda_ul_aggregation = v;
-  if (qmi_get_u32(r, 0x13, &v))
+  }
+  if (qmi_get_u32(r, 0x13, &v)) {
+    if (!aggregation_supported(v))
+      return ERR_INVALID_ARGUMENT;
     q->wda_dl_aggregation = v;
+  }
   encode_data_format(q, out);
   return ERR_NONE;
 }
@@ -34,6 +48,7 @@ wda_set_data_format(SimQmi *q, const QmiReq *r, GByteArray *out)
 static void
 describe_wda_set(const QmiReq *r, GString *s)
 {
+  QmiCursor c;
   guint32 v;
 
   if (qmi_get_u32(r, 0x11, &v))
@@ -42,6 +57,13 @@ describe_wda_set(const QmiReq *r, GString *s)
     g_string_append_printf(s, " ul-aggregation=%u", v);
   if (qmi_get_u32(r, 0x13, &v))
     g_string_append_printf(s, " dl-aggregation=%u", v);
+  if (qmi_cursor_init(&c, r, 0x17)) {
+    guint32 type = qmi_cursor_u32(&c);
+    guint32 iface = qmi_cursor_u32(&c);
+
+    if (c.ok)
+      g_string_append_printf(s, " endpoint=%u/%u", type, iface);
+  }
 }
 
 static guint16

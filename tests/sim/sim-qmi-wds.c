@@ -211,6 +211,7 @@ static const QmiMsgDef wds_messages[] = {
   { 0x0022, "GetPacketServiceStatus", wds_get_packet_service_status, NULL },
   { 0x002D, "GetCurrentSettings", wds_get_current_settings, NULL },
   { 0x004D, "SetIPFamily", wds_set_ip_family, qmi_describe_u8_01 },
+  { 0x00A2, "BindMuxDataPort", qmi_wds_bind_mux_data_port, qmi_wds_describe_bind_mux_data_port },
 };
 
 const QmiService sim_qmi_service_wds = {

@@ -8,8 +8,9 @@
 #include <string.h>
 
 static const QmiService *const services[] = {
-  &sim_qmi_service_ctl, &sim_qmi_service_wds, &sim_qmi_service_dms,   &sim_qmi_service_nas,
-  &sim_qmi_service_uim, &sim_qmi_service_wda, &sim_qmi_service_voice, &sim_qmi_service_wms,
+  &sim_qmi_service_ctl,   &sim_qmi_service_wds, &sim_qmi_service_dms,
+  &sim_qmi_service_nas,   &sim_qmi_service_uim, &sim_qmi_service_wda,
+  &sim_qmi_service_voice, &sim_qmi_service_wms, &sim_qmi_service_loc,
 };
 
 const QmiService *
@@ -55,24 +56,29 @@ static void
 qmi_send(SimQmi *q, guint8 service, guint8 cid, guint8 sdu_flags, guint16 tid, guint16 msg,
          GByteArray *tlvs)
 {
+  g_autoptr(GByteArray) sdu = g_byte_array_new();
   g_autoptr(GByteArray) f = g_byte_array_new();
   gsize tlen = tlvs ? tlvs->len : 0;
-  gsize hdr = service == SVC_CTL ? 6 : 7;
 
+  qmi_put_u8(sdu, sdu_flags);
+  if (service == SVC_CTL)
+    qmi_put_u8(sdu, tid);
+  else
+    qmi_put_u16(sdu, tid);
+  qmi_put_u16(sdu, msg);
+  qmi_put_u16(sdu, tlen);
+  if (tlen)
+    qmi_put_bytes(sdu, tlvs->data, tlen);
+  if (q->output) {
+    q->output(q, service, cid, sdu->data, sdu->len, q->output_data);
+    return;
+  }
   qmi_put_u8(f, 0x01);
-  qmi_put_u16(f, 5 + hdr + tlen);
+  qmi_put_u16(f, 5 + sdu->len);
   qmi_put_u8(f, 0x80);
   qmi_put_u8(f, service);
   qmi_put_u8(f, cid);
-  qmi_put_u8(f, sdu_flags);
-  if (service == SVC_CTL)
-    qmi_put_u8(f, tid);
-  else
-    qmi_put_u16(f, tid);
-  qmi_put_u16(f, msg);
-  qmi_put_u16(f, tlen);
-  if (tlen)
-    qmi_put_bytes(f, tlvs->data, tlen);
+  qmi_put_bytes(f, sdu->data, sdu->len);
   sim_core_send(q->core, f->data, f->len);
 }
 
@@ -98,10 +104,39 @@ qmi_indicate(SimQmi *q, const QmiClient *c, guint16 msg, GByteArray *tlvs)
 }
 
 /* ------------------------------------------------------------------------- */
+/* clients */
+
+QmiClient *
+qmi_client_add(SimQmi *q, guint8 service)
+{
+  for (guint cid = 1; cid < 255; cid++) {
+    if (!g_hash_table_contains(q->clients, KEY(service, cid))) {
+      QmiClient *c = g_new0(QmiClient, 1);
+
+      c->service = service;
+      c->cid = cid;
+      c->ip_family = 4;
+      g_hash_table_insert(q->clients, KEY(service, cid), c);
+      sim_core_log(q->core, "qmi: allocated %s cid=%u", qmi_service_name(service), cid);
+      return c;
+    }
+  }
+  return NULL;
+}
+
+void
+qmi_client_release(SimQmi *q, QmiClient *c)
+{
+  if (c->service == SVC_WDS)
+    sim_core_session_stop_owner(q->core, (c->service << 8) | c->cid);
+  g_hash_table_remove(q->clients, KEY(c->service, c->cid));
+}
+
+/* ------------------------------------------------------------------------- */
 /* dispatch */
 
-static void
-handle_request(SimQmi *q, QmiReq *r)
+void
+qmi_handle_request(SimQmi *q, QmiReq *r)
 {
   const QmiService *service = qmi_service_lookup(r->service);
   const QmiMsgDef *def = NULL;
@@ -197,7 +232,7 @@ parse_frame(SimQmi *q, const guint8 *p, gsize n)
     sim_core_log(q->core, "qmi: malformed frame (tlv length)");
     return total;
   }
-  handle_request(q, &r);
+  qmi_handle_request(q, &r);
   return total;
 }
 

@@ -28,6 +28,7 @@ enum {
   SVC_WMS = 0x05,
   SVC_VOICE = 0x09,
   SVC_UIM = 0x0B,
+  SVC_LOC = 0x10,
   SVC_WDA = 0x1A,
 };
 
@@ -64,6 +65,10 @@ enum {
 #define RADIO_LTE 8
 #define DATA_CAP_LTE 11
 
+/* Config Signal Info thresholds of a NAS client, per measurement */
+enum { NAS_RSSI, NAS_RSRQ, NAS_RSRP, NAS_SNR, NAS_N_MEASURES };
+#define NAS_MAX_THRESHOLDS 32
+
 typedef struct {
   guint8 service;
   guint8 cid;
@@ -71,6 +76,19 @@ typedef struct {
   gboolean ind_serving_system;
   gboolean ind_system_info;
   gboolean ind_signal_info;
+  gboolean ind_network_time;
+  /* Signal Info indications when a value crosses one of these (RSSI, RSRQ
+   * and RSRP in dB(m), SNR in 0.1 dB); none configured: on every change */
+  gint16 thresholds[NAS_N_MEASURES][NAS_MAX_THRESHOLDS];
+  guint8 n_thresholds[NAS_N_MEASURES];
+  /* Event Report: a report when a value moved this far (dB, SNR 0.1 dB); 0 off */
+  guint8 report_delta[NAS_N_MEASURES];
+  SimSignal reported;       /* what the last report or query told this client */
+  gboolean reported_signal; /* ... and whether there was any (registered) */
+  /* LOC */
+  guint64 loc_events; /* Register Events mask */
+  gboolean loc_started;
+  guint8 loc_session;
   /* UIM */
   guint32 uim_events;
   /* WDS */
@@ -81,10 +99,20 @@ typedef struct {
   gboolean voice_call_events;
   gboolean voice_dtmf_events;
   gboolean voice_ussd_events;
+  guint8 mux_id; /* QMAP mux id its sessions use, 0 = none */
 } QmiClient;
 
-typedef struct {
+typedef struct _SimQmi SimQmi;
+
+/* Where replies and indications go when not over QMUX (sim-qrtr.c): the SDU
+ * of a message for client cid of service. */
+typedef void (*QmiOutputFunc)(SimQmi *q, guint8 service, guint8 cid, const guint8 *sdu, gsize len,
+                              gpointer user_data);
+
+struct _SimQmi {
   SimCore *core;
+  QmiOutputFunc output; /* NULL: QMUX frames on the link */
+  gpointer output_data;
   GByteArray *in;
   GHashTable *clients; /* service<<8|cid -> QmiClient */
   guint16 ind_tid;
@@ -95,7 +123,7 @@ typedef struct {
   guint32 wda_link_layer; /* 1 802.3, 2 raw IP */
   guint32 wda_ul_aggregation;
   guint32 wda_dl_aggregation;
-} SimQmi;
+};
 
 typedef struct {
   guint8 service;
@@ -130,7 +158,7 @@ typedef struct {
   gsize n_messages;
   /* The world changed: indications to client c (of this service), if it
    * asked for them. */
-  void (*notify)(SimQmi *q, const QmiClient *c, SimNotify what);
+  void (*notify)(SimQmi *q, QmiClient *c, SimNotify what);
 } QmiService;
 
 extern const QmiService sim_qmi_service_ctl;
@@ -141,6 +169,7 @@ extern const QmiService sim_qmi_service_uim;
 extern const QmiService sim_qmi_service_wda;
 extern const QmiService sim_qmi_service_wms;
 extern const QmiService sim_qmi_service_voice;
+extern const QmiService sim_qmi_service_loc;
 
 /* sim-qmi.c */
 const QmiService *qmi_service_lookup(guint8 id);
@@ -150,6 +179,25 @@ const char *qmi_service_name(guint8 id);
 /* Whether this modem has the service (--qmi-without takes some away). */
 gboolean qmi_service_present(SimQmi *q, guint8 id);
 void qmi_indicate(SimQmi *q, const QmiClient *c, guint16 msg, GByteArray *tlvs);
+/* Logs a request, runs its handler and replies (fault injection permitting). */
+void qmi_handle_request(SimQmi *q, QmiReq *r);
+/* A new client of service with the lowest free client id; NULL when all are taken. */
+QmiClient *qmi_client_add(SimQmi *q, guint8 service);
+/* Forgets a client; its data sessions end (as when the host releases it). */
+void qmi_client_release(SimQmi *q, QmiClient *c);
+
+/* sim-qmi-nas.c: the signal as Get Signal Info and the Signal Info indication carry it */
+void qmi_nas_encode_signal_info(SimQmi *q, GByteArray *out);
+
+/* sim-qmi-nas-events.c: what NAS reports by itself (signal by thresholds and
+ * deltas, network time) and the messages that set it up, plus cell info */
+guint16 qmi_nas_set_event_report(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_nas_describe_event_report(const QmiReq *r, GString *s);
+guint16 qmi_nas_get_cell_location_info(SimQmi *q, const QmiReq *r, GByteArray *out);
+guint16 qmi_nas_config_signal_info(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_nas_describe_config_signal_info(const QmiReq *r, GString *s);
+guint16 qmi_nas_get_network_time(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_nas_events_notify(SimQmi *q, QmiClient *c, SimNotify what);
 
 /* sim-qmi-wms.c: a message, report or broadcast page for the host (event
  * report indications to the clients that asked). */
@@ -167,6 +215,13 @@ guint16 qmi_ussd_answer(SimQmi *q, const QmiReq *r, GByteArray *out);
 guint16 qmi_ussd_cancel(SimQmi *q, const QmiReq *r, GByteArray *out);
 void qmi_ussd_describe(const QmiReq *r, GString *s);
 void qmi_ussd_network_event(SimQmi *q, gconstpointer msg);
+/* WDA data aggregation protocols from QMAP (5) to QMAPv5 (9). */
+#define SIM_QMI_AGGREGATION_QMAP 5
+#define SIM_QMI_AGGREGATION_QMAPV5 9
+
+/* sim-qmi-wds-mux.c: WDS Bind Mux Data Port. */
+guint16 qmi_wds_bind_mux_data_port(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_wds_describe_bind_mux_data_port(const QmiReq *r, GString *s);
 
 /* sim-qmi-uim.c: PIN operations, shared with DMS's legacy ones whose PIN
  * information is in another TLV. */
@@ -191,6 +246,10 @@ void qmi_tlv_u32(GByteArray *b, guint8 type, guint32 v);
 /* a whole-TLV string has no length prefix */
 void qmi_tlv_str(GByteArray *b, guint8 type, const char *s);
 void qmi_tlv_raw(GByteArray *b, guint8 type, const void *p, gsize n);
+void qmi_put_u64(GByteArray *b, guint64 v);
+/* IEEE 754 binary32 / binary64, little endian like every QMI number */
+void qmi_put_f32(GByteArray *b, float v);
+void qmi_put_f64(GByteArray *b, double v);
 
 /* ---- sim-qmi-tlv.c: decoder ---- */
 

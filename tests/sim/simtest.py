@@ -148,6 +148,24 @@ def run_tool(cmd, expect_ok=True):
     return r.stdout + r.stderr
 
 
+def run_tool_with(cmd, action):
+    """Run a peer tool that waits for something (an indication) and do
+    action while it runs; stdout+stderr as one string, like run_tool."""
+    print("$ " + " ".join(cmd), flush=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        action()
+        out, _ = proc.communicate(timeout=CMD_TIMEOUT)
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    print(out, end="", flush=True)
+    if proc.returncode != 0:
+        raise Failure("%s failed (%d)" % (" ".join(cmd), proc.returncode))
+    return out
+
+
 def field(text, name, index=0):
     """Value of a line like "   Name: 'value'" (optionally prefixed by "[device]")."""
     found = re.findall(r"^(?:\[[^\]\n]*\])?\s*%s:\s*'?([^'\n]*)'?\s*$" % re.escape(name), text,

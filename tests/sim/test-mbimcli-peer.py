@@ -93,6 +93,18 @@ def run(binary, tmp):
         out = mbimcli(link, "--query-packet-service-state")
         check("packet service", field(out, "Packet service state"), "attached")
 
+        # --- what the function reports by itself: thresholds, cell, NITZ ---
+        out = mbimcli(link, "--set-signal-state=rssi-threshold=3,signal-strength-interval=0")
+        check("RSSI threshold", field(out, "RSSI threshold"), "3")
+        check("interval", field(out, "Signal strength interval"), "0")
+        sim.wait_line(r"^sim: rx mbim BasicConnect SignalState set tid=\d+ interval=0 "
+                      r"rssi-threshold=3 error-rate-threshold=0$", 1)
+        out = mbimcli(link, "--ms-query-location-info-status")
+        check("tracking area code", field(out, "Tracking area code"), "001234")
+        check("cell id", field(out, "Cell ID"), "01A2B3C4")
+        sim.wait_line(r"^sim: rx mbim MsBasicConnectExtensions LocationInfoStatus query ", 1)
+        mbimcli(link, "--ms-query-nitz", expect_ok=False)  # no NITZ from the network yet
+
         # --- radio off/on through the set path ---
         mbimcli(link, "--set-radio-state=off")
         out = mbimcli(link, "--query-registration-state")

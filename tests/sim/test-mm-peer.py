@@ -188,17 +188,21 @@ class MMPeerTest(unittest.TestCase):
         self.mm.wait_name(TIMEOUT)
         om = mm_proxy(conn, mt.MM_PATH, 'org.freedesktop.DBus.ObjectManager')
 
-        def modems():
+        def initialized_modems():
             if self.mm.proc.poll() is not None:
                 raise AssertionError(f'ModemManager exited ({self.mm.proc.returncode})')
             objs = mm_call(om, 'GetManagedObjects', None, None)[0]
-            return sorted(p for p, ifaces in objs.items() if mt.MM_MODEM_IFACE in ifaces)
+            # On a loaded machine ModemManager may drop a modem whose probing
+            # timed out and make it again under a new path: the one that counts
+            # is the modem it finished initializing.
+            return sorted(p for p, ifaces in objs.items() if mt.MM_MODEM_IFACE in ifaces
+                          and ifaces[mt.MM_MODEM_IFACE].get('State', 0) >= DISABLED)
 
-        paths = h.wait_until(modems, TIMEOUT, 'the ModemManager modem object', poll=0.1)
+        paths = h.wait_until(initialized_modems, TIMEOUT, 'an initialized ModemManager modem',
+                             poll=0.1)
         self.assertEqual(len(paths), 1, paths)
         path = paths[0]
         modem = mm_proxy(conn, path, mt.MM_MODEM_IFACE)
-        h.wait_for_property(modem, 'State', lambda s: s >= DISABLED, TIMEOUT)
 
         # --- identity ---
         ident = ('Manufacturer', 'Model', 'Revision', 'EquipmentIdentifier')

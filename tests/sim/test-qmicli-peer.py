@@ -13,7 +13,8 @@ import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simtest import Failure, Sim, check, check_stopped, field, run_tool, test_main  # noqa: E402
+from simtest import (Control, Failure, Sim, check, check_stopped, field, ok,  # noqa: E402
+                     run_tool, run_tool_with, test_main)
 
 SIM_ARGS = {
     "manufacturer": "Modemd Test Works",
@@ -44,7 +45,8 @@ def qmicli(link, *args, expect_ok=True):
 
 def run(binary, tmp):
     link = os.path.join(tmp, "cdc-wdm-sim")
-    args = ["--protocol=qmi", "--link=" + link]
+    control_path = os.path.join(tmp, "sim.ctl")
+    args = ["--protocol=qmi", "--link=" + link, "--control=" + control_path]
     args += ["--%s=%s" % kv for kv in SIM_ARGS.items()]
     args += ["--dns4=192.0.2.54"]  # second DNS server
     sim = Sim(binary, args)
@@ -111,6 +113,29 @@ def run(binary, tmp):
         check("RSRQ", m and m.group(1), SIM_ARGS["rsrq"])
         m = re.search(r"SNR:\s*\n\s*Network 'lte': '(-?[\d.]+) dB'", out)
         check("SNR", m and m.group(1), "%.1f" % float(SIM_ARGS["snr"]))
+        out = qmicli(link, "--nas-get-signal-info")
+        m = re.search(r"LTE:\s*\n\s*RSSI: '(-?\d+) dBm'\s*\n\s*RSRQ: '(-?\d+) dB'\s*\n\s*"
+                      r"RSRP: '(-?\d+) dBm'\s*\n\s*SNR: '(-?[\d.]+) dB'", out)
+        check("signal info", m and m.groups(),
+              (SIM_ARGS["rssi"], SIM_ARGS["rsrq"], SIM_ARGS["rsrp"], "%.1f" % float(SIM_ARGS["snr"])))
+
+        # --- the serving cell and its neighbours ---
+        out = qmicli(link, "--nas-get-system-info")
+        check("cell MCC", field(out, "MCC"), mccmnc[:3])
+        check("cell MNC", field(out, "MNC"), mccmnc[3:])
+        check("cell id", field(out, "Cell ID"), str(0x01A2B3C4))
+        check("cell TAC", field(out, "Tracking Area Code"), str(0x1234))
+        out = qmicli(link, "--nas-get-cell-location-info")
+        check("cell location: PLMN", field(out, "PLMN"), mccmnc)
+        check("cell location: global cell id", field(out, "Global Cell ID"), str(0x01A2B3C4))
+        check("cell location: serving PCI", field(out, "Serving Cell ID"), "101")
+        m = re.search(r"Cell \[0\]:\s*\n\s*Physical Cell ID: '101'\s*\n\s*RSRQ: '(-?[\d.]+)' dB"
+                      r"\s*\n\s*RSRP: '(-?[\d.]+)' dBm", out)
+        check("cell location: serving cell measured", m and m.groups(),
+              ("%.1f" % int(SIM_ARGS["rsrq"]), "%.1f" % int(SIM_ARGS["rsrp"])))
+        ok("cell location: two neighbours", "Cell [2]:" in out)
+        ok("cell location: timing advance", "LTE Timing Advance: '3' us" in out)
+
         out = qmicli(link, "--nas-network-scan")
         if "Other Net" not in out or "Peer Net" not in out:
             raise Failure("scan misses operators")
@@ -155,8 +180,7 @@ def run(binary, tmp):
 
         # --- VOICE: listed with its version, its messages as qmicli reads the bitmask ---
         out = qmicli(link, "--get-service-version-info")
-        ok = re.search(r"voice \(2\.1\)", out) is not None
-        check("VOICE in the service list", ok, True)
+        ok("VOICE in the service list", re.search(r"voice \(2\.1\)", out) is not None)
         out = qmicli(link, "--voice-get-supported-messages")
         got = re.findall(r"0x([0-9A-Fa-f]{4})", out)
         want = ["0003", "001E", "0020", "0021", "0022", "0029", "002A", "002F", "0031", "0033",
@@ -178,6 +202,21 @@ def run(binary, tmp):
                             out)
         check("route of messages without a class", routes[4], ("none", "none", "transfer-only"))
         check("other routes kept", routes[1], ("1", "nv", "store-and-notify"))
+        # --- GPS: a session, then a fix from the control socket ---
+        out = qmicli(link, "--loc-start", "--client-no-release-cid")
+        cid = field(out, "CID")
+        sim.wait_line(r"^sim: event: gps session \d+ started$", 1)
+        control = Control(control_path)
+        report = run_tool_with(["qmicli", "-d", link, "--device-open-qmi",
+                                "--loc-get-position-report", "--loc-timeout=10",
+                                "--client-cid=" + cid],
+                               lambda: (sim.wait_line(r"^sim: rx qmi LOC RegisterEvents cid=%s " % cid, 5),
+                                        control.ok("gps 48.858222 2.2945 35")))
+        control.close()
+        check("position: latitude", field(report, "latitude"), "48.858222 degrees")
+        check("position: longitude", field(report, "longitude"), "2.294500 degrees")
+        check("position: altitude", field(report, "altitude w.r.t. mean sea level"),
+              "35.000000 meters")
 
         # --- an unknown message gets a QMI error, not silence ---
         out = qmicli(link, "--dms-get-time", expect_ok=False)

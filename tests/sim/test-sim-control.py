@@ -27,7 +27,12 @@ COMMANDS = ["help", "network-disconnect", "unplug", "signal RSRP RSRQ SNR",
             "sms-deliver NUMBER TEXT", "sms-deliver-parts ORDER NUMBER TEXT",
             "sms-deliver-pdu HEX", "sms-status-report REFERENCE delivered|failed",
             "sms-fail none|network-timeout|smsc-unknown", "sms-sent", "sms-list SM|ME",
-            "cbm CHANNEL TEXT"]
+            "cbm CHANNEL TEXT",
+            "fault none|silent|garbage|hangup", "burst BYTES",
+            "on-request silent|garbage|hangup|burst REQUEST", "cell MCC MNC TAC CI",
+            "gps LAT LON ALT", "nitz TIME dst=0|dst=1|dst=2"]
+# What a modem answering garbage sends for each request (--fault=garbage-after, fault garbage).
+GARBAGE_ANSWER = bytes.fromhex("7eff001337deadbeef42010200995 5aa".replace(" ", ""))
 
 
 def pack_septets(ascii_text):
@@ -61,6 +66,57 @@ def at(link, line, timeout=5):
         return out.decode()
     finally:
         os.close(fd)
+
+
+class AtPort:
+    """The simulator's AT link held open (closing it would drop what is unread)."""
+
+    def __init__(self, link):
+        self.fd = os.open(link, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        self.buf = b""
+
+    def close(self):
+        os.close(self.fd)
+
+    def send(self, line):
+        os.write(self.fd, (line + "\r").encode())
+
+    def read(self, done, timeout=5):
+        """Bytes up to the point where done(bytes) is true; the rest stays buffered."""
+        deadline = time.monotonic() + timeout
+        while done(self.buf) is None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise Failure("timed out, got %r" % self.buf)
+            try:
+                data = os.read(self.fd, 4096)
+            except OSError as e:
+                raise Failure("read failed (%s), got %r" % (e, self.buf))
+            self.buf += data
+        end = done(self.buf)
+        out, self.buf = self.buf[:end], self.buf[end:]
+        return out
+
+    def answer(self):
+        """Everything up to the next final OK."""
+        return self.read(lambda b: b.find(b"\r\nOK\r\n") + 6 if b"\r\nOK\r\n" in b else None)
+
+    def exactly(self, n):
+        return self.read(lambda b: n if len(b) >= n else None)
+
+    def hung_up(self, timeout=5):
+        """True once a read fails or ends (the pty's far side went away)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            select.select([self.fd], [], [], deadline - time.monotonic())
+            try:
+                if os.read(self.fd, 4096) == b"":
+                    return True
+            except BlockingIOError:
+                continue
+            except OSError:
+                return True
+        return False
 
 
 def start(binary, tmp, name, *extra):
@@ -110,6 +166,32 @@ def test_commands_and_errors(binary, tmp):
         stored = c.ok("sms-list ME").split()[1].split(":")[2]
         ok("stored as typed (11 septets, both blanks kept)",
            stored.endswith("0B" + pack_septets("two  spaces")))
+        # the events of sim-core-events.c
+        check("cell: MCC of 3 digits", c.command("cell 26 01 1 1"),
+              "error: bad arguments: MCC is 3 digits, MNC 2 or 3")
+        check("cell: a TAC of 16 bits", c.command("cell 262 01 70000 1"),
+              "error: bad arguments: TAC must be an integer from 0 to 65535")
+        c.ok("register home")
+        c.ok("cell 262 03 11111 2222222")
+        sim.wait_line(r"^sim: event: cell 26203 tac=0x2B67 ci=0x021E88E$", 1)
+        at(link, "AT+CEREG=2")
+        ok("the registration reports name the new cell",
+           '+CEREG: 2,1,"2B67","0021E88E",7' in at(link, "AT+CEREG?"))
+        check("gps: no such latitude", c.command("gps 91 0 0"),
+              "error: bad arguments: LAT must be a number from -90 to 90")
+        c.ok("gps 48.858222 2.2945 35")
+        sim.wait_line(r"^sim: event: gps lat=48.858222 lon=2.294500 alt=35.0$", 1)
+        check("nitz: a time without its offset", c.command("nitz 2026-11-30T12:00:00 dst=0"),
+              "error: bad arguments: TIME is ISO 8601 with its UTC offset, "
+              "e.g. 2026-11-30T12:00:00+01")
+        check("nitz: quarter hours only", c.command("nitz 2026-11-30T12:00:00+01:10 dst=0"),
+              "error: bad arguments: the UTC offset is whole quarter hours from -12:00 to +14:00")
+        check("nitz: DST 0 to 2", c.command("nitz 2026-11-30T12:00:00+01 dst=3"),
+              "error: bad arguments: DST must be one of dst=0|dst=1|dst=2")
+        c.ok("nitz 2026-11-30T12:00:00+01 dst=0")
+        sim.wait_line(r"^sim: event: nitz utc=1796036400 tz=4 dst=0$", 1)
+        ok("the clock runs from the network's time",
+           '+CCLK: "26/11/30,12:00:0' in at(link, "AT+CCLK?"))
 
         # lines that are not commands
         c.send_raw(b"\xff\xfe help\n")
@@ -230,8 +312,118 @@ def test_calls_and_ussd(binary, tmp):
     check_stopped(sim, link)
 
 
+def test_fault_modes(binary, tmp):
+    sim, link, path = start(binary, tmp, "faults")
+    port = AtPort(link)
+    try:
+        c = Control(path)
+        check("fault with an unknown mode", c.command("fault loud"),
+              "error: bad arguments: MODE must be one of none|silent|garbage|hangup")
+        check("an empty burst", c.command("burst 0"),
+              "error: bad arguments: BYTES must be an integer from 1 to 65536")
+        check("on-request without a request", c.command("on-request silent"),
+              "error: bad arguments: usage: on-request silent|garbage|hangup|burst REQUEST")
+
+        # silent: the request is read and never answered.  The port is one
+        # ordered stream, so the next answer proves there was none before it.
+        c.ok("fault silent")
+        port.send("AT+CGMI")
+        sim.wait_line(r"^sim: rx at AT\+CGMI$")
+        sim.wait_line(r"^sim: fault: silent from now on \(control\)$")
+        c.ok("fault none")
+        port.send("AT+CGMM")
+        out = port.answer()
+        ok("silent: AT+CGMI never answered, the next command is",
+           out.startswith(b"AT+CGMM\r") and b"Simulated Modem" in out)
+
+        c.ok("fault garbage")
+        port.send("AT")
+        check("garbage: the answer is junk", port.exactly(len(GARBAGE_ANSWER)), GARBAGE_ANSWER)
+        c.ok("fault none")
+
+        c.ok("burst 122")
+        junk = port.exactly(122)
+        check("a burst: that many bytes, unasked", len(junk), 122)
+        ok("with line ends in it", junk[60:61] == b"\n" and junk[121:122] == b"\n")
+        port.send("AT")
+        check("and the modem answers as before", port.answer().endswith(b"\r\nOK\r\n"), True)
+        c.close()
+    except BaseException:
+        port.close()
+        sim.stop()
+        raise
+    port.close()
+    check_stopped(sim, link)
+
+
+def test_on_request(binary, tmp):
+    sim, link, path = start(binary, tmp, "triggers")
+    port = AtPort(link)
+    try:
+        c = Control(path)
+        c.ok("on-request burst AT+CSQ")
+        port.send("AT+CGMI")
+        ok("another request is answered as usual", port.answer().startswith(b"AT+CGMI\r"))
+        port.send("AT+CSQ")
+        out = port.answer()
+        ok("the request named: 256 junk bytes, then its answer",
+           len(out) > 256 and out[256:].startswith(b"AT+CSQ\r") and b"+CSQ: " in out[256:])
+        port.send("AT+CSQ")
+        ok("a trigger fires once", port.answer().startswith(b"AT+CSQ\r"))
+
+        # every word must start a word of the request (case-insensitive)
+        c.ok("on-request silent at at+cgmr")
+        port.send("AT+CGMI")
+        ok("one word of two is not enough", port.answer().startswith(b"AT+CGMI\r"))
+        port.send("AT+CGMR")
+        sim.wait_line(r"^sim: fault: silent from now on \(on-request\)$")
+        c.ok("fault none")
+        port.send("AT+CGMM")
+        ok("silent from the request on", port.answer().startswith(b"AT+CGMM\r"))
+
+        c.ok("on-request silent AT+CGSN")
+        c.ok("fault none")
+        port.send("AT+CGSN")
+        ok("fault none disarms the triggers", port.answer().startswith(b"AT+CGSN\r"))
+
+        c.ok("on-request garbage AT+CFUN=")
+        port.send("AT+CFUN?")
+        ok("a word of the request must start with the one given",
+           port.answer().startswith(b"AT+CFUN?\r"))
+        port.send("AT+CFUN=1")
+        check("AT+CFUN=1 starts with it: junk for an answer", port.exactly(len(GARBAGE_ANSWER)),
+              GARBAGE_ANSWER)
+        c.ok("fault none")
+
+        c.ok("on-request hangup AT+CFUN=4")
+        port.send("AT+CFUN=1")
+        ok("AT+CFUN=1 answered", port.answer().startswith(b"AT+CFUN=1\r"))
+        port.send("AT+CFUN=4")
+        ok("hangup on the request: the host reads the end", port.hung_up())
+        check("and the simulator exits 0", sim.wait_exit(), 0)
+        check("its link is gone", os.path.lexists(link), False)
+        c.close()
+    finally:
+        port.close()
+        sim.stop()
+
+
+def test_fault_hangup(binary, tmp):
+    sim, link, path = start(binary, tmp, "hangup")
+    port = AtPort(link)
+    try:
+        check("fault hangup", Control(path).command("fault hangup"), "ok")
+        ok("the host reads the end", port.hung_up())
+        check("the simulator exits 0", sim.wait_exit(), 0)
+        check("its link is gone", os.path.lexists(link), False)
+    finally:
+        port.close()
+        sim.stop()
+
+
 def run(binary, tmp):
-    for t in (test_commands_and_errors, test_calls_and_ussd, test_clients, test_socket_file):
+    for t in (test_commands_and_errors, test_calls_and_ussd, test_clients, test_socket_file,
+              test_fault_modes, test_on_request, test_fault_hangup):
         print("== " + t.__name__, flush=True)
         t(binary, tmp)
 

@@ -340,10 +340,10 @@ def test_control(binary, tmp):
         wds = p.allocate(WDS)
         p.request(NAS, nas, 0x0003, tlv(0x13, b"\x01") + tlv(0x18, b"\x01"))
 
-        # signal: the next queries answer the new values, RSSI stays
+        # signal: the next queries answer the new values, RSSI moves with RSRP
         check("signal info before", signal_info(p, nas) == (-70, -10, -95, 125))
         c.ok("signal -112 -17 -3.5")
-        check("signal info answers the new values", signal_info(p, nas) == (-70, -17, -112, -35))
+        check("signal info answers the new values", signal_info(p, nas) == (-87, -17, -112, -35))
         m = p.request(NAS, nas, 0x0020)
         check("signal strength answers them too",
               (struct.unpack("<b", m.tlvs[0x16][:1])[0], struct.unpack("<h", m.tlvs[0x17])[0],

@@ -1,12 +1,14 @@
 /* The rooms of events through D-Bus with the test backend: signal changes
  * without polling, network time, location, cell broadcast. */
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 #include "auth.h"
 #include "cell-broadcast.h"
 #include "core-fixture.h"
 #include "mmd-errors.h"
+#include "modem-signal.h"
 #include "plugin-registry.h"
 
 static const TestBackendConfig events_config
@@ -49,11 +51,29 @@ test_signal_events(Fixture *f, gconstpointer data)
   g_assert_cmpuint(test_backend_refreshes(backend), ==, 0);
 }
 
+/* An enabled modem that reports its signal leaves no timer behind: not the
+ * poll, not the expiry of the quality's "recent" flag. */
+static void
+test_signal_events_idle(Fixture *f, gconstpointer data)
+{
+  gboolean recent = FALSE;
+
+  enable(f);
+  g_assert_false(mmd_modem_signal_has_timer(f->modem));
+  mmd_modem_set_signal_quality(f->modem, 40);
+  g_assert_false(mmd_modem_signal_has_timer(f->modem));
+  g_variant_get(mdbus_modem_get_signal_quality(mmd_modem_get_iface(f->modem)), "(ub)", NULL,
+                &recent);
+  g_assert_true(recent);
+}
+
 static void
 test_signal_polled_without_events(Fixture *f, gconstpointer data)
 {
   enable(f);
   g_assert_cmpuint(test_backend_refreshes(test_backend_last()), ==, 1);
+  /* the poll's timer, and the expiry of what it read */
+  g_assert_true(mmd_modem_signal_has_timer(f->modem));
 }
 
 typedef struct {
@@ -149,12 +169,69 @@ test_location(Fixture *f, gconstpointer data)
   g_assert_cmpstr(g_variant_get_string(cell, NULL), ==, "262,01,0,ABCDEF,1F40");
   mmd_modem_report_gps_raw(f->modem, 52.52, 13.405, 34.0, "120000.00");
   mmd_modem_report_gps_raw(f->modem, 95.0, 0, 0, "bad"); /* no such latitude: ignored */
+  mmd_modem_report_gps_raw(f->modem, NAN, 0, 0, "nan");  /* nor this one */
+  mmd_modem_report_gps_raw(f->modem, 0, 0, INFINITY, "inf");
   reply = call_ok(f, modem_path(f), "Modem.Location", "GetLocation", NULL);
   all = g_variant_get_child_value(reply, 0);
   g_assert_cmpuint(g_variant_n_children(all), ==, 2);
   raw = source_value(all, MMD_MODEM_LOCATION_SOURCE_GPS_RAW);
   g_assert_true(g_variant_lookup(raw, "latitude", "d", &latitude));
   g_assert_cmpfloat(latitude, ==, 52.52);
+}
+
+static guint
+n_sources(GVariant *location)
+{
+  return (guint)g_variant_n_children(location);
+}
+
+static GVariant *
+get_location(Fixture *f)
+{
+  g_autoptr(GVariant) reply = call_ok(f, modem_path(f), "Modem.Location", "GetLocation", NULL);
+
+  return g_variant_get_child_value(reply, 0);
+}
+
+/* The property is readable by everyone, GetLocation only with polkit's
+ * consent: without signals the property says nothing. */
+static void
+test_location_private_without_signals(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GVariant) known = NULL;
+  guint src = MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI;
+
+  enable(f);
+  mmd_modem_set_3gpp_location(f->modem, "262", "01", 0, 0x1f40, 0xabcdef);
+  g_variant_unref(
+      call_ok(f, modem_path(f), "Modem.Location", "Setup", g_variant_new("(ub)", src, FALSE)));
+  g_assert_cmpuint(n_sources(location_now(f)), ==, 0);
+  known = get_location(f);
+  g_assert_cmpuint(n_sources(known), ==, 1);
+  g_variant_unref(
+      call_ok(f, modem_path(f), "Modem.Location", "Setup", g_variant_new("(ub)", src, TRUE)));
+  g_assert_cmpuint(n_sources(location_now(f)), ==, 1);
+}
+
+/* A modem reports its cell when it comes up camped on it, and later only
+ * changes: what it said before Enable stands; Disable forgets it. */
+static void
+test_location_from_initialization(Fixture *f, gconstpointer data)
+{
+  g_autoptr(GVariant) after_enable = NULL;
+  g_autoptr(GVariant) after_disable = NULL;
+  guint src = MMD_MODEM_LOCATION_SOURCE_3GPP_LAC_CI;
+
+  mmd_modem_set_3gpp_location(f->modem, "262", "01", 0, 0x1f40, 0xabcdef);
+  enable(f);
+  g_variant_unref(
+      call_ok(f, modem_path(f), "Modem.Location", "Setup", g_variant_new("(ub)", src, TRUE)));
+  after_enable = get_location(f);
+  g_assert_cmpuint(n_sources(after_enable), ==, 1);
+  g_variant_unref(call_ok(f, modem_path(f), "Modem", "Enable", g_variant_new("(b)", FALSE)));
+  settle();
+  after_disable = get_location(f);
+  g_assert_cmpuint(n_sources(after_disable), ==, 0);
 }
 
 static GBytes *
@@ -223,9 +300,12 @@ main(int argc, char **argv)
 #define ADD(name, config, fn)                                                                      \
   g_test_add("/rooms/" name, Fixture, &config, fixture_set_up, fn, fixture_tear_down)
   ADD("signal-events", events_config, test_signal_events);
+  ADD("signal-events-idle", events_config, test_signal_events_idle);
   ADD("signal-polled-without-events", no_events_config, test_signal_polled_without_events);
   ADD("network-time", events_config, test_network_time);
   ADD("location", events_config, test_location);
+  ADD("location-private-without-signals", events_config, test_location_private_without_signals);
+  ADD("location-from-initialization", events_config, test_location_from_initialization);
   ADD("cell-broadcast", events_config, test_cell_broadcast);
 #undef ADD
   return g_test_run();

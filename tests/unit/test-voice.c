@@ -562,7 +562,7 @@ test_ussd_menu(Fixture *f, gconstpointer data)
 static void
 test_ussd_checks(Fixture *f, gconstpointer data)
 {
-  g_autofree char *long_gsm = g_strnfill(161, '1');
+  g_autofree char *long_gsm = g_strnfill(183, '1');
   g_autofree char *long_ucs2 = NULL;
   GString *cyrillic = g_string_new(NULL);
   const char *bad[] = { "*100#\r", "*1\"00#", "\\", "", long_gsm, NULL };

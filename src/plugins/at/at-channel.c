@@ -11,6 +11,7 @@
 
 #include <glib-unix.h>
 
+#include "mmd-command-timeout.h"
 #include "mmd-errors.h"
 
 /* A modem that lets this many commands in a row time out is gone. */
@@ -56,7 +57,7 @@ command_new(const char *text, guint timeout_ms, MmdAtCommandFlags flags, GTask *
       cmd->match = g_ascii_strup(p, n);
   }
   cmd->flags = flags;
-  cmd->timeout_ms = timeout_ms ? timeout_ms : 3000;
+  cmd->timeout_ms = mmd_command_timeout_ms(timeout_ms ? timeout_ms : 3000);
   cmd->task = task;
   cmd->lines = g_string_new(NULL);
   return cmd;

@@ -328,6 +328,8 @@ at_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallbac
   at_seq_add(seq, "AT", 1000, 0, TRUE, NULL);
   at_seq_add(seq, "ATE0", 0, 0, TRUE, NULL);
   at_seq_add(seq, "AT+CMEE=1", 0, 0, TRUE, NULL);
+  at_time_add_init_steps(seq);
+  at_location_add_init_steps(seq);
   at_seq_add(seq, "AT+CGMI", 0, 0, TRUE, h_manufacturer);
   at_seq_add(seq, "AT+CGMM", 0, 0, TRUE, h_model);
   at_seq_add(seq, "AT+CGMR", 0, 0, TRUE, h_revision);

@@ -54,6 +54,7 @@ report_registration(MmdAtModem *self)
   self->reported = stat_registered((int)state);
   self->reported_state = state;
   mmd_modem_set_registration(modem_of(self), state, self->op_code, self->op_name, act);
+  at_location_report(self);
   mmd_modem_set_packet_service_state(
       modem_of(self), stat_registered(self->stat[REG_PS]) || stat_registered(self->stat[REG_EPS])
                               || stat_registered(self->stat[REG_5GS])
@@ -172,6 +173,7 @@ update_domain(MmdAtModem *self, const char *line)
   }
   self->stat[d] = reg.stat;
   self->act[d] = reg.act;
+  at_location_update(self, d, &reg);
   return TRUE;
 }
 

@@ -1,4 +1,5 @@
-/* Signal over AT: +CSQ and +CESQ. */
+/* Signal over AT: +CSQ and +CESQ, and the "signal" indicator (+CMER, +CIEV)
+ * that the modem reports by itself. */
 #include "at-modem.h"
 
 #include <math.h>
@@ -70,13 +71,14 @@ quality_done(GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_propagate_boolean(G_TASK(result), NULL);
 }
 
-/* Registered: the signal is known now (modems answer 99 while searching). */
+/* Registered: the signal is known now (modems answer 99 while searching).
+ * A modem that reports its signal indicator says so itself. */
 void
 at_refresh_quality(MmdAtModem *self)
 {
   Seq *seq;
 
-  if (!self->ch || mmd_at_channel_in_data_mode(self->ch))
+  if (!self->ch || mmd_at_channel_in_data_mode(self->ch) || self->signal_indicator)
     return;
   seq = at_seq_new(self, NULL, quality_done, NULL);
   at_seq_add(seq, "AT+CSQ", 0, 0, FALSE, h_csq);
@@ -97,6 +99,95 @@ at_refresh_signal(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCal
     return;
   }
   at_seq_add(seq, "AT+CSQ", 0, 0, FALSE, h_csq);
+  at_seq_add(seq, "AT+CESQ", 0, 0, TRUE, h_cesq);
+  at_seq_next(seq);
+}
+
+/* Events: the "signal" indicator of +CIND, reported as +CIEV once +CMER
+ * asks for indicator reports. Its steps are the modem's: the client's RSSI
+ * threshold cannot change them. */
+
+static gboolean
+h_cind_test(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error,
+            GError **error)
+{
+  guint index, max;
+
+  if (cmd_error) {
+    g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED, "No indicators (+CIND): %s",
+                cmd_error->message);
+    return FALSE;
+  }
+  if (!mmd_at_parse_cind_test(response, "signal", &index, &max, error))
+    return FALSE;
+  if (max == 0) {
+    g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
+                "A signal indicator of one value");
+    return FALSE;
+  }
+  self->signal_indicator = index;
+  self->signal_indicator_max = max;
+  return TRUE;
+}
+
+/* Without indicator reports the indicator is of no use. */
+static gboolean
+h_cmer(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error, GError **error)
+{
+  if (!at_require_ok(cmd_error, error)) {
+    self->signal_indicator = 0;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+at_setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  MmdAtModem *self = MMD_AT_MODEM(backend);
+  Seq *seq = at_seq_new(self, cancellable, callback, user_data);
+
+  self->signal_indicator = 0;
+  at_seq_add(seq, "AT+CIND=?", 0, 0, TRUE, h_cind_test);
+  at_seq_add(seq, "AT+CMER=3,0,0,1", 0, 0, TRUE, h_cmer);
+  at_seq_add(seq, "AT+CSQ", 0, 0, FALSE, h_csq);
+  at_seq_add(seq, "AT+CESQ", 0, 0, TRUE, h_cesq);
+  at_seq_next(seq);
+}
+
+/* +CSQ is finer than the indicator: the quality comes from it, and from the
+ * indicator only when the modem refuses it. */
+static gboolean
+h_csq_after_ciev(MmdAtModem *self, Seq *seq, const char *response, const GError *cmd_error,
+                 GError **error)
+{
+  if (cmd_error || !h_csq(self, seq, response, cmd_error, NULL))
+    mmd_modem_set_signal_quality(modem_of(self), seq->counter);
+  return TRUE;
+}
+
+/* The indicator says that the signal changed, in a few steps: the quality
+ * and the values of each technology come from one read because of it,
+ * never from a timer. */
+void
+at_on_ciev(MmdAtChannel *ch, const char *line, gpointer user_data)
+{
+  MmdAtModem *self = user_data;
+  guint index, value;
+  Seq *seq;
+
+  if (!mmd_at_parse_ciev(line, &index, &value, NULL) || index != self->signal_indicator
+      || !self->signal_indicator)
+    return;
+  if (!self->ch || mmd_at_channel_in_data_mode(self->ch)) {
+    mmd_modem_set_signal_quality(modem_of(self), MIN(value, self->signal_indicator_max) * 100
+                                                     / self->signal_indicator_max);
+    return;
+  }
+  seq = at_seq_new(self, NULL, quality_done, NULL);
+  seq->counter = MIN(value, self->signal_indicator_max) * 100 / self->signal_indicator_max;
+  at_seq_add(seq, "AT+CSQ", 0, 0, TRUE, h_csq_after_ciev);
   at_seq_add(seq, "AT+CESQ", 0, 0, TRUE, h_cesq);
   at_seq_next(seq);
 }

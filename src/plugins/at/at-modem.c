@@ -38,6 +38,8 @@ at_open_port(MmdAtModem *self, GError **error)
   at_voice_watch(self);
   mmd_at_channel_add_urc_handler(self->ch, "NO CARRIER", at_on_no_carrier, self);
   mmd_at_channel_add_urc_handler(self->ch, "+CGEV:", at_on_cgev, self);
+  mmd_at_channel_add_urc_handler(self->ch, "+CIEV:", at_on_ciev, self);
+  at_time_add_urc_handlers(self);
   return mmd_at_channel_open(self->ch, self->primary->path, 115200, MMD_AT_FLOW_NONE, error);
 }
 
@@ -169,7 +171,12 @@ at_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
     .scan = at_scan,
     .set_current_modes = at_set_current_modes,
   };
-  static const MmdSignalOps signal_ops = { .refresh = at_refresh_signal };
+  static const MmdSignalOps signal_ops = {
+    .refresh = at_refresh_signal,
+    .setup_events = at_setup_signal_events,
+  };
+  static const MmdLocationOps location_ops = { 0 };
+  static const MmdTimeOps time_ops = { .get_network_time = at_get_network_time };
   static const MmdBearerOps bearer_ops = { .connect = at_connect, .disconnect = at_disconnect };
   MmdAtModem *self = g_object_new(MMD_TYPE_AT_MODEM, "modem", modem, NULL);
   MmdBackend *backend = MMD_BACKEND(self);
@@ -178,6 +185,8 @@ at_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   mmd_modem_provide_sim(modem, &sim_ops, backend);
   mmd_modem_provide_network(modem, &network_ops, backend);
   mmd_modem_provide_signal(modem, &signal_ops, backend);
+  mmd_modem_provide_location(modem, &location_ops, backend);
+  mmd_modem_provide_time(modem, &time_ops, backend);
   mmd_modem_provide_bearers(modem, &bearer_ops, backend);
   at_sms_provide(self, modem);
   mmd_modem_provide_voice(modem, &at_voice_ops, backend);

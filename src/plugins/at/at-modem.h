@@ -5,6 +5,7 @@
 #pragma once
 
 #include "at-channel.h"
+#include "at-parse-events.h"
 #include "at-parse.h"
 #include "mmd-errors.h"
 #include "plugin-api.h"
@@ -52,6 +53,14 @@ struct _MmdAtModem {
   MmdModem3gppRegistrationState reported_state;
   char *op_code, *op_name;
   guint poll_id;
+
+  /* what the modem reports by itself (at-modem-signal.c, -location.c, -time.c) */
+  guint signal_indicator; /* +CIEV index of "signal", 0: none */
+  guint signal_indicator_max;
+  gulong cell_lac[N_REG]; /* LAC (CS, PS) or TAC (EPS, 5GS) of the last report, 0: none */
+  gulong cell_ci[N_REG];
+  int zone_quarters; /* the network's zone from +CTZE/+CTZV, for +CCLK without one */
+  gboolean has_zone;
 
   /* the data session */
   MmdBearer *bearer;
@@ -153,6 +162,21 @@ void at_on_registration_urc(MmdAtChannel *ch, const char *line, gpointer user_da
 /* at-modem-signal.c */
 void at_refresh_signal(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data);
+/* +CMER indicator reports when the modem has a "signal" indicator */
+void at_setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+void at_on_ciev(MmdAtChannel *ch, const char *line, gpointer user_data);
+
+/* at-modem-location.c: the serving cell from the registration reports */
+void at_location_add_init_steps(Seq *seq);
+void at_location_update(MmdAtModem *self, int domain, const MmdAtRegistration *reg);
+void at_location_report(MmdAtModem *self);
+
+/* at-modem-time.c: NITZ from +CTZE/+CTZEU/+CTZV, the clock for GetNetworkTime */
+void at_time_add_init_steps(Seq *seq);
+void at_time_add_urc_handlers(MmdAtModem *self);
+void at_get_network_time(MmdBackend *backend, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
 void at_refresh_quality(MmdAtModem *self);
 GVariant *at_values(const char *k1, double v1, const char *k2, double v2);
 

@@ -6,13 +6,25 @@
 typedef struct {
   MmdBearer *bearer;
   guint32 session;
+  GError *error; /* why a connection failed after its session came up */
 } ConnectCtx;
 
 static void
 connect_ctx_free(ConnectCtx *ctx)
 {
   g_clear_object(&ctx->bearer);
+  g_clear_error(&ctx->error);
   g_free(ctx);
+}
+
+static void set_connect(GTask *task, guint32 session, gboolean activate, const MmdBearerSettings *s,
+                        guint timeout_s, GAsyncReadyCallback next);
+
+/* Whether the answer to a deactivation says the session is down. */
+static gboolean
+deactivated(gconstpointer answer, const GError *error)
+{
+  return answer || g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_CONTEXT_NOT_ACTIVATED);
 }
 
 /* The text of an address of n bytes, kept in texts (NULL for none). */
@@ -72,6 +84,31 @@ mbim_follow_session(MmdMbimBackend *self, guint32 session, MmdBearer *bearer)
 }
 
 static void
+connection_undone(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  ConnectCtx *ctx = g_task_get_task_data(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimConnectInfo) f
+      = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  self->session_unsure[ctx->session] = !deactivated(f, error);
+  mbim_return_error(task, ctx->error);
+}
+
+/* The session is up but the connection failed: the modem must not keep a
+ * session that no bearer follows (the next activation would be refused). */
+static void
+undo_connection(GTask *task, const GError *why)
+{
+  ConnectCtx *ctx = g_task_get_task_data(task);
+
+  ctx->error = g_error_copy(why);
+  set_connect(task, ctx->session, FALSE, NULL, CMD_TIMEOUT_S, connection_undone);
+}
+
+static void
 ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
@@ -84,8 +121,10 @@ ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
   MmdIpConfig ip4, ip6;
   gboolean have4, have6;
 
-  if (mbim_failed(task, f, error))
+  if (!f) {
+    undo_connection(task, error);
     return;
+  }
   mbim_session_ip_config(f, texts, &ip4, &have4, &ip6, &have6);
   mbim_follow_session(self, ctx->session, ctx->bearer);
   mmd_bearer_set_connected(ctx->bearer, mbim_net_interface(self), have4 ? &ip4 : NULL,
@@ -97,12 +136,16 @@ static void
 connect_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
   ConnectCtx *ctx = g_task_get_task_data(task);
   g_autoptr(GError) error = NULL;
   g_autoptr(MbimConnectInfo) f
       = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, &error);
   const MbimIpConfigurationInfo query = { .session_id = ctx->session };
 
+  /* no answer: the modem may have activated it all the same */
+  if (g_error_matches(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT))
+    self->session_unsure[ctx->session] = TRUE;
   if (mbim_failed(task, f, error))
     return;
   if (f->activation_state != ACTIVATION_ACTIVATED) {
@@ -162,6 +205,32 @@ set_connect(GTask *task, guint32 session, gboolean activate, const MmdBearerSett
                            task);
 }
 
+static void
+activate(GTask *task)
+{
+  ConnectCtx *ctx = g_task_get_task_data(task);
+
+  set_connect(task, ctx->session, TRUE, mmd_bearer_get_settings(ctx->bearer), CONNECT_TIMEOUT_S,
+              connect_done);
+}
+
+static void
+unsure_session_ended(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  ConnectCtx *ctx = g_task_get_task_data(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimConnectInfo) f
+      = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (deactivated(f, error))
+    self->session_unsure[ctx->session] = FALSE;
+  else
+    g_debug("Session %u may still be up: %s", ctx->session, error->message);
+  activate(task); /* its answer tells */
+}
+
 void
 mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
              GAsyncReadyCallback callback, gpointer user_data)
@@ -183,21 +252,32 @@ mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
   ctx->bearer = g_object_ref(bearer);
   ctx->session = sid;
   g_task_set_task_data(task, ctx, (GDestroyNotify)connect_ctx_free);
-  set_connect(task, sid, TRUE, mmd_bearer_get_settings(bearer), CONNECT_TIMEOUT_S, connect_done);
+  if (self->session_unsure[sid]) {
+    set_connect(task, sid, FALSE, NULL, CMD_TIMEOUT_S, unsure_session_ended);
+    return;
+  }
+  activate(task);
 }
 
 static void
 disconnect_done(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  ConnectCtx *ctx = g_task_get_task_data(task);
   g_autoptr(GError) error = NULL;
   g_autoptr(MbimConnectInfo) f
       = mbim_command_connect_set_finish(MBIM_DEVICE(source), res, NULL, &error);
 
-  if (!f && !g_error_matches(error, MBIM_STATUS_ERROR, MBIM_STATUS_CONTEXT_NOT_ACTIVATED)) {
+  if (!deactivated(f, error)) {
+    /* still up as far as we know: follow it again, so that the bearer stays
+     * connected and the next Disconnect asks the modem again */
+    if (self->device && !self->sessions[ctx->session])
+      mbim_follow_session(self, ctx->session, ctx->bearer);
     mbim_return_error(task, error);
     return;
   }
+  self->session_unsure[ctx->session] = FALSE;
   mmd_task_succeed(task);
 }
 
@@ -207,6 +287,7 @@ mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellabl
 {
   MmdMbimBackend *self = MMD_MBIM_BACKEND(backend);
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
+  ConnectCtx *ctx;
   guint32 sid;
 
   for (sid = 0; sid < MAX_SESSIONS && self->sessions[sid] != bearer; sid++)
@@ -216,7 +297,12 @@ mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellabl
     mmd_task_succeed(task);
     return;
   }
+  /* the deactivation's notification is ours, not the network's */
   g_object_remove_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[sid]);
   self->sessions[sid] = NULL;
+  ctx = g_new0(ConnectCtx, 1);
+  ctx->bearer = g_object_ref(bearer);
+  ctx->session = sid;
+  g_task_set_task_data(task, ctx, (GDestroyNotify)connect_ctx_free);
   set_connect(task, sid, FALSE, NULL, CMD_TIMEOUT_S, disconnect_done);
 }

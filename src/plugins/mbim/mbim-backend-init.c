@@ -47,6 +47,7 @@ mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *
   self->access_tech = data_class_to_access_tech(f->available_data_classes);
   mmd_modem_set_registration(modem_of(self), st, f->provider_id, f->provider_name,
                              self->access_tech);
+  mbim_location_registration(self, f);
 }
 
 void
@@ -331,6 +332,8 @@ mbim_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallb
     self->indication_id
         = g_signal_connect(self->device, "indication", G_CALLBACK(on_indication), self);
     self->gone_id = g_signal_connect(self->device, "gone", G_CALLBACK(on_gone), self);
+    mbim_location_attach(self);
+    mbim_time_attach(self);
   }
   mbim_device_open(self->device, OPEN_TIMEOUT_S, cancellable, init_open_done, task);
 }

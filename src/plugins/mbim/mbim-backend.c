@@ -115,6 +115,7 @@ mmd_mbim_backend_finalize(GObject *object)
   g_free(self->iccid);
   g_free(self->imsi);
   g_free(self->net_name);
+  g_free(self->serving_plmn);
   G_OBJECT_CLASS(mmd_mbim_backend_parent_class)->finalize(object);
 }
 
@@ -146,6 +147,13 @@ static const MmdNetworkOps mbim_network_ops = {
 
 static const MmdSignalOps mbim_signal_ops = {
   .refresh = mbim_refresh_signal,
+  .setup_events = mbim_setup_signal_events,
+};
+
+static const MmdLocationOps mbim_location_ops = { 0 };
+
+static const MmdTimeOps mbim_time_ops = {
+  .get_network_time = mbim_get_network_time,
 };
 
 static const MmdBearerOps mbim_bearer_ops = {
@@ -174,6 +182,8 @@ mbim_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports
   mmd_modem_provide_sim(modem, &mbim_sim_ops, backend);
   mmd_modem_provide_network(modem, &mbim_network_ops, backend);
   mmd_modem_provide_signal(modem, &mbim_signal_ops, backend);
+  mmd_modem_provide_location(modem, &mbim_location_ops, backend);
+  mmd_modem_provide_time(modem, &mbim_time_ops, backend);
   mmd_modem_provide_bearers(modem, &mbim_bearer_ops, backend);
   mmd_modem_provide_messaging(modem, &mbim_messaging_ops, backend);
   /* USSD only: MBIM has no voice calls */

@@ -56,6 +56,11 @@ struct _MmdMbimBackend {
   char *iccid;
   char *imsi;
   MmdBearer *sessions[MAX_SESSIONS]; /* weak */
+  /* May be up on the modem with no bearer following it (an activation whose
+   * answer was lost, a failed connection not ended): the next activation of
+   * the session deactivates it first. */
+  gboolean session_unsure[MAX_SESSIONS];
+  char *serving_plmn; /* MCCMNC while registered: the cell's network (mbim-backend-location.c) */
 };
 
 static inline MmdModem *
@@ -99,6 +104,21 @@ void mbim_scan(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallba
                gpointer user_data);
 void mbim_set_radio(MmdBackend *backend, gboolean on, GCancellable *cancellable,
                     GAsyncReadyCallback callback, gpointer user_data);
+
+/* mbim-backend-signal.c: Signal State set with the client's RSSI threshold;
+ * the notifications then carry every change */
+void mbim_setup_signal_events(MmdBackend *backend, guint rssi_threshold, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+
+/* mbim-backend-location.c: the serving cell (MS Basic Connect Extensions
+ * Location Info Status) on registration and as notified */
+void mbim_location_attach(MmdMbimBackend *self);
+void mbim_location_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f);
+
+/* mbim-backend-time.c: NITZ (MS Voice Extensions) as notified, and queried */
+void mbim_time_attach(MmdMbimBackend *self);
+void mbim_get_network_time(MmdBackend *backend, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
 
 /* mbim-backend-data.c */
 void mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,

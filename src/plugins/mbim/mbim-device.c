@@ -12,6 +12,7 @@
 
 #include "mbim-describe.h"
 #include "mbim-generated.h"
+#include "mmd-command-timeout.h"
 #include "mmd-errors.h"
 
 /* cdc-wdm: the device's wMaxCommand (linux/usb/cdc-wdm.h) */
@@ -270,7 +271,7 @@ pending_add(MbimDevice *self, guint32 tid, const char *name, GTask *task, guint 
   p->name = name;
   p->task = task;
   p->timeout_s = timeout_s ? timeout_s : 10;
-  p->timeout_id = g_timeout_add_seconds(p->timeout_s, pending_timeout, p);
+  p->timeout_id = g_timeout_add(mmd_command_timeout_ms(p->timeout_s * 1000), pending_timeout, p);
   g_hash_table_insert(self->pending, GUINT_TO_POINTER(tid), p);
   return p;
 }
@@ -309,7 +310,7 @@ resend(MbimDevice *self, Pending *p)
   p->tid = next_tid(self);
   mbim_write_u32(d + 8, p->tid);
   p->request = g_bytes_new_take(d, len);
-  p->timeout_id = g_timeout_add_seconds(p->timeout_s, pending_timeout, p);
+  p->timeout_id = g_timeout_add(mmd_command_timeout_ms(p->timeout_s * 1000), pending_timeout, p);
   g_hash_table_insert(self->pending, GUINT_TO_POINTER(p->tid), p);
   if (!send_message(self, p->request, &error)) {
     pending_take(self, p->tid);

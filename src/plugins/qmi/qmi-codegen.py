@@ -10,6 +10,7 @@ A data file describes one service:
 A TLV is a field with a "tlv" type id (and optionally "secret": true, which keeps its
 value out of the logs). A field is { "name": "...", "type": T } where T is one of
   u8 i8 u16 i16 u32 i32 u64       little-endian integers
+  f32 f64                         little-endian IEEE 754 binary32 / binary64
   string                          the rest of the TLV
   string8 string16                a string with a u8/u16 length prefix
   bytes bytes8 bytes16            raw bytes: rest of the TLV, or u8/u16 length prefix
@@ -46,6 +47,8 @@ SCALARS = {
     'i32': ('gint32', 'qmi_put_u32', 'qmi_read_u32'),
     'u64': ('guint64', 'qmi_put_u64', 'qmi_read_u64'),
 }
+# floats travel as the integer of their bits
+FLOATS = {'f32': ('gfloat', 'u32'), 'f64': ('gdouble', 'u64')}
 STRINGS = {'string': None, 'string8': 'u8', 'string16': 'u16'}
 BYTES = {'bytes': None, 'bytes8': 'u8', 'bytes16': 'u16'}
 ARRAYS = {'array8': 'u8', 'array16': 'u16', 'array32': 'u32'}
@@ -78,8 +81,8 @@ def min_wire(f):
 
 def check_field(f, where, top):
     t = f.get('type')
-    if t not in SCALARS and t not in STRINGS and t not in BYTES and t not in ARRAYS \
-            and t not in ('fixed', 'struct'):
+    if t not in SCALARS and t not in FLOATS and t not in STRINGS and t not in BYTES \
+            and t not in ARRAYS and t not in ('fixed', 'struct'):
         sys.exit(f'{where}: unknown type {t!r}')
     if t in ('string', 'bytes') and not top:
         sys.exit(f'{where}: {t} takes the rest of a TLV; use {t}8 inside structs')
@@ -108,6 +111,8 @@ class Gen:
         q = 'const ' if const else ''
         if t in SCALARS:
             return [f'{pad}{SCALARS[t][0]} {cname};']
+        if t in FLOATS:
+            return [f'{pad}{FLOATS[t][0]} {cname};']
         if t in STRINGS:
             return [f'{pad}{q}char *{cname};']
         if t in BYTES:
@@ -143,6 +148,14 @@ class Gen:
         pad = '  ' * (depth + 2)
         if t in SCALARS:
             out.append(f'{pad}{SCALARS[t][1]}(b, ({SCALARS[t][0]})({lv}));')
+        elif t in FLOATS:
+            bits = SCALARS[FLOATS[t][1]]
+            out.append(f'{pad}{{')
+            out.append(f'{pad}  {bits[0]} bits;')
+            out.append(f'{pad}  G_STATIC_ASSERT(sizeof(bits) == sizeof({lv}));')
+            out.append(f'{pad}  memcpy(&bits, &({lv}), sizeof(bits));')
+            out.append(f'{pad}  {bits[1]}(b, bits);')
+            out.append(f'{pad}}}')
         elif t in STRINGS:
             p = STRINGS[t]
             out.append(f'{pad}{{')
@@ -177,6 +190,13 @@ class Gen:
         pad = '  ' * (depth + 4)
         if t in SCALARS:
             out.append(f'{pad}{lv} = ({SCALARS[t][0]}){SCALARS[t][2]}(r);')
+        elif t in FLOATS:
+            bits = SCALARS[FLOATS[t][1]]
+            out.append(f'{pad}{{')
+            out.append(f'{pad}  {bits[0]} bits = {bits[2]}(r);')
+            out.append(f'{pad}  G_STATIC_ASSERT(sizeof(bits) == sizeof({lv}));')
+            out.append(f'{pad}  memcpy(&({lv}), &bits, sizeof(bits));')
+            out.append(f'{pad}}}')
         elif t in STRINGS or t in BYTES:
             p = STRINGS.get(t) or BYTES.get(t)
             n = f'{SCALARS[p][2]}(r)' if p else 'qmi_reader_remaining(r)'

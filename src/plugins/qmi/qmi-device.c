@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "mmd-command-timeout.h"
 #include "mmd-errors.h"
 #include "qmi-error.h"
 #include "qmi-generated.h"
@@ -205,7 +206,7 @@ qmi_client_send(QmiClient *client, guint16 message_id, GByteArray *tlvs, guint t
   tr->tid = tid;
   tr->message_id = message_id;
   tr->task = task;
-  tr->timeout_source = g_timeout_source_new_seconds(MAX(timeout_s, 1));
+  tr->timeout_source = g_timeout_source_new(mmd_command_timeout_ms(MAX(timeout_s, 1) * 1000));
   g_source_set_callback(tr->timeout_source, transaction_timed_out, tr, NULL);
   g_source_attach(tr->timeout_source, g_main_context_get_thread_default());
   if (cancellable) {
@@ -410,6 +411,24 @@ open_sync_ready(GObject *source, GAsyncResult *res, gpointer user_data)
                                   open_version_ready, g_object_ref(task));
 }
 
+/* Without CTL (QRTR) the device is ready once the transport knows the
+ * modem's services. */
+static void
+open_discover_ready(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QmiDevice *self = g_task_get_source_object(task);
+  GError *error = NULL;
+
+  if (!qmi_transport_discover_finish(self->transport, res, &error)) {
+    qmi_device_close(self);
+    g_task_return_error(task, error);
+    return;
+  }
+  self->ready = TRUE;
+  g_task_return_boolean(task, TRUE);
+}
+
 static void
 open_send_sync(GTask *task)
 {
@@ -439,6 +458,10 @@ open_with(QmiDevice *self, gboolean keep_clients, guint timeout_s, GCancellable 
     }
     self->open = TRUE;
     self->ctl->released = FALSE;
+  }
+  if (!qmi_transport_has_ctl(self->transport)) {
+    qmi_transport_discover(self->transport, ctx->timeout_s, cancellable, open_discover_ready, task);
+    return;
   }
   if (keep_clients)
     qmi_client_ctl_get_version_info(self->ctl, ctx->timeout_s, cancellable, open_version_ready,
@@ -476,6 +499,8 @@ qmi_device_is_open(QmiDevice *self)
 gboolean
 qmi_device_get_service_version(QmiDevice *self, guint8 service, guint16 *major, guint16 *minor)
 {
+  if (!qmi_transport_has_ctl(self->transport))
+    return qmi_transport_get_service_version(self->transport, service, major, minor);
   for (guint i = 0; i < self->versions->len; i++) {
     QmiCtlServiceVersion *v = &g_array_index(self->versions, QmiCtlServiceVersion, i);
     if (v->service == service) {
@@ -519,6 +544,28 @@ allocate_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   g_task_return_pointer(task, client, NULL);
 }
 
+/* Client ids are the transport's to give out when there is no CTL. */
+static void
+allocate_without_ctl(QmiDevice *self, guint8 service, GTask *task)
+{
+  GError *error = NULL;
+  guint8 cid;
+
+  if (!self->open) {
+    g_task_return_new_error(task, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_NOT_OPEN, "%s: not open",
+                            qmi_device_get_name(self));
+  } else if (!qmi_transport_open_client(self->transport, service, &cid, &error)) {
+    g_prefix_error(&error, "Allocating a %s client: ", qmi_service_get_name(service));
+    g_task_return_error(task, error);
+  } else {
+    QmiClient *client = client_new(self, service, cid);
+    g_debug("[%s] opened %s client %u", qmi_device_get_name(self), qmi_service_get_name(service),
+            cid);
+    g_task_return_pointer(task, client, NULL);
+  }
+  g_object_unref(task);
+}
+
 void
 qmi_device_allocate_client(QmiDevice *self, guint8 service, guint timeout_s,
                            GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -526,6 +573,10 @@ qmi_device_allocate_client(QmiDevice *self, guint8 service, guint timeout_s,
 {
   GTask *task = g_task_new(self, cancellable, callback, user_data);
   g_task_set_task_data(task, GUINT_TO_POINTER((guint)service), NULL);
+  if (!qmi_transport_has_ctl(self->transport)) {
+    allocate_without_ctl(self, service, task);
+    return;
+  }
   QmiCtlAllocateCidInput in = { .has_service = TRUE, .service = service };
   qmi_client_ctl_allocate_cid(self->ctl, &in, timeout_s, cancellable, allocate_ready, task);
 }
@@ -576,6 +627,10 @@ qmi_device_release_client(QmiDevice *self, QmiClient *client)
     if (tr->client == client)
       transaction_complete(
           tr, NULL, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_NOT_OPEN, "client released"));
+  }
+  if (!qmi_transport_has_ctl(self->transport)) {
+    qmi_transport_close_client(self->transport, client->service, client->cid);
+    return;
   }
   if (!self->open)
     return;
@@ -672,7 +727,7 @@ qmi_device_new(QmiTransport *transport)
 QmiDevice *
 qmi_device_new_for_path(const char *path)
 {
-  return qmi_device_new(qmi_transport_chardev_new(path));
+  return qmi_device_new(qmi_transport_new_for_path(path));
 }
 
 static void

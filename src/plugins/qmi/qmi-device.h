@@ -20,11 +20,13 @@ typedef void (*QmiIndicationFunc)(QmiClient *client, QmiMessage *message, gpoint
 
 /* Takes ownership of transport. */
 QmiDevice *qmi_device_new(QmiTransport *transport);
+/* A char device or pty, or a QRTR endpoint ("qrtr://NODE[@BUS]"). */
 QmiDevice *qmi_device_new_for_path(const char *path);
 const char *qmi_device_get_name(QmiDevice *self);
 
-/* Opens the transport, then CTL Sync and Get Version Info. Emits "gone"
- * (with a reason string) when the port hangs up or fails later. */
+/* Opens the transport, then CTL Sync and Get Version Info; over a transport
+ * without CTL (QRTR), waits until it knows the modem's services instead.
+ * Emits "gone" (with a reason string) when the port hangs up or fails later. */
 void qmi_device_open(QmiDevice *self, guint timeout_s, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data);
 gboolean qmi_device_open_finish(QmiDevice *self, GAsyncResult *res, GError **error);

@@ -24,6 +24,7 @@ typedef enum {
   QMI_SERVICE_WMS = 0x05,
   QMI_SERVICE_VOICE = 0x09,
   QMI_SERVICE_UIM = 0x0B,
+  QMI_SERVICE_LOC = 0x10,
   QMI_SERVICE_WDA = 0x1A,
 } QmiService;
 

@@ -28,6 +28,9 @@ qmi_adopt_save_session(MmdQmiBackend *self)
   if (!data || !mmd_bearer_is_connected(bearer) || !self->wds || !self->device
       || !qmi_device_is_open(self->device))
     return;
+  /* over QRTR our clients are our sockets: the modem hears them close */
+  if (g_str_has_prefix(self->control_path, "qrtr://"))
+    return;
   g_autoptr(GKeyFile) state = g_key_file_new();
   g_key_file_set_uint64(state, "wds", "cid", qmi_client_get_cid(self->wds));
   if (data->handle6 && data->client6 != self->wds)

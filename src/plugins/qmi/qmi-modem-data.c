@@ -73,6 +73,7 @@ on_packet_service_status(QmiClient *client, QmiMessage *msg, gpointer user_data)
     else
       qmi_data_stop_quietly(self->wds, data->handle4);
     forget_bearer(self);
+    qmi_mux_release(self);
     mmd_bearer_set_backend_data(bearer, NULL, NULL);
     mmd_bearer_report_disconnected(bearer, error);
   }
@@ -238,12 +239,14 @@ connect_finish(GTask *task)
   ConnectContext *ctx = g_task_get_task_data(task);
 
   if (!ctx->v4.up && !ctx->v6.up) {
+    qmi_mux_release(self);
     mmd_task_fail(task, g_steal_pointer(&ctx->v4_error));
     return;
   }
   if (g_task_return_error_if_cancelled(task)) {
     qmi_data_stop_quietly(self->wds, ctx->v4.handle);
     qmi_data_stop_quietly(ctx->dual ? self->wds6 : self->wds, ctx->v6.handle);
+    qmi_mux_release(self);
     g_object_unref(task);
     return;
   }
@@ -253,8 +256,9 @@ connect_finish(GTask *task)
   MmdIpConfig ip4, ip6;
   qmi_session_result_to_config(&ctx->v4, &ip4);
   qmi_session_result_to_config(&ctx->v6, &ip6);
-  mmd_bearer_set_connected(ctx->bearer, qmi_data_net_interface(self), ctx->v4.up ? &ip4 : NULL,
-                           ctx->v6.up ? &ip6 : NULL);
+  mmd_bearer_set_connected(ctx->bearer,
+                           self->mux_link ? self->mux_link : qmi_data_net_interface(self),
+                           ctx->v4.up ? &ip4 : NULL, ctx->v6.up ? &ip6 : NULL);
   mmd_task_succeed(task);
 }
 
@@ -424,8 +428,12 @@ qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancel
   if (ip_type == MMD_BEARER_IP_FAMILY_IPV4V6 && !self->wds6)
     g_message("No second WDS client: connecting IPv4 only");
   g_task_set_task_data(task, ctx, (GDestroyNotify)connect_context_free);
-  qmi_data_format_setup(self, qmi_data_net_interface(self),
-                        g_task_new(self, cancellable, data_format_ready, task));
+  GTask *prepared = g_task_new(self, cancellable, data_format_ready, task);
+  const char *iface = qmi_data_net_interface(self);
+  if (qmi_mux_applies(self, iface))
+    qmi_mux_prepare(self, iface, self->wds, ctx->dual ? self->wds6 : NULL, prepared);
+  else
+    qmi_data_format_setup(self, iface, prepared);
 }
 
 /* ---- disconnect ---------------------------------------------------------- */
@@ -465,6 +473,7 @@ disconnect_step_done(GTask *task, GError *error)
     return;
   }
   mmd_bearer_set_backend_data(ctx->bearer, NULL, NULL);
+  qmi_mux_release(self);
   mmd_task_succeed(task);
 }
 

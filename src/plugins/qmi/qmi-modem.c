@@ -419,6 +419,9 @@ init_step(GTask *task)
       qmi_data_setup(self);
       qmi_voice_setup(self);
       qmi_wms_setup(self);
+      qmi_location_setup(self);
+      qmi_gps_setup(self);
+      qmi_time_setup(self);
       qmi_net_load_modes(self, g_task_new(self, c, sub_step_ready, task));
       return;
     case INIT_SIM:
@@ -468,7 +471,9 @@ qmi_backend_shutdown(MmdBackend *backend)
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
   }
-  self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = NULL;
+  /* over QRTR the session ends with our sockets: its rmnet link goes too */
+  qmi_mux_release(self);
+  self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = self->loc = NULL;
 }
 
 static void
@@ -489,9 +494,11 @@ mmd_qmi_backend_finalize(GObject *object)
   MmdQmiBackend *self = MMD_QMI_BACKEND(object);
   g_free(self->control_path);
   g_free(self->net_iface);
+  g_free(self->mux_link);
   g_free(self->iccid);
   g_free(self->imsi);
   g_clear_pointer(&self->saved, g_key_file_unref);
+  g_free(self->network_time);
   g_object_unref(self->cancellable);
   G_OBJECT_CLASS(mmd_qmi_backend_parent_class)->finalize(object);
 }
@@ -534,10 +541,20 @@ static const MmdNetworkOps qmi_network_ops = {
   .scan = qmi_backend_scan,
   .set_current_modes = qmi_backend_set_current_modes,
   .set_current_bands = qmi_backend_set_current_bands,
+  .get_cell_info = qmi_backend_get_cell_info,
 };
 
 static const MmdSignalOps qmi_signal_ops = {
   .refresh = qmi_backend_refresh_signal,
+  .setup_events = qmi_backend_setup_signal_events,
+};
+
+static const MmdLocationOps qmi_location_ops = {
+  .setup_gps = qmi_backend_setup_gps,
+};
+
+static const MmdTimeOps qmi_time_ops = {
+  .get_network_time = qmi_backend_get_network_time,
 };
 
 static const MmdBearerOps qmi_bearer_ops = {
@@ -563,6 +580,8 @@ create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   mmd_modem_provide_sim(modem, &qmi_sim_ops, backend);
   mmd_modem_provide_network(modem, &qmi_network_ops, backend);
   mmd_modem_provide_signal(modem, &qmi_signal_ops, backend);
+  mmd_modem_provide_location(modem, &qmi_location_ops, backend);
+  mmd_modem_provide_time(modem, &qmi_time_ops, backend);
   mmd_modem_provide_bearers(modem, &qmi_bearer_ops, backend);
   for (guint i = 0; ports && i < ports->len; i++) {
     const MmdPort *port = g_ptr_array_index(ports, i);
@@ -571,7 +590,8 @@ create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
     else if (port->type == MMD_MODEM_PORT_TYPE_NET && port->name && !self->net_iface)
       self->net_iface = g_strdup(port->name);
   }
-  if (!self->net_iface)
+  /* a USB modem's usual net port; a QRTR modem has its IPA device or none */
+  if (!self->net_iface && self->control_path && !g_str_has_prefix(self->control_path, "qrtr://"))
     self->net_iface = g_strdup("wwan0");
   return backend;
 }

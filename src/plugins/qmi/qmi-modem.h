@@ -31,7 +31,16 @@ struct _MmdQmiBackend {
   QmiClient *wds6; /* second WDS client: the IPv6 session of a dual-stack bearer */
   QmiClient *wda;  /* data format; allocated on the first connect that needs it */
   gboolean data_format_done;
+  gboolean mux_format_done; /* QMAP set on an SoC modem (qmi-modem-mux.c) */
+  char *mux_link;           /* the rmnet link of the session, while it is up */
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
+
+  /* what the modem reports by itself (qmi-modem-signal.c, -location.c,
+   * -gps.c, -time.c): indication handlers, added once */
+  guint signal_info_ind_id, event_report_ind_id, system_info_ind_id, network_time_ind_id;
+  QmiClient *loc; /* the GPS engine, when the modem has LOC */
+  guint loc_position_ind_id, loc_nmea_ind_id;
+  char *network_time; /* the last NITZ, ISO 8601 */
 
   /* what we learned */
   guint supported_modes; /* MmdModemMode mask */
@@ -96,8 +105,6 @@ void qmi_backend_scan(MmdBackend *backend, GCancellable *cancellable, GAsyncRead
 void qmi_backend_set_current_modes(MmdBackend *backend, guint allowed, guint preferred,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
-void qmi_backend_refresh_signal(MmdBackend *backend, GCancellable *cancellable,
-                                GAsyncReadyCallback callback, gpointer user_data);
 void qmi_backend_set_current_bands(MmdBackend *backend, const guint *bands, gsize n_bands,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
@@ -105,6 +112,33 @@ void qmi_net_report_supported_bands(MmdQmiBackend *self,
                                     const QmiDmsGetBandCapabilitiesOutput *out);
 void qmi_backend_reset(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data);
+
+/* qmi-modem-signal.c: quality and values from Get Signal Info, and as
+ * indications once set up (Config Signal Info, or Set Event Report on older
+ * firmware) */
+void qmi_backend_refresh_signal(MmdBackend *backend, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+void qmi_backend_setup_signal_events(MmdBackend *backend, guint rssi_threshold,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+
+/* qmi-modem-location.c: the serving cell from NAS System Info; the location
+ * capabilities. Called once NAS is allocated. */
+void qmi_location_setup(MmdQmiBackend *self);
+
+/* qmi-modem-gps.c: the GPS engine over LOC, allocated in the background */
+void qmi_gps_setup(MmdQmiBackend *self);
+void qmi_backend_setup_gps(MmdBackend *backend, guint sources, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+
+/* qmi-modem-time.c: NITZ from NAS Network Time indications; Get Network Time */
+void qmi_time_setup(MmdQmiBackend *self);
+void qmi_backend_get_network_time(MmdBackend *backend, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+
+/* qmi-modem-cell-info.c: NAS Get Cell Location Info as Modem.GetCellInfo's cells */
+void qmi_backend_get_cell_info(MmdBackend *backend, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
 
 /* qmi-modem-data.c */
 void qmi_data_setup(MmdQmiBackend *self);
@@ -178,5 +212,15 @@ void qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task);
 void qmi_voice_shutdown(MmdQmiBackend *self);
 extern const MmdVoiceOps qmi_voice_ops;
 extern const MmdUssdOps qmi_ussd_ops;
+
+/* qmi-modem-mux.c: the data path of SoC modems (QRTR), whose net port (IPA)
+ * carries QMAP. qmi_mux_applies: whether iface is such a port.
+ * qmi_mux_prepare: QMAP on the modem (once), the session's WDS clients (wds6
+ * may be NULL) bound to its mux id and the rmnet link made (self->mux_link);
+ * completes task with a boolean. qmi_mux_release: the link goes. */
+gboolean qmi_mux_applies(MmdQmiBackend *self, const char *iface);
+void qmi_mux_prepare(MmdQmiBackend *self, const char *iface, QmiClient *wds, QmiClient *wds6,
+                     GTask *task);
+void qmi_mux_release(MmdQmiBackend *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <glib-unix.h>
 
+#include "config.h"
 #include "mmd-errors.h"
 
 void
@@ -37,6 +38,60 @@ void
 qmi_transport_close(QmiTransport *self)
 {
   self->klass->close(self);
+}
+
+gboolean
+qmi_transport_has_ctl(QmiTransport *self)
+{
+  return self->klass->services == NULL;
+}
+
+void
+qmi_transport_discover(QmiTransport *self, guint timeout_s, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  self->klass->services->discover(self, timeout_s, cancellable, callback, user_data);
+}
+
+gboolean
+qmi_transport_discover_finish(QmiTransport *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+gboolean
+qmi_transport_get_service_version(QmiTransport *self, guint8 service, guint16 *major,
+                                  guint16 *minor)
+{
+  return self->klass->services->get_service_version(self, service, major, minor);
+}
+
+gboolean
+qmi_transport_open_client(QmiTransport *self, guint8 service, guint8 *out_cid, GError **error)
+{
+  return self->klass->services->open_client(self, service, out_cid, error);
+}
+
+void
+qmi_transport_close_client(QmiTransport *self, guint8 service, guint8 cid)
+{
+  self->klass->services->close_client(self, service, cid);
+}
+
+QmiTransport *
+qmi_transport_new_for_path(const char *path)
+{
+#if WITH_QRTR
+  if (g_str_has_prefix(path, "qrtr://")) {
+    g_autoptr(GError) error = NULL;
+    QmiTransport *qrtr = qmi_transport_qrtr_new(path, &error);
+
+    if (qrtr)
+      return qrtr;
+    g_warning("%s", error->message);
+  }
+#endif
+  return qmi_transport_chardev_new(path);
 }
 
 void

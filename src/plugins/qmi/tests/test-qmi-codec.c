@@ -312,6 +312,115 @@ test_truncated_tlv(void)
   qmi_output_base_clear(&out.base);
 }
 
+/* LOC Position Report: the doubles and floats of a fix, little endian as
+ * every QMI number; the position is kept out of the wire log. */
+static void
+test_position_report(void)
+{
+  /* 48.858222 and 2.2945 as IEEE 754 binary64, 35.0 as binary32 */
+  static const guint8 latitude[] = { 0x96, 0x5a, 0xef, 0x37, 0xda, 0x6d, 0x48, 0x40 };
+  static const guint8 longitude[] = { 0x42, 0x60, 0xe5, 0xd0, 0x22, 0x5b, 0x02, 0x40 };
+  static const guint8 altitude[] = { 0x00, 0x00, 0x0c, 0x42 };
+  GByteArray *b = g_byte_array_new();
+  gsize t;
+
+  t = qmi_tlv_begin(b, 0x01);
+  qmi_put_u32(b, 0); /* session status: success */
+  qmi_tlv_end(b, t);
+  t = qmi_tlv_begin(b, 0x10);
+  qmi_put_bytes(b, latitude, sizeof latitude);
+  qmi_tlv_end(b, t);
+  t = qmi_tlv_begin(b, 0x11);
+  qmi_put_bytes(b, longitude, sizeof longitude);
+  qmi_tlv_end(b, t);
+  t = qmi_tlv_begin(b, 0x1B);
+  qmi_put_bytes(b, altitude, sizeof altitude);
+  qmi_tlv_end(b, t);
+  t = qmi_tlv_begin(b, 0x25);
+  qmi_put_u64(b, G_GUINT64_CONSTANT(1796040000000));
+  qmi_tlv_end(b, t);
+  g_autoptr(QmiMessage) msg = message_from_tlvs(QMI_SERVICE_LOC, QMI_MESSAGE_KIND_INDICATION,
+                                                QMI_LOC_IND_POSITION_REPORT, b);
+  QmiLocPositionReportIndication ind;
+  g_assert_true(qmi_loc_position_report_indication_parse(msg, &ind, NULL));
+  g_assert_true(ind.has_latitude && ind.has_longitude && ind.has_altitude_from_sealevel);
+  g_assert_false(ind.has_altitude_from_ellipsoid);
+  g_assert_cmpfloat_with_epsilon(ind.latitude, 48.858222, 1e-9);
+  g_assert_cmpfloat_with_epsilon(ind.longitude, 2.2945, 1e-9);
+  g_assert_cmpfloat(ind.altitude_from_sealevel, ==, 35.0f);
+  g_assert_cmpuint(ind.utc_timestamp, ==, G_GUINT64_CONSTANT(1796040000000));
+  qmi_output_base_clear(&ind.base);
+  g_autofree char *desc = qmi_message_describe(msg);
+  g_assert_null(strstr(desc, "965aef37"));
+}
+
+/* Get Cell Location Info: nested arrays (carriers of cells), and a count
+ * larger than the cells present fails that TLV alone. */
+static void
+test_cell_location_info(void)
+{
+  GByteArray *b = g_byte_array_new();
+  gsize t;
+
+  put_result(b, 0, 0);
+  t = qmi_tlv_begin(b, 0x14); /* interfrequency: 1 carrier of 2 cells */
+  qmi_put_u8(b, 0);
+  qmi_put_u8(b, 1);
+  qmi_put_u16(b, 6300);
+  qmi_put_u8(b, 2);
+  qmi_put_u8(b, 10);
+  qmi_put_u8(b, 3);
+  qmi_put_u8(b, 2);
+  for (guint16 pci = 7; pci <= 8; pci++) {
+    qmi_put_u16(b, pci);
+    qmi_put_u16(b, (guint16)-200);
+    qmi_put_u16(b, (guint16)-1150);
+    qmi_put_u16(b, (guint16)-850);
+    qmi_put_u16(b, 25);
+  }
+  qmi_tlv_end(b, t);
+  t = qmi_tlv_begin(b, 0x13);    /* intrafrequency: claims 9 cells, has none */
+  for (guint i = 0; i < 18; i++) /* idle, PLMN, TAC, cell id, EARFCN, PCI, thresholds */
+    qmi_put_u8(b, 0);
+  qmi_put_u8(b, 9);
+  qmi_tlv_end(b, t);
+  g_autoptr(QmiMessage) msg = message_from_tlvs(QMI_SERVICE_NAS, QMI_MESSAGE_KIND_RESPONSE,
+                                                QMI_NAS_MSG_GET_CELL_LOCATION_INFO, b);
+  QmiNasGetCellLocationInfoOutput out;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(qmi_nas_get_cell_location_info_parse(msg, &out, &error));
+  g_assert_false(out.has_intrafrequency_lte_info);
+  g_assert_true(out.has_interfrequency_lte_info);
+  g_assert_cmpuint(out.interfrequency_lte_info.n_frequencies, ==, 1);
+  g_assert_cmpuint(out.interfrequency_lte_info.frequencies[0].earfcn, ==, 6300);
+  g_assert_cmpuint(out.interfrequency_lte_info.frequencies[0].n_cells, ==, 2);
+  g_assert_cmpuint(out.interfrequency_lte_info.frequencies[0].cells[1].pci, ==, 8);
+  g_assert_cmpint(out.interfrequency_lte_info.frequencies[0].cells[1].rsrp, ==, -1150);
+  qmi_output_base_clear(&out.base);
+}
+
+/* Config Signal Info: threshold lists of i8 and i16 */
+static void
+test_config_signal_info(void)
+{
+  static const gint8 rssi[] = { -100, -80 };
+  static const gint16 rsrp[] = { -120, -100 };
+  static const guint8 want[]
+      = { 0x10, 0x03, 0x00, 0x02, 0x9c, 0xb0, 0x16, 0x05, 0x00, 0x02, 0x88, 0xff, 0x9c, 0xff };
+  QmiNasConfigSignalInfoInput in = {
+    .has_rssi_threshold = TRUE,
+    .n_rssi_threshold = 2,
+    .rssi_threshold = rssi,
+    .has_rsrp_threshold = TRUE,
+    .n_rsrp_threshold = 2,
+    .rsrp_threshold = rsrp,
+  };
+  GByteArray *tlvs = qmi_nas_config_signal_info_build(&in);
+
+  g_assert_cmpmem(tlvs->data, tlvs->len, want, sizeof want);
+  qmi_tlvs_free(tlvs);
+}
+
 static void
 test_current_settings(void)
 {
@@ -431,5 +540,8 @@ main(int argc, char **argv)
   g_test_add_func("/qmi/codec/start-network-secret", test_start_network_secret);
   g_test_add_func("/qmi/codec/band-capabilities", test_band_capabilities);
   g_test_add_func("/qmi/codec/helpers", test_helpers);
+  g_test_add_func("/qmi/codec/position-report", test_position_report);
+  g_test_add_func("/qmi/codec/cell-location-info", test_cell_location_info);
+  g_test_add_func("/qmi/codec/config-signal-info", test_config_signal_info);
   return g_test_run();
 }
