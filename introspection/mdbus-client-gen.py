@@ -62,7 +62,7 @@ class Arg:
     """One argument or property: its D-Bus type and how C sees it."""
 
     def __init__(self, element, index):
-        self.name = to_lower_snake(element.get("name") or "arg_%d" % index)
+        self.name = to_lower_snake(element.get("name") or "unnamed_arg%d" % index)
         self.sig = element.get("type")
         self.forced = annotation(element, FORCE_GVARIANT) in ("true", "1")
 
@@ -132,7 +132,6 @@ class Interface:
             camel = "".join(part[:1].upper() + part[1:] for part in short.split("."))
         self.camel = NAMESPACE + camel
         self.lower = to_lower_snake(NAMESPACE) + "_" + to_lower_snake(camel)
-        self.upper = self.lower.upper()
         self.upper_short = to_lower_snake(camel).upper()
         self.short_lower = to_lower_snake(camel)
         self.element = element
