@@ -57,13 +57,13 @@ typedef struct {
   int plus_count;     /* '+' seen in a row in data mode */
   int ws46;           /* radio access selection (+WS46) */
   AtCharset cscs;
-  gboolean clip; /* +CLIP after RING */
-  gboolean crc;  /* +CRING: VOICE instead of RING */
-  gboolean ccwa; /* +CCWA URC */
-  int cusd;      /* +CUSD URC presentation */
-  int cmer_ind;       /* +CMER <ind>: 1 sends +CIEV for indicator changes */
-  int signal_bars;    /* the "signal" indicator last sent */
-  int ctzr;           /* +CTZR: 0 off, 1 +CTZV, 2 +CTZE, 3 +CTZEU */
+  gboolean clip;   /* +CLIP after RING */
+  gboolean crc;    /* +CRING: VOICE instead of RING */
+  gboolean ccwa;   /* +CCWA URC */
+  int cusd;        /* +CUSD URC presentation */
+  int cmer_ind;    /* +CMER <ind>: 1 sends +CIEV for indicator changes */
+  int signal_bars; /* the "signal" indicator last sent */
+  int ctzr;        /* +CTZR: 0 off, 1 +CTZV, 2 +CTZE, 3 +CTZEU */
 } SimAt;
 
 /* result of one command */
