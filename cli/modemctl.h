@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "mdbus-generated.h"
+#include "mdbus-client.h"
 #include "output.h"
 
 G_BEGIN_DECLS
