@@ -66,11 +66,17 @@ polkit.addRule(function(action, subject) {
 });
 ''' % (RULE_GROUP, RULE_GROUP)
 
-# Requests the daemon makes by itself while a modem is enabled (signal and
-# registration refresh); they are not caused by a test's call.
+# Requests the daemon makes by itself while a modem is enabled: signal and
+# registration refresh, and the setup of what the modem reports by itself
+# (signal thresholds and indications, the serving cell read when the
+# registration changes), which may still be under way when a test starts.
+# They are not caused by a test's call.
 PERIODIC = re.compile(r'^sim: rx (qmi NAS (GetSignalInfo|GetSignalStrength|GetServingSystem'
-                      r'|GetSystemInfo)\b|mbim BasicConnect (SignalState|RegisterState|'
-                      r'PacketService) query|at AT\+(CSQ|CESQ|CREG\?|CGREG\?|CEREG\?|COPS\?)$)')
+                      r'|GetSystemInfo|ConfigSignalInfo|RegisterIndications)\b'
+                      r'|mbim BasicConnect (SignalState|RegisterState|PacketService) query'
+                      r'|mbim BasicConnect SignalState set'
+                      r'|mbim MsBasicConnectExtensions LocationInfoStatus query'
+                      r'|at AT\+(CSQ|CESQ|CREG\?|CGREG\?|CEREG\?|COPS\?|CIND=\?|CIND\?|CMER=.*)$)')
 
 
 def sim_args(protocol, link, pin=True, extra=()):
