@@ -567,7 +567,7 @@ modem_monitor_state(Ctx *ctx, MdbusObject *object)
   gulong state_id, removed_id;
   guint sig_ids[3];
 
-  state_id = g_signal_connect(modem, "state-changed", G_CALLBACK(on_state_changed), NULL);
+  state_id = mdbus_modem_connect_state_changed(modem, on_state_changed, NULL);
   removed_id
       = g_signal_connect(ctx->manager, "object-removed", G_CALLBACK(on_modem_removed), &monitor);
   sig_ids[0] = g_unix_signal_add(SIGINT, on_quit_signal, loop);

@@ -526,9 +526,9 @@ watch_end(Watch *watch, const char *why)
 }
 
 static void
-on_bearer_changed(GObject *object, GParamSpec *pspec, gpointer user_data)
+on_bearer_changed(GDBusProxy *proxy, const char *property, gpointer user_data)
 {
-  if (!mdbus_bearer_get_connected(MDBUS_BEARER(object)))
+  if (!mdbus_bearer_get_connected(MDBUS_BEARER(proxy)))
     watch_end(user_data, "the bearer was disconnected");
 }
 
@@ -592,7 +592,7 @@ modemctl_netifd_watch(Ctx *ctx, const char *bearer_path)
   if (!mdbus_bearer_get_connected(bearer))
     return ctx_fail("bearer %s is not connected", bearer_path);
   watch.modem_path = modem_path;
-  g_signal_connect(bearer, "notify::connected", G_CALLBACK(on_bearer_changed), &watch);
+  mdbus_client_connect_property_changed(bearer, "Connected", on_bearer_changed, &watch);
   g_signal_connect(bearer, "notify::g-name-owner", G_CALLBACK(on_owner_changed), &watch);
   g_signal_connect(ctx->manager, "object-removed", G_CALLBACK(on_object_removed), &watch);
   g_unix_signal_add(SIGTERM, on_quit_signal, &watch);

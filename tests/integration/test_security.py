@@ -66,11 +66,17 @@ polkit.addRule(function(action, subject) {
 });
 ''' % (RULE_GROUP, RULE_GROUP)
 
-# Requests the daemon makes by itself while a modem is enabled (signal and
-# registration refresh); they are not caused by a test's call.
+# Requests the daemon makes by itself while a modem is enabled: signal and
+# registration refresh, and the setup of what the modem reports by itself
+# (signal thresholds and indications, the serving cell read when the
+# registration changes), which may still be under way when a test starts.
+# They are not caused by a test's call.
 PERIODIC = re.compile(r'^sim: rx (qmi NAS (GetSignalInfo|GetSignalStrength|GetServingSystem'
-                      r'|GetSystemInfo)\b|mbim BasicConnect (SignalState|RegisterState|'
-                      r'PacketService) query|at AT\+(CSQ|CESQ|CREG\?|CGREG\?|CEREG\?|COPS\?)$)')
+                      r'|GetSystemInfo|ConfigSignalInfo|RegisterIndications)\b'
+                      r'|mbim BasicConnect (SignalState|RegisterState|PacketService) query'
+                      r'|mbim BasicConnect SignalState set'
+                      r'|mbim MsBasicConnectExtensions LocationInfoStatus query'
+                      r'|at AT\+(CSQ|CESQ|CREG\?|CGREG\?|CEREG\?|COPS\?|CIND=\?|CIND\?|CMER=.*)$)')
 
 
 def sim_args(protocol, link, pin=True, extra=()):
@@ -118,6 +124,13 @@ class ModemTestCase(h.ModemTestCase):
         # then the operator from EF_AD and EF_SPN): wait for its end, so that
         # those reads are not taken for something a later call caused.
         self.wait_prop('OperatorName', bool, iface=h.SIM_IFACE, path=sim)
+
+    def enable_registered(self):
+        super().enable_registered()
+        # Enabling goes on reading the messages the modem stores: wait for its
+        # end, so that those requests are not taken for something a later call
+        # caused.
+        self.daemon.wait_for_log(r'stored message part\(s\) read|cannot read stored messages')
 
     def simple_connect(self, **extra):
         """Simple.Connect with apn 'internet' and `extra` (GLib.Variant values)."""

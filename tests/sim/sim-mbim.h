@@ -2,7 +2,8 @@
 /*
  * modem-sim: what the files of the MBIM module share.  sim-mbim.c has the
  * message framing, the dispatch and the information buffer encoder and
- * decoder; sim-mbim-basic-connect.c the Basic Connect service's CIDs.
+ * decoder; sim-mbim-basic-connect.c the Basic Connect service's CIDs,
+ * sim-mbim-sms.c the SMS service's.
  *
  * Message header: type u32 | length u32 | transaction id u32, little endian.
  * Commands and their answers carry a fragment header (total u32, current u32),
@@ -54,6 +55,7 @@ extern const guint8 mbim_uuid_qmi[16];
 #define DATA_CLASS_5G_SA 0x80
 
 #define MBIMEX_2_0 0x0200
+extern const guint8 mbim_uuid_sms[16];
 
 typedef struct {
   SimCore *core;
@@ -62,6 +64,7 @@ typedef struct {
   gboolean ps_detached; /* host asked for packet service detach */
   guint16 mbimex;       /* extensions version agreed with the host (BCD), 0: none */
   gpointer qmi;         /* QMI carried in MBIM: its module (sim-mbim-qmi.c) */
+  guint32 max_transfer; /* the host's MaxControlTransfer (OPEN) */
   /* Signal State as the host set it (sim-mbim-events.c) */
   guint32 rssi_interval;
   guint32 rssi_threshold; /* coded RSSI steps; 0 default, 0xFFFFFFFF none */
@@ -148,6 +151,11 @@ guint32 mbim_location_info_status(SimMbim *m, const MbimReq *r, GByteArray **out
 guint32 mbim_signal_state(SimMbim *m, const MbimReq *r, GByteArray **out);
 void mbim_signal_state_describe(const MbimReq *r, GString *s);
 void mbim_events_notify(SimMbim *m, SimNotify what);
+
+/* ---- the SMS service (sim-mbim-sms.c); data: a SimSmsEvent ---- */
+
+extern const MbimService mbim_service_sms;
+void mbim_sms_notify(SimMbim *m, gconstpointer event);
 
 /* ---- sim-mbim.c ---- */
 
