@@ -45,7 +45,8 @@ preference_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   MmdMbimBackend *self = user_data;
   MbimQmi *q = qmi_of(self);
   g_autoptr(GError) error = NULL;
-  QmiNasGetSystemSelectionPreferenceOutput out;
+  /* cleared below even when QMI in MBIM stopped meanwhile and nothing filled it */
+  QmiNasGetSystemSelectionPreferenceOutput out = { 0 };
   QmiBandMask current;
 
   if (q && qmi_client_nas_get_system_selection_preference_finish(q->nas, res, &out, &error)
@@ -61,7 +62,7 @@ capabilities_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   MmdMbimBackend *self = user_data;
   MbimQmi *q = qmi_of(self);
   g_autoptr(GError) error = NULL;
-  QmiDmsGetBandCapabilitiesOutput out;
+  QmiDmsGetBandCapabilitiesOutput out = { 0 }; /* as above */
 
   if (q && qmi_client_dms_get_band_capabilities_finish(q->dms, res, &out, &error)) {
     qmi_band_mask_from_capabilities(&q->supported, &out);
