@@ -326,6 +326,18 @@ ctx_find_bearer(Ctx *ctx, const char *path, GError **error)
                                "bearer", error);
 }
 
+gpointer
+ctx_find_proxy(Ctx *ctx, const char *selector, const char *prefix, GType proxy_type,
+               const char *interface_name, const char *what, GError **error)
+{
+  g_autofree char *path = NULL;
+  gboolean any;
+
+  if (!modemctl_parse_selector(selector, prefix, FALSE, &path, &any, error))
+    return NULL;
+  return find_object_interface(ctx, path, proxy_type, interface_name, what, error);
+}
+
 MdbusCall *
 ctx_find_call(Ctx *ctx, const char *path, GError **error)
 {
@@ -579,7 +591,7 @@ count_modem_actions(void)
   count(modemctl_location_setup_requested(&opts), &n); /* several flags, one Setup */
   count(opts.time, &n);
   count(opts.monitor_state, &n);
-  return n;
+  return n + modemctl_messaging_modem_actions() + modemctl_cell_broadcast_modem_actions();
 }
 
 static guint
@@ -645,7 +657,9 @@ build_option_context(void)
       "  (modem path or index, its device or a port name), wait (seconds, default 30),\n"
       "  pin, allowed-modes, preferred-mode and the --simple-connect keys; prints one\n"
       "  JSON object, {\"interface\":...,\"ipv4\":{...},\"ipv6\":{...}} or\n"
-      "  {\"error\":CODE,\"message\":...,\"retry\":\"0\"|\"1\"}.");
+      "  {\"error\":CODE,\"message\":...,\"retry\":\"0\"|\"1\"}.\n"
+      "SMS properties (--messaging-create-sms): \"key=value,...\" with keys number, text,\n"
+      "  smsc, validity (minutes), class (0-3), delivery-report-request (yes|no).");
   g_option_context_set_summary(context,
                                "Command-line client of modemd, with the options of mmcli.");
   g_option_context_add_main_entries(context, common_entries, NULL);
@@ -663,6 +677,8 @@ build_option_context(void)
   g_option_group_add_entries(group, modem_entries);
   g_option_context_add_group(context, group);
 
+  modemctl_messaging_add_groups(context);
+  modemctl_cell_broadcast_add_group(context);
   modemctl_ussd_add_group(context);
   modemctl_voice_add_groups(context);
   group = g_option_group_new("location", "Location options (with -m):", "Show Location options",
@@ -730,6 +746,7 @@ check_arguments(void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) v = NULL;
   guint modes;
+  int rc;
 
   if (opts.simple_connect
       && !(v = modemctl_build_bearer_properties(opts.simple_connect, TRUE, &error)))
@@ -751,6 +768,8 @@ check_arguments(void)
                     opts.set_allowed_modes);
   if (opts.set_preferred_mode && !mmd_modem_mode_from_string(opts.set_preferred_mode, &modes))
     return ctx_fail("invalid preferred mode '%s'", opts.set_preferred_mode);
+  if ((rc = modemctl_messaging_check()) || (rc = modemctl_cell_broadcast_check()))
+    return rc;
   if (opts.delete_bearer) {
     g_autofree char *path = NULL;
     gboolean any;
@@ -773,7 +792,10 @@ run(Ctx *ctx)
   guint sim_actions = count_sim_actions();
   guint bearer_actions = count_bearer_actions();
   guint call_actions = modemctl_call_count_actions();
-  guint actions = manager_actions + modem_actions + sim_actions + bearer_actions + call_actions;
+  guint actions = manager_actions + modem_actions + sim_actions + bearer_actions + call_actions
+                  + modemctl_sms_actions();
+  gboolean object_selected
+      = modemctl_sms_selected() || modemctl_cbm_selected() || modemctl_call_selector();
   g_autofree char *sim_path = NULL;
   g_autofree char *bearer_path = NULL;
   int rc;
@@ -791,7 +813,7 @@ run(Ctx *ctx)
     return ctx_fail("this action needs a bearer (use -b)");
   if (sim_actions && !opt_sim && !opt_modem)
     return ctx_fail("this action needs a SIM (use -i, or -m for the modem's SIM)");
-  if (!actions && !opt_modem && !opt_sim && !opt_bearer && !modemctl_call_selector())
+  if (!actions && !opt_modem && !opt_sim && !opt_bearer && !object_selected)
     return ctx_fail("no actions specified (see --help)");
   if (opt_sim && (rc = resolve_path(opt_sim, MMD_DBUS_SIM_PREFIX, "SIM", &sim_path)))
     return rc;
@@ -825,6 +847,10 @@ run(Ctx *ctx)
   if (opt_inhibit_device)
     return inhibit_device(ctx, opt_inhibit_device);
 
+  if (modemctl_sms_selected())
+    return modemctl_sms_run(ctx);
+  if (modemctl_cbm_selected())
+    return modemctl_cbm_run(ctx);
   if (call_actions || (!actions && modemctl_call_selector()))
     return modemctl_call_run(ctx);
 
@@ -862,6 +888,10 @@ run(Ctx *ctx)
 
     if (!modem)
       return ctx_fail_error(error);
+    if (modemctl_messaging_modem_actions())
+      return modemctl_messaging_run(ctx, modem);
+    if (modemctl_cell_broadcast_modem_actions())
+      return modemctl_cell_broadcast_run(ctx, modem);
     if (voice_actions)
       return modemctl_voice_run(ctx, modem);
     if (ussd_actions)

@@ -40,6 +40,12 @@ GList *ctx_list_modems(Ctx *ctx);
 MdbusObject *ctx_find_modem(Ctx *ctx, const char *selector, GError **error);
 MdbusSim *ctx_find_sim(Ctx *ctx, const char *path, GError **error);
 MdbusBearer *ctx_find_bearer(Ctx *ctx, const char *path, GError **error);
+/* A proxy of interface_name (proxy_type) on an object of a modem (an SMS, a
+ * cell broadcast message) by selector (index or path) under prefix; what
+ * names it in errors. */
+gpointer ctx_find_proxy(Ctx *ctx, const char *selector, const char *prefix, GType proxy_type,
+                        const char *interface_name, const char *what, GError **error);
+
 MdbusCall *ctx_find_call(Ctx *ctx, const char *path, GError **error);
 
 /* Options of the modem, SIM and bearer groups. */
@@ -96,6 +102,23 @@ int modemctl_bearer_run(Ctx *ctx, MdbusBearer *bearer, const ModemctlOptions *op
 int modemctl_netifd_up(Ctx *ctx, const char *settings);
 int modemctl_netifd_watch(Ctx *ctx, const char *bearer_path);
 int modemctl_netifd_down(Ctx *ctx, const char *device);
+
+/* Messaging (modemctl-messaging.c) and cell broadcast
+ * (modemctl-cell-broadcast.c): their option groups, their actions on a
+ * modem (-m) and on their objects (-s, --cbm). */
+void modemctl_messaging_add_groups(GOptionContext *context);
+guint modemctl_messaging_modem_actions(void);
+guint modemctl_sms_actions(void);
+gboolean modemctl_sms_selected(void);
+int modemctl_messaging_check(void);
+int modemctl_messaging_run(Ctx *ctx, MdbusObject *modem);
+int modemctl_sms_run(Ctx *ctx);
+void modemctl_cell_broadcast_add_group(GOptionContext *context);
+guint modemctl_cell_broadcast_modem_actions(void);
+gboolean modemctl_cbm_selected(void);
+int modemctl_cell_broadcast_check(void);
+int modemctl_cell_broadcast_run(Ctx *ctx, MdbusObject *modem);
+int modemctl_cbm_run(Ctx *ctx);
 
 /* Voice (with -m) and call (with -o) options, their checks and actions
  * (modemctl-voice.c). */

@@ -11,6 +11,7 @@ typedef struct {
   char *key;
   gboolean is_list;
   gboolean is_items; /* a list of results: its length is printed even when 0 */
+  gboolean flat;     /* JSON: the key is one name, dots and all (mmcli's listings) */
   char *value;       /* !is_list; NULL when unknown */
   GStrv values;      /* is_list; never NULL */
 } Field;
@@ -131,6 +132,13 @@ output_add_items(Output *output, const char *section, const char *label, const c
 }
 
 void
+output_add_listing(Output *output, const char *key, const char *const *values)
+{
+  output_add_items(output, NULL, NULL, key, values);
+  ((Field *)g_ptr_array_index(output->fields, output->fields->len - 1))->flat = TRUE;
+}
+
+void
 output_add_flags_take(Output *output, const char *section, const char *label, const char *key,
                       char *value)
 {
@@ -207,17 +215,14 @@ render_human(Output *output, GString *out)
 
 /* Key-value */
 
+/* Escaped as mmcli escapes its values (g_strescape: control characters,
+ * quotes, backslashes and every non-ASCII byte), so that both print the same. */
 static void
 append_kv_value(GString *out, const char *value)
 {
-  for (const char *p = value; *p; p++) {
-    if (*p == '\n')
-      g_string_append(out, "\\n");
-    else if (*p == '\r')
-      g_string_append(out, "\\r");
-    else
-      g_string_append_c(out, *p);
-  }
+  g_autofree char *escaped = g_strescape(value, NULL);
+
+  g_string_append(out, escaped);
   g_string_append_c(out, '\n');
 }
 
@@ -381,7 +386,7 @@ render_json(Output *output, GString *out)
 
   for (guint i = 0; i < output->fields->len; i++) {
     Field *field = g_ptr_array_index(output->fields, i);
-    g_auto(GStrv) parts = g_strsplit(field->key, ".", -1);
+    g_auto(GStrv) parts = g_strsplit(field->key, field->flat ? "\n" : ".", -1);
     Node *node = root;
 
     for (guint p = 0; parts[p]; p++)

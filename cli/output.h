@@ -40,6 +40,9 @@ void output_add_list(Output *output, const char *section, const char *label, con
  * is a list: key-value output gives its length even when it is empty. */
 void output_add_items(Output *output, const char *section, const char *label, const char *key,
                       const char *const *values);
+/* A listing of objects (--messaging-list-sms): items whose JSON key stays
+ * whole ({"modem.messaging.sms": [...]}), as mmcli prints its listings. */
+void output_add_listing(Output *output, const char *key, const char *const *values);
 /* Splits a ", "-joined string (as built by the mmd_*_build_string helpers) into a list;
  * "none"/"unknown"/empty make an empty list. Takes value. */
 void output_add_flags_take(Output *output, const char *section, const char *label, const char *key,

@@ -356,6 +356,25 @@ test_output_json_list(void)
   g_assert_cmpstr(text, ==, "{\"modem-list\":[]}\n");
 }
 
+/* Non-ASCII text in -K as mmcli prints it, octal escapes; a listing's JSON
+ * key stays whole, as mmcli's listings have it. */
+static void
+test_output_keyvalue_escapes_and_listing(void)
+{
+  g_autoptr(Output) kv = output_new(OUTPUT_KEYVALUE);
+  g_autoptr(Output) json = output_new(OUTPUT_JSON);
+  const char *const paths[] = { "/org/example/Modem1/SMS/3", NULL };
+  g_autofree char *kv_text = NULL;
+  g_autofree char *json_text = NULL;
+
+  output_add(kv, NULL, NULL, "sms.content.text", "Grüße\tdir");
+  kv_text = output_render(kv);
+  g_assert_cmpstr(kv_text, ==, "sms.content.text : Gr\\303\\274\\303\\237e\\tdir\n");
+  output_add_listing(json, "modem.messaging.sms", paths);
+  json_text = output_render(json);
+  g_assert_cmpstr(json_text, ==, "{\"modem.messaging.sms\":[\"/org/example/Modem1/SMS/3\"]}\n");
+}
+
 static void
 test_output_keyvalue(void)
 {
@@ -364,7 +383,8 @@ test_output_keyvalue(void)
 
   g_assert_cmpstr(text, ==,
                   "modem.dbus-path                              : /org/example/Modem1/Modem/0\n"
-                  "modem.generic.manufacturer                   : ACME \"Q\"\n"
+                  /* escaped as mmcli escapes (g_strescape) */
+                  "modem.generic.manufacturer                   : ACME \\\"Q\\\"\n"
                   "modem.generic.model                          : --\n"
                   "modem.generic.drivers.length                 : 2\n"
                   "modem.generic.drivers.value[1]               : qmi_wwan\n"
@@ -436,6 +456,8 @@ main(int argc, char **argv)
   g_test_add_func("/modemctl/output/json", test_output_json);
   g_test_add_func("/modemctl/output/json-list", test_output_json_list);
   g_test_add_func("/modemctl/output/keyvalue", test_output_keyvalue);
+  g_test_add_func("/modemctl/output/keyvalue-escapes-and-listing",
+                  test_output_keyvalue_escapes_and_listing);
   g_test_add_func("/modemctl/output/keyvalue-unknowns", test_output_keyvalue_unknowns);
   g_test_add_func("/modemctl/output/human", test_output_human);
   return g_test_run();

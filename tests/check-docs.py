@@ -77,6 +77,11 @@ case "$*" in
   "-m 0 -K") printf '%s\\n' 'modem.generic.sim : /org/example/Modem1/SIM/4' \\
     'modem.generic.bearers.length : 1' 'modem.generic.bearers.value[1] : /org/example/Modem1/Bearer/7' ;;
   "-m 3 -K") printf '%s\\n' 'modem.generic.sim : --' 'modem.generic.bearers : --' ;;
+  "-m 0 --messaging-list-sms -K") printf '%s\\n' 'modem.messaging.sms.length : 2' \\
+    'modem.messaging.sms.value[1] : /org/example/Modem1/SMS/2' \\
+    'modem.messaging.sms.value[2] : /org/example/Modem1/SMS/5' ;;
+  "-m 0 --cell-broadcast-list-cbm -K") printf '%s\\n' 'modem.cell-broadcast.cbm.length : 1' \\
+    'modem.cell-broadcast.cbm.value[1] : /org/example/Modem1/CBM/9' ;;
   "-m 0 --voice-list-calls -K") printf '%s\\n' 'modem.voice.call.length : 1' \\
     'modem.voice.call.value[1] : /org/example/Modem1/Call/5' ;;
   "-m 3 --voice-list-calls -K") printf '%s\\n' 'modem.voice.call.length : 0' ;;
@@ -110,6 +115,11 @@ def check_completion(completion, modemctl):
             'modemctl -m 0 --create-bearer p': ['password='],
             'modemctl -m 0 --simple-connect p': ['password=', 'pin='],
             'modemctl -G D': ['DEBUG'],
+            'modemctl -s ': ['2', '5'],
+            'modemctl -m 0 --messaging-delete-sms ': ['2', '5'],
+            'modemctl --cbm ': ['9'],
+            'modemctl -s 2 --store-in-storage m': ['me', 'mt'],
+            'modemctl -m 0 --messaging-create-sms number=1,t': ['number=1,text='],
             'modemctl -o ': ['5'],
             'modemctl -m 0 --voice-create-call n': ['number='],
             'modemctl --voice-q': ['--voice-query-call-waiting'],

@@ -102,11 +102,39 @@ static const GDBusErrorEntry serial_entries[] = {
   ENTRY(MMD_SERIAL_ERROR_NOT_OPEN, "Serial.NotOpen"),
 };
 
+#define MESSAGE(code, name) ENTRY(MMD_MESSAGE_ERROR_##code, "Message." name)
+static const GDBusErrorEntry message_entries[] = {
+  MESSAGE(ME_FAILURE, "MeFailure"),
+  MESSAGE(SMS_SERVICE_RESERVED, "SmsServiceReserved"),
+  MESSAGE(NOT_ALLOWED, "NotAllowed"),
+  MESSAGE(NOT_SUPPORTED, "NotSupported"),
+  MESSAGE(INVALID_PDU_PARAMETER, "InvalidPduParameter"),
+  MESSAGE(INVALID_TEXT_PARAMETER, "InvalidTextParameter"),
+  MESSAGE(SIM_NOT_INSERTED, "SimNotInserted"),
+  MESSAGE(SIM_PIN, "SimPin"),
+  MESSAGE(PH_SIM_PIN, "PhSimPin"),
+  MESSAGE(SIM_FAILURE, "SimFailure"),
+  MESSAGE(SIM_BUSY, "SimBusy"),
+  MESSAGE(SIM_WRONG, "SimWrong"),
+  MESSAGE(SIM_PUK, "SimPuk"),
+  MESSAGE(SIM_PIN2, "SimPin2"),
+  MESSAGE(SIM_PUK2, "SimPuk2"),
+  MESSAGE(MEMORY_FAILURE, "MemoryFailure"),
+  MESSAGE(INVALID_INDEX, "InvalidIndex"),
+  MESSAGE(MEMORY_FULL, "MemoryFull"),
+  MESSAGE(SMSC_ADDRESS_UNKNOWN, "SmscAddressUnknown"),
+  MESSAGE(NO_NETWORK, "NoNetwork"),
+  MESSAGE(NETWORK_TIMEOUT, "NetworkTimeout"),
+  MESSAGE(NO_CNMA_ACK_EXPECTED, "NoCnmaAckExpected"),
+  MESSAGE(UNKNOWN, "Unknown"),
+};
+
 static ErrorDomain domains[] = {
   { "mmd-core-error-quark", 0, core_entries, G_N_ELEMENTS(core_entries) },
   { "mmd-mobile-equipment-error-quark", 0, me_entries, G_N_ELEMENTS(me_entries) },
   { "mmd-connection-error-quark", 0, connection_entries, G_N_ELEMENTS(connection_entries) },
   { "mmd-serial-error-quark", 0, serial_entries, G_N_ELEMENTS(serial_entries) },
+  { "mmd-message-error-quark", 0, message_entries, G_N_ELEMENTS(message_entries) },
 };
 
 static GQuark
@@ -138,6 +166,12 @@ GQuark
 mmd_serial_error_quark(void)
 {
   return domain_quark(&domains[3]);
+}
+
+GQuark
+mmd_message_error_quark(void)
+{
+  return domain_quark(&domains[4]);
 }
 
 void

@@ -100,15 +100,45 @@ typedef enum {
   MMD_SERIAL_ERROR_NOT_OPEN = 6,
 } MmdSerialError;
 
+/* 3GPP TS 27.005 +CMS ERROR codes, as the reference names them; the QMI and
+ * MBIM backends map their SMS errors onto the same names. */
+typedef enum {
+  MMD_MESSAGE_ERROR_ME_FAILURE = 300,
+  MMD_MESSAGE_ERROR_SMS_SERVICE_RESERVED = 301,
+  MMD_MESSAGE_ERROR_NOT_ALLOWED = 302,
+  MMD_MESSAGE_ERROR_NOT_SUPPORTED = 303,
+  MMD_MESSAGE_ERROR_INVALID_PDU_PARAMETER = 304,
+  MMD_MESSAGE_ERROR_INVALID_TEXT_PARAMETER = 305,
+  MMD_MESSAGE_ERROR_SIM_NOT_INSERTED = 310,
+  MMD_MESSAGE_ERROR_SIM_PIN = 311,
+  MMD_MESSAGE_ERROR_PH_SIM_PIN = 312,
+  MMD_MESSAGE_ERROR_SIM_FAILURE = 313,
+  MMD_MESSAGE_ERROR_SIM_BUSY = 314,
+  MMD_MESSAGE_ERROR_SIM_WRONG = 315,
+  MMD_MESSAGE_ERROR_SIM_PUK = 316,
+  MMD_MESSAGE_ERROR_SIM_PIN2 = 317,
+  MMD_MESSAGE_ERROR_SIM_PUK2 = 318,
+  MMD_MESSAGE_ERROR_MEMORY_FAILURE = 320,
+  MMD_MESSAGE_ERROR_INVALID_INDEX = 321,
+  MMD_MESSAGE_ERROR_MEMORY_FULL = 322,
+  MMD_MESSAGE_ERROR_SMSC_ADDRESS_UNKNOWN = 330,
+  MMD_MESSAGE_ERROR_NO_NETWORK = 331,
+  MMD_MESSAGE_ERROR_NETWORK_TIMEOUT = 332,
+  MMD_MESSAGE_ERROR_NO_CNMA_ACK_EXPECTED = 340,
+  MMD_MESSAGE_ERROR_UNKNOWN = 500,
+} MmdMessageError;
+
 #define MMD_CORE_ERROR (mmd_core_error_quark())
 #define MMD_MOBILE_EQUIPMENT_ERROR (mmd_mobile_equipment_error_quark())
 #define MMD_CONNECTION_ERROR (mmd_connection_error_quark())
 #define MMD_SERIAL_ERROR (mmd_serial_error_quark())
+#define MMD_MESSAGE_ERROR (mmd_message_error_quark())
 
 GQuark mmd_core_error_quark(void);
 GQuark mmd_mobile_equipment_error_quark(void);
 GQuark mmd_connection_error_quark(void);
 GQuark mmd_serial_error_quark(void);
+GQuark mmd_message_error_quark(void);
 
 /* Registers all domains with GDBus; idempotent. Call before the first D-Bus error. */
 void mmd_errors_register(void);

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "compat-names.h"
 #include "manager.h"
+#include "messaging.h"
 #include "mmd-command-timeout.h"
 #include "mmd-errors.h"
 #include "plugin-registry.h"
@@ -100,6 +101,7 @@ int
 main(int argc, char **argv)
 {
   gboolean debug = FALSE, personal_info = FALSE, version = FALSE;
+  int sms_part_timeout = MMD_MESSAGING_DEFAULT_PART_TIMEOUT_S;
   int command_timeout_s = 0;
   g_auto(GStrv) port_declarations = NULL;
   Daemon daemon = { 0 };
@@ -122,6 +124,10 @@ main(int argc, char **argv)
       "Also serve the modems as " MMD_COMPAT_SERVICE " for ModemManager's clients "
       "(NetworkManager, mmcli, libmm-glib, ModemManagerQt)",
       NULL },
+    { "sms-part-timeout", 0, 0, G_OPTION_ARG_INT, &sms_part_timeout,
+      "Seconds the parts of a multi-part SMS wait for the missing ones before the message is "
+      "shown with what came (default 180)",
+      "S" },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
@@ -138,6 +144,11 @@ main(int argc, char **argv)
     g_print("modemd %s\n", MODEMD_VERSION);
     return EXIT_SUCCESS;
   }
+  if (sms_part_timeout < 1 || sms_part_timeout > 86400) {
+    g_printerr("modemd: --sms-part-timeout must be 1 to 86400 seconds\n");
+    return EXIT_FAILURE;
+  }
+  mmd_messaging_set_part_timeout((guint)sms_part_timeout);
   if (command_timeout_s < 0 || command_timeout_s > MMD_COMMAND_TIMEOUT_MAX_S) {
     g_printerr("modemd: --command-timeout must be from 1 to %d seconds\n",
                MMD_COMMAND_TIMEOUT_MAX_S);

@@ -220,6 +220,35 @@ take_status_report(MessagingRoom *room, const MmdSmsPdu *report, MmdSmsStorage s
     messaging_announce(room, sms, TRUE);
 }
 
+static gboolean
+locations_hold(GArray *locations, MmdSmsStorage storage, guint index)
+{
+  for (guint i = 0; i < locations->len; i++) {
+    MmdSmsLocation *l = &g_array_index(locations, MmdSmsLocation, i);
+
+    if (l->storage == storage && l->index == index)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Whether a stored part is already a message or waits for its siblings. */
+static gboolean
+location_known(MessagingRoom *room, MmdSmsStorage storage, guint index)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < room->messages->len; i++)
+    if (locations_hold(mmd_sms_get_locations(g_ptr_array_index(room->messages, i)), storage, index))
+      return TRUE;
+  g_hash_table_iter_init(&iter, room->part_locations);
+  while (g_hash_table_iter_next(&iter, NULL, &value))
+    if (locations_hold(((PendingInfo *)value)->locations, storage, index))
+      return TRUE;
+  return FALSE;
+}
+
 void
 messaging_take_record(MessagingRoom *room, MmdSmsStorage storage, guint index,
                       MmdSmsRecordState state, GBytes *pdu, gboolean new_arrival)
@@ -232,6 +261,13 @@ messaging_take_record(MessagingRoom *room, MmdSmsStorage storage, guint index,
   gsize len;
   const guint8 *bytes = g_bytes_get_data(pdu, &len);
 
+  /* A modem reports a message that arrives while the stored ones are read
+   * both ways (indication and listing); one object is enough. */
+  if (index != MMD_SMS_NO_INDEX && location_known(room, storage, index)) {
+    g_debug("%s: %s index %u is known already", mmd_modem_get_path(room->modem),
+            mmd_sms_storage_to_string(storage), index);
+    return;
+  }
   decoded = mmd_sms_pdu_decode(bytes, len, MMD_SMS_PDU_WITH_SMSC, &error);
   if (!decoded) {
     g_message("%s: dropping an SMS PDU of %zu bytes (storage %s, index %d): %s",

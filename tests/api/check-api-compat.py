@@ -99,7 +99,7 @@ def check_enums(our_header, ref_header, failures):
 
 
 DOMAINS = {"CORE": "Core", "MOBILE_EQUIPMENT": "MobileEquipment",
-           "CONNECTION": "Connection", "SERIAL": "Serial"}
+           "CONNECTION": "Connection", "SERIAL": "Serial", "MESSAGE": "Message"}
 
 
 def check_error_names(our_source, failures):
@@ -115,6 +115,8 @@ def check_error_names(our_source, failures):
         ours[(m.group(1), m.group(2))] = m.group(3)
     for m in re.finditer(r'ME\((\w+), "(\w+)"\)', text):
         ours[("MOBILE_EQUIPMENT", m.group(1))] = "MobileEquipment." + m.group(2)
+    for m in re.finditer(r'MESSAGE\((\w+), "(\w+)"\)', text):
+        ours[("MESSAGE", m.group(1))] = "Message." + m.group(2)
     checked = 0
     for key, name in ours.items():
         if key in ref:

@@ -2,12 +2,13 @@
  * modem sends, in chunks, while commands are in flight.
  *
  * The input is a script of operations: queue a command (several kinds:
- * plain, secret, one that expects CONNECT, one that answers with a prompt),
- * send the next chunk of bytes, cancel the last command, leave data mode.
+ * plain, secret, one that expects CONNECT, one that sends a PDU on the
+ * prompt), send the next chunk of bytes, cancel the last command, leave data
+ * mode.
  * Afterwards the channel is closed. Besides crashes and sanitizer reports, a
  * finding is: a command that never completes, a result, URC or error that is
- * not clean text, a result over MMD_AT_MAX_RESPONSE or a URC over
- * MMD_AT_MAX_LINE. */
+ * not clean text, a result over MMD_AT_MAX_RESPONSE or a URC (or either line
+ * of a URC with a body: +CMT, +CBM) over MMD_AT_MAX_LINE. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -34,15 +35,16 @@ typedef struct {
 static const struct {
   const char *text;
   MmdAtCommandFlags flags;
+  const char *pdu; /* sent on the "> " prompt */
 } commands[] = {
-  { "AT+CREG?", MMD_AT_COMMAND_NONE },
-  { "AT+COPS=?", MMD_AT_COMMAND_NONE },
-  { "AT+CPIN=\"1234\"", MMD_AT_COMMAND_SECRET },
-  { "AT+CIMI", MMD_AT_COMMAND_PERSONAL },
-  { "ATD*99#", MMD_AT_COMMAND_NONE },
-  { "AT+CMGS=23", MMD_AT_COMMAND_NONE },
-  { "+++", MMD_AT_COMMAND_RAW | MMD_AT_COMMAND_IN_DATA_MODE },
-  { "ATH", MMD_AT_COMMAND_IN_DATA_MODE },
+  { "AT+CREG?", MMD_AT_COMMAND_NONE, NULL },
+  { "AT+COPS=?", MMD_AT_COMMAND_NONE, NULL },
+  { "AT+CPIN=\"1234\"", MMD_AT_COMMAND_SECRET, NULL },
+  { "AT+CIMI", MMD_AT_COMMAND_PERSONAL, NULL },
+  { "ATD*99#", MMD_AT_COMMAND_NONE, NULL },
+  { "AT+CMGS=12", MMD_AT_COMMAND_NONE, "0001000B914171092143F50000" },
+  { "+++", MMD_AT_COMMAND_RAW | MMD_AT_COMMAND_IN_DATA_MODE, NULL },
+  { "ATH", MMD_AT_COMMAND_IN_DATA_MODE, NULL },
 };
 
 static guint8
@@ -56,6 +58,19 @@ on_urc(MmdAtChannel *ch, const char *line, gpointer user_data)
 {
   g_assert_true(mmd_text_is_clean(line, -1));
   g_assert_cmpuint(strlen(line), <=, MMD_AT_MAX_LINE);
+}
+
+/* +CMT and +CBM hand over "header\nbody": each line as a URC line. */
+static void
+on_urc_with_body(MmdAtChannel *ch, const char *text, gpointer user_data)
+{
+  const char *body = strchr(text, '\n');
+
+  g_assert_nonnull(body);
+  g_assert_true(mmd_text_is_clean(text, body - text));
+  g_assert_cmpuint(body - text, <=, MMD_AT_MAX_LINE);
+  g_assert_true(mmd_text_is_clean(body + 1, -1));
+  g_assert_cmpuint(strlen(body + 1), <=, MMD_AT_MAX_LINE);
 }
 
 static void
@@ -131,8 +146,12 @@ run_script(MmdAtChannel *ch, int peer, Script *s, Pending *pending, guint *n_pen
           break;
         p = &pending[(*n_pending)++];
         p->cancellable = g_cancellable_new();
-        mmd_at_channel_command(ch, commands[k].text, 60000, commands[k].flags, p->cancellable,
-                               on_done, p);
+        if (commands[k].pdu)
+          mmd_at_channel_command_with_pdu(ch, commands[k].text, commands[k].pdu, 60000,
+                                          p->cancellable, on_done, p);
+        else
+          mmd_at_channel_command(ch, commands[k].text, 60000, commands[k].flags, p->cancellable,
+                                 on_done, p);
         break;
       }
       case 1:
@@ -164,6 +183,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   mmd_at_channel_add_urc_handler(ch, "+CREG:", on_urc, NULL);
   mmd_at_channel_add_urc_handler(ch, "RING", on_urc, NULL);
   mmd_at_channel_add_urc_handler(ch, "NO CARRIER", on_urc, NULL);
+  mmd_at_channel_add_urc_handler_with_body(ch, "+CMT:", on_urc_with_body, NULL);
+  mmd_at_channel_add_urc_handler_with_body(ch, "+CBM:", on_urc_with_body, NULL);
   mmd_at_channel_set_gone_handler(ch, on_gone, NULL);
 
   run_script(ch, sv[1], &script, pending, &n_pending);

@@ -1,9 +1,10 @@
-/* libFuzzer target: every 27.007 response parser on the input as a response.
+/* libFuzzer target: every 27.007 and 27.005 response parser on the input as
+ * a response.
  *
  * Besides crashes and sanitizer reports, a finding is any output that breaks
  * what the parsers promise: a string or error message that is not clean text,
  * a location or cell id over its limit, a value list that grows beyond what
- * the input can describe. */
+ * the input can describe, an SMS PDU over its cap. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -147,6 +148,51 @@ fuzz_data(const char *s)
   g_clear_pointer(&list, g_ptr_array_unref);
 }
 
+/* A PDU the 27.005 parsers hand over is within its cap. */
+static void
+check_pdu(GBytes *pdu)
+{
+  if (!pdu)
+    return;
+  g_assert_cmpuint(g_bytes_get_size(pdu), <=, MMD_AT_SMS_MAX_PDU);
+  g_bytes_unref(pdu);
+}
+
+static void
+fuzz_sms(const char *s, gsize len)
+{
+  GError *e = NULL;
+  GPtrArray *list = mmd_at_parse_cmgl(s, &e);
+  MmdAtSmsEntry *entry;
+  MmdSmsStorage storage;
+  GArray *storages;
+  guint value;
+
+  check_error(e);
+  /* every entry takes a header and a PDU line */
+  g_assert_true(!list || list->len <= len / 4 + 1);
+  for (guint i = 0; list && i < list->len; i++) {
+    entry = g_ptr_array_index(list, i);
+    g_assert_cmpuint(g_bytes_get_size(entry->pdu), <=, MMD_AT_SMS_MAX_PDU);
+  }
+  g_clear_pointer(&list, g_ptr_array_unref);
+  e = NULL;
+  entry = mmd_at_parse_cmgr(s, &e);
+  check_error(e);
+  if (entry)
+    g_assert_cmpuint(g_bytes_get_size(entry->pdu), <=, MMD_AT_SMS_MAX_PDU);
+  mmd_at_sms_entry_free(entry);
+  if (mmd_at_parse_sms_number(s, "+CMGS:", 255, &value, NULL))
+    g_assert_cmpuint(value, <=, 255);
+  mmd_at_parse_sms_index_urc(s, &storage, &value, NULL);
+  e = NULL;
+  check_pdu(mmd_at_parse_pdu_urc(s, &e));
+  check_error(e);
+  storages = mmd_at_parse_cpms_test(s, NULL);
+  g_clear_pointer(&storages, g_array_unref);
+  check_pdu(mmd_at_parse_hex(s, MMD_AT_SMS_MAX_PDU, NULL));
+}
+
 static void
 fuzz_common(const char *s)
 {
@@ -177,6 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   fuzz_network(s);
   fuzz_radio(s, len);
   fuzz_data(s);
+  fuzz_sms(s, len);
   g_free(s);
   return 0;
 }

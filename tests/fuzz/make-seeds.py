@@ -27,6 +27,9 @@ def write(target, name, data):
 
 # ---- AT: responses of real modems (src/plugins/at/tests/test-at-parse.c) ----
 
+# a received message with the SMSC field: 28 octets after it
+HELLO = '07917283010010F5040BC87238880900F10000993092516195800AE8329BFD4697D9EC37'
+
 AT_RESPONSES = {
     'cgmi': '+CGMI: "QUALCOMM INCORPORATED"',
     'gmr': 'SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 06:23:09',
@@ -65,6 +68,13 @@ AT_RESPONSES = {
     'cme-code': '+CME ERROR: 16',
     'cms': '+CMS ERROR: 321',
     'latin1-name': '+COPS: 0,0,"Telef\xf3nica",7',
+    # 27.005 in PDU mode (src/plugins/at/tests/test-at-parse-sms.c)
+    'cmgl': '+CPMS: 2,30,2,30,2,30\n+CMGL: 0,1,,28\n' + HELLO + '\n+CMGL: 7,2,"draft",28\n' + HELLO,
+    'cmgr': '+CMGR: 0,,28\n' + HELLO,
+    'cmgw': '+CMGW: 12',
+    'cmti': '+CMTI: "ME",5',
+    'cmt': '+CMT: "Bob",28\n' + HELLO,
+    'cpms-test': '+CPMS: ("SM","ME","MT"),("SM","ME","MT"),("SM","ME")',
 }
 
 
@@ -75,8 +85,10 @@ def at_seeds():
 
 # The AT channel script (tests/fuzz/fuzz-at-channel.c): op % 4 == 0 queues
 # command k, 1 sends a chunk (u16 length), 2 cancels, 3 leaves data mode.
-AT_COMMANDS = ['AT+CREG?', 'AT+COPS=?', 'AT+CPIN="1234"', 'AT+CIMI', 'ATD*99#', 'AT+CMGS=23',
+AT_COMMANDS = ['AT+CREG?', 'AT+COPS=?', 'AT+CPIN="1234"', 'AT+CIMI', 'ATD*99#', 'AT+CMGS=12',
                '+++', 'ATH']
+# what fuzz-at-channel.c sends on the prompt of AT+CMGS=12
+PROMPT_PDU = '0001000B914171092143F50000'
 
 
 def queue(command):
@@ -98,7 +110,10 @@ def at_channel_seeds():
         'personal': queue('AT+CIMI') + modem('\r\n262011234567890\r\n\r\nOK\r\n'),
         'dial-and-drop': queue('ATD*99#') + modem('\r\nCONNECT 150000000\r\n') + queue('+++')
         + modem('\r\nOK\r\n') + queue('ATH') + modem('\r\nNO CARRIER\r\n') + bytes([3]),
-        'prompt': queue('AT+CMGS=23') + modem('\r\n> ') + modem('\r\n+CMGS: 12\r\n\r\nOK\r\n'),
+        'prompt': queue('AT+CMGS=12') + modem('\r\n> ') + modem(PROMPT_PDU + '\x1a')
+        + modem('\r\n+CMGS: 12\r\n\r\nOK\r\n'),
+        'urc-with-body': modem('\r\n+CMT: ,28\r\n' + HELLO + '\r\n') + queue('AT+CREG?')
+        + modem('\r\n+CBM: 88\r\n') + modem('00' * 88 + '\r\n\r\nOK\r\n'),
         'cancel': queue('AT+COPS=?') + queue('AT+CREG?') + bytes([2])
         + modem('\r\n+COPS: ,,(0,1,2,3,4),(0,1,2)\r\n\r\nOK\r\n')
         + modem('\r\n+CREG: 0,1\r\n\r\nOK\r\n'),
@@ -178,6 +193,7 @@ def decoder_table(build_dir):
 
 def qmi_decoder_seeds(build_dir):
     names = decoder_table(build_dir)
+    hello = bytes.fromhex(HELLO)
     scan = tlv(0x10, struct.pack('<H', 2) + struct.pack('<HHBB', 262, 2, 1, 11) + b'Vodafone.de'
                + struct.pack('<HHBB', 262, 3, 2, 6) + b'E-Plus') + \
         tlv(0x11, struct.pack('<H', 1) + struct.pack('<HHb', 262, 2, 8))
@@ -196,11 +212,19 @@ def qmi_decoder_seeds(build_dir):
         'UIM Verify PIN': struct.pack('<BHHH', 2, 4, 1, 12) + tlv(0x10, bytes([2, 10])),
         'WDS Get Current Settings': SUCCESS + tlv(0x1E, struct.pack('<I', 0x0A000002))
         + tlv(0x14, b'internet'),
+        # WMS as tests/sim/sim-qmi-wms.c answers
+        'WMS List Messages': SUCCESS + tlv(0x01, struct.pack('<I', 2) + struct.pack('<IB', 0, 1)
+                                           + struct.pack('<IB', 3, 0)),
+        'WMS Raw Read': SUCCESS + tlv(0x01, bytes([1, 6]) + struct.pack('<H', len(hello))
+                                      + hello),
+        'WMS Event Report': tlv(0x10, struct.pack('<BI', 1, 4)) + tlv(0x12, bytes([1])),
+        'WMS Event Report transfer': tlv(0x11, struct.pack('<BIBH', 1, 77, 6, len(hello)) + hello),
     }
     for name, tlvs in vectors.items():
-        if name not in names:
-            sys.exit(f'{name}: not in the decoder table')
-        selector = struct.pack('<H', names.index(name))
+        decoder = name.removesuffix(' transfer')
+        if decoder not in names:
+            sys.exit(f'{decoder}: not in the decoder table')
+        selector = struct.pack('<H', names.index(decoder))
         write('qmi-decoders', re.sub(r'[^a-z0-9]+', '-', name.lower()), selector + tlvs)
 
 

@@ -156,8 +156,9 @@ def dump():
         modem = obj.get_modem()
         proxies = [p for p in (modem, obj.get_modem_3gpp(), obj.get_modem_simple(),
                                obj.get_modem_signal(), obj.get_modem_voice(),
-                               obj.get_modem_3gpp_ussd(), obj.get_modem_location(),
-                               obj.get_modem_time()) if p is not None]
+                               obj.get_modem_3gpp_ussd(), obj.get_modem_messaging(),
+                               obj.get_modem_location(), obj.get_modem_time())
+                   if p is not None]
         entry = {'interfaces': sorted(i.get_interface_name() for i in obj.get_interfaces()),
                  'missing': {p.get_interface_name(): missing_properties(p) for p in proxies},
                  'getters': sum(call_every_getter(p) for p in proxies),

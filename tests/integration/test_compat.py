@@ -35,9 +35,10 @@ MODEM_INTERFACES = {COMPAT_MODEM, COMPAT_MODEM + '.Modem3gpp', COMPAT_MODEM + '.
 COMPAT_VOICE = COMPAT_MODEM + '.Voice'
 COMPAT_USSD = COMPAT_MODEM + '.Modem3gpp.Ussd'
 COMPAT_CALL = COMPAT + '.Call'
-# QMI has calls and USSD, MBIM USSD only
-QMI_INTERFACES = MODEM_INTERFACES | {COMPAT_VOICE, COMPAT_USSD}
-MBIM_INTERFACES = MODEM_INTERFACES | {COMPAT_USSD}
+COMPAT_SMS = COMPAT + '.Sms'
+# USSD and messaging on both; calls and cell broadcast (WMS) on QMI only
+MBIM_INTERFACES = MODEM_INTERFACES | {COMPAT_USSD, COMPAT_MODEM + '.Messaging'}
+QMI_INTERFACES = MBIM_INTERFACES | {COMPAT_VOICE, COMPAT_MODEM + '.CellBroadcast'}
 MM_CLIENT = Path(__file__).resolve().parent / 'mm_client.py'
 CLIENT_WARNING = re.compile(r'WARNING|CRITICAL|Gtk-|GLib-GIO-|assertion', re.I)
 
@@ -323,10 +324,12 @@ class LibmmGlibTest(CompatTestCase):
         dump = self.mm_client('dump')
         self.assertEqual(dump['version'], os.environ.get('MODEMD_VERSION', dump['version']))
         self.assertEqual(sorted(dump['modems']), sorted([self.qmi, self.mbim]))
+        interfaces = {self.qmi: QMI_INTERFACES, self.mbim: MBIM_INTERFACES}
         for path, entry in dump['modems'].items():
-            interfaces = QMI_INTERFACES if path == self.qmi else MBIM_INTERFACES
-            self.assertEqual(set(entry['interfaces']), interfaces, path)
-            self.assertEqual(entry['missing'], {i: [] for i in interfaces}, path)
+            self.assertEqual(set(entry['interfaces']), interfaces[path], path)
+            # libmm-glib 1.20 has no proxy for CellBroadcast: every other one is read
+            known = interfaces[path] - {COMPAT_MODEM + '.CellBroadcast'}
+            self.assertEqual(entry['missing'], {i: [] for i in known}, path)
             self.assertGreater(entry['getters'], 80, path)
             self.assertEqual(entry['sim']['missing'], [], path)
             self.assertEqual(len(entry['bearers']), 1, path)
@@ -521,7 +524,10 @@ class ObjectsTest(CompatTestCase):
 REF_XML_DIR = Path('/usr/share/dbus-1/interfaces')
 REF_ERRORS = Path('/usr/include/ModemManager/ModemManager-errors.h')
 # Members newer than the reference Debian ships (ModemManager 1.20).
-NEWER_THAN_REFERENCE = {(COMPAT_MODEM, 'property', 'Physdev')}
+NEWER_THAN_REFERENCE = {(COMPAT_MODEM, 'property', 'Physdev'),
+                        (COMPAT_MODEM + '.Messaging', 'method', 'SetDefaultStorage')}
+# Interfaces newer than the reference: no file to compare with.
+NEWER_INTERFACES = {COMPAT_MODEM + '.CellBroadcast'}
 ERROR_DOMAINS = {'CORE': 'Core', 'MOBILE_EQUIPMENT': 'MobileEquipment',
                  'CONNECTION': 'Connection', 'SERIAL': 'Serial', 'MESSAGE': 'Message',
                  'CDMA_ACTIVATION': 'CdmaActivation'}
@@ -568,12 +574,17 @@ class LiveApiTest(CompatTestCase):
 
     def test_members_equal_the_reference(self):
         self.unlock_and_connect()
+        sms = h.call(self.bus.conn, self.qmi, COMPAT_MODEM + '.Messaging', 'Create',
+                     ({'number': GLib.Variant('s', '+491701234567'),
+                       'text': GLib.Variant('s', 'hello')},), '(a{sv})', '(o)', dest=COMPAT)[0]
         paths = [COMPAT_PATH, self.qmi, self.compat_prop(self.qmi, COMPAT_MODEM, 'Sim'),
-                 self.compat_prop(self.qmi, COMPAT_MODEM, 'Bearers')[0]]
+                 self.compat_prop(self.qmi, COMPAT_MODEM, 'Bearers')[0], sms]
         checked, names = 0, set()
         for path in paths:
             for iface in self.live_interfaces(path):
                 names.add(iface.name)
+                if iface.name in NEWER_INTERFACES:
+                    continue
                 ref_xml = (REF_XML_DIR / f'{iface.name}.xml').read_text()
                 ref = interface_members(
                     Gio.DBusNodeInfo.new_for_xml(ref_xml).lookup_interface(iface.name))
@@ -585,7 +596,7 @@ class LiveApiTest(CompatTestCase):
                     self.assertIn(key, live, f'{iface.name}: {key} not exported')
                     self.assertIn(key, ref, f'{iface.name}: {key} not in the reference')
                     self.assertEqual(live[key], ref[key], f'{iface.name}: {key}')
-        self.assertEqual(names, QMI_INTERFACES | {COMPAT, COMPAT_SIM, COMPAT_BEARER})
+        self.assertEqual(names, QMI_INTERFACES | {COMPAT, COMPAT_SIM, COMPAT_BEARER, COMPAT_SMS})
         self.assertGreater(checked, 100)
         h.log(f'{checked} members of {len(names)} live interfaces equal the reference')
 

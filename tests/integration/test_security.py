@@ -125,6 +125,13 @@ class ModemTestCase(h.ModemTestCase):
         # those reads are not taken for something a later call caused.
         self.wait_prop('OperatorName', bool, iface=h.SIM_IFACE, path=sim)
 
+    def enable_registered(self):
+        super().enable_registered()
+        # Enabling goes on reading the messages the modem stores: wait for its
+        # end, so that those requests are not taken for something a later call
+        # caused.
+        self.daemon.wait_for_log(r'stored message part\(s\) read|cannot read stored messages')
+
     def simple_connect(self, **extra):
         """Simple.Connect with apn 'internet' and `extra` (GLib.Variant values)."""
         props = {'apn': GLib.Variant('s', APN)}

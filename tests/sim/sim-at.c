@@ -56,6 +56,21 @@ at_cme(AtReply *r, int code)
 }
 
 AtResult
+at_cms(AtReply *r, int code)
+{
+  r->cme = code;
+  return R_CMS;
+}
+
+AtResult
+at_prompt(SimAt *a, AtPromptHandler handler)
+{
+  a->prompt = handler;
+  g_string_truncate(a->prompt_text, 0);
+  return R_PROMPT;
+}
+
+AtResult
 at_ok(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r)
 {
   return R_OK;
@@ -167,7 +182,7 @@ at_parse_number(const char **s, guint max, guint *v)
 
 static const AtCommandTable *const tables[] = {
   &at_device_commands, &at_sim_commands,  &at_network_commands, &at_pdp_commands,
-  &at_voice_commands,  &at_ussd_commands, &at_events_commands,
+  &at_voice_commands,  &at_ussd_commands, &at_sms_commands,     &at_events_commands,
 };
 
 static const AtCommandDef *
@@ -364,10 +379,14 @@ append_final_result(SimAt *a, AtResult res, AtReply *r)
     g_string_append_printf(r->out, "\r\n+CME ERROR: %d\r\n", r->cme);
   } else if (res == R_CME && a->cmee == 2) {
     g_string_append_printf(r->out, "\r\n+CME ERROR: %s\r\n", cme_text(r->cme));
+  } else if (res == R_CMS) {
+    g_string_append_printf(r->out, "\r\n+CMS ERROR: %d\r\n", r->cme);
   } else {
     g_string_append(r->out, "\r\nERROR\r\n");
   }
-  if (res != R_OK && res != R_CONNECT)
+  if (res == R_CMS)
+    sim_core_log(a->core, "at: -> +CMS ERROR: %d", r->cme);
+  else if (res != R_OK && res != R_CONNECT)
     sim_core_log(a->core, "at: -> error%s%s", res == R_CME ? " " : "",
                  res == R_CME ? cme_text(r->cme) : "");
 }
@@ -388,6 +407,7 @@ handle_line(SimAt *a, const char *line)
 {
   g_autoptr(GString) out = g_string_new(NULL);
   AtReply r = { out, 0 };
+  AtResult res;
 
   sim_core_log(a->core, "rx at %s", line);
   if (!sim_core_request_begin(a->core))
@@ -403,7 +423,39 @@ handle_line(SimAt *a, const char *line)
     a->in_command = FALSE;
     return;
   }
-  append_final_result(a, run_commands(a, line + 2, &r), &r);
+  res = run_commands(a, line + 2, &r);
+  if (res == R_PROMPT) {
+    /* URCs wait until the PDU is in and answered */
+    g_string_append(out, "\r\n> ");
+    at_send_str(a, out->str);
+    return;
+  }
+  append_final_result(a, res, &r);
+  at_send_str(a, out->str);
+  flush_urcs(a);
+}
+
+/* One character after the "> " prompt: hex digits pile up, Ctrl-Z ends the
+ * PDU, ESC cancels. */
+static void
+prompt_feed(SimAt *a, char c)
+{
+  g_autoptr(GString) out = NULL;
+  AtReply r;
+  AtPromptHandler handler = a->prompt;
+
+  if (a->echo)
+    at_send_str(a, (char[]){ c, 0 });
+  if (c != 0x1A && c != 0x1B) {
+    if (a->prompt_text->len < 1024 && c != '\r' && c != '\n')
+      g_string_append_c(a->prompt_text, c);
+    return;
+  }
+  a->prompt = NULL;
+  out = g_string_new(NULL);
+  r = (AtReply){ out, 0 };
+  sim_core_log(a->core, "rx at pdu %s%s", a->prompt_text->str, c == 0x1B ? " (cancelled)" : "");
+  append_final_result(a, c == 0x1B ? R_OK : handler(a, a->prompt_text->str, &r), &r);
   at_send_str(a, out->str);
   flush_urcs(a);
 }
@@ -419,6 +471,10 @@ at_feed(gpointer self, const guint8 *data, gsize len)
   for (gsize i = 0; i < len; i++) {
     char c = data[i];
 
+    if (a->prompt) {
+      prompt_feed(a, c);
+      continue;
+    }
     if (a->data_mode) {
       /* PPP frames; "+++" escapes to online command mode */
       a->plus_count = c == '+' ? a->plus_count + 1 : 0;
@@ -455,6 +511,10 @@ at_link_reset(gpointer self)
   SimAt *a = self;
 
   g_string_truncate(a->line, 0);
+  if (a->prompt) {
+    a->prompt = NULL;
+    flush_urcs(a);
+  }
   if (a->data_cid)
     hang_up(a);
 }
@@ -508,7 +568,9 @@ at_notify(gpointer self, SimNotify what, gpointer data)
   }
   if (a->data_mode)
     return; /* URCs are not mixed into PPP frames */
-  if (what == SIM_NOTIFY_CALL) {
+  if (what == SIM_NOTIFY_SMS) {
+    at_sms_notify(a, data);
+  } else if (what == SIM_NOTIFY_CALL) {
     at_voice_notify(a, data);
   } else if (what == SIM_NOTIFY_USSD) {
     at_ussd_notify(a, data);
@@ -533,6 +595,7 @@ at_create(SimCore *core)
   a->core = core;
   a->line = g_string_new(NULL);
   a->pending_urcs = g_string_new(NULL);
+  a->prompt_text = g_string_new(NULL);
   a->echo = TRUE;
   a->ws46 = 28;
   return a;
@@ -551,6 +614,7 @@ at_free(gpointer self)
   }
   g_string_free(a->line, TRUE);
   g_string_free(a->pending_urcs, TRUE);
+  g_string_free(a->prompt_text, TRUE);
   g_free(a);
 }
 

@@ -3,8 +3,10 @@
  * modem-sim: what the files of the AT module share.  sim-at.c reads command
  * lines, runs basic commands, dispatches extended ones to the command tables
  * and handles data mode and URCs; each group of extended commands is in a
- * file of its own: sim-at-device.c, sim-at-sim.c, sim-at-network.c and
- * sim-at-pdp.c (packet domain, with the PPP dial).
+ * file of its own: sim-at-device.c, sim-at-sim.c, sim-at-network.c,
+ * sim-at-pdp.c (packet domain, with the PPP dial), sim-at-voice.c and
+ * sim-at-ussd.c (calls, USSD), sim-at-sms.c (27.005 messages in PDU mode,
+ * cell broadcast).
  */
 #pragma once
 
@@ -29,6 +31,11 @@ enum {
 
 #define MAX_CID 8
 
+typedef struct _SimAt SimAt;
+typedef struct _AtReply AtReply;
+typedef enum { R_OK, R_ERROR, R_CME, R_CMS, R_CONNECT, R_NO_CARRIER, R_PROMPT } AtResult;
+/* the text the host typed after the "> " prompt, up to Ctrl-Z */
+typedef AtResult (*AtPromptHandler)(SimAt *a, const char *text, AtReply *r);
 /* +CSCS */
 typedef enum { CSCS_IRA, CSCS_GSM, CSCS_UCS2 } AtCharset;
 
@@ -41,7 +48,7 @@ typedef struct {
   int auth;
 } AtContext;
 
-typedef struct {
+struct _SimAt {
   SimCore *core;
   GString *line;
   gboolean echo;
@@ -52,10 +59,12 @@ typedef struct {
   gboolean in_command; /* URCs wait until the final result is out */
   GString *pending_urcs;
   AtContext ctx[MAX_CID + 1];
-  int data_cid;       /* context of the PPP call, 0: none */
-  gboolean data_mode; /* bytes from the host are PPP, not commands */
-  int plus_count;     /* '+' seen in a row in data mode */
-  int ws46;           /* radio access selection (+WS46) */
+  int data_cid;           /* context of the PPP call, 0: none */
+  gboolean data_mode;     /* bytes from the host are PPP, not commands */
+  int plus_count;         /* '+' seen in a row in data mode */
+  int ws46;               /* radio access selection (+WS46) */
+  AtPromptHandler prompt; /* after "> ": what the host types goes here */
+  GString *prompt_text;
   AtCharset cscs;
   gboolean clip;   /* +CLIP after RING */
   gboolean crc;    /* +CRING: VOICE instead of RING */
@@ -64,15 +73,12 @@ typedef struct {
   int cmer_ind;    /* +CMER <ind>: 1 sends +CIEV for indicator changes */
   int signal_bars; /* the "signal" indicator last sent */
   int ctzr;        /* +CTZR: 0 off, 1 +CTZV, 2 +CTZE, 3 +CTZEU */
-} SimAt;
+};
 
-/* result of one command */
-typedef enum { R_OK, R_ERROR, R_CME, R_CONNECT, R_NO_CARRIER } AtResult;
-
-typedef struct {
+struct _AtReply {
   GString *out; /* information lines, already framed */
-  int cme;
-} AtReply;
+  int cme;      /* R_CME, and R_CMS: the code */
+};
 
 /* ---- extended command tables ---- */
 
@@ -103,6 +109,7 @@ extern const AtCommandTable at_device_commands;
 extern const AtCommandTable at_sim_commands;
 extern const AtCommandTable at_network_commands;
 extern const AtCommandTable at_pdp_commands;
+extern const AtCommandTable at_sms_commands;
 extern const AtCommandTable at_voice_commands;
 extern const AtCommandTable at_ussd_commands;
 extern const AtCommandTable at_events_commands;
@@ -113,10 +120,16 @@ extern const AtCommandTable at_events_commands;
 void at_info(AtReply *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* +CME ERROR: code (or ERROR, as AT+CMEE says) */
 AtResult at_cme(AtReply *r, int code);
+/* +CMS ERROR: code (27.005 3.2.5) */
+AtResult at_cms(AtReply *r, int code);
+/* "> ": the command goes on with what the host types up to Ctrl-Z (ESC
+ * cancels it), handed to handler */
+AtResult at_prompt(SimAt *a, AtPromptHandler handler);
+/* an unsolicited result code (lines joined with "\r\n"), held while a
+ * command is answered */
+void at_urc(SimAt *a, const char *text);
 /* OK, whatever the arguments */
 AtResult at_ok(SimAt *a, const AtCommandDef *def, GPtrArray *args, AtReply *r);
-/* an unsolicited line, held while a command is answered */
-void at_urc(SimAt *a, const char *text);
 /* argument i, "" if absent */
 const char *at_arg(GPtrArray *args, guint i);
 /* argument i as a decimal int; FALSE if absent, not a number or out of range */
@@ -133,6 +146,9 @@ int at_sim_gate(SimAt *a);
 char *at_registration_line(SimAt *a, const char *name, int n, gboolean with_n);
 /* sim-at-pdp.c: ATD<number> */
 AtResult at_dial(SimAt *a, const char *number);
+/* sim-at-sms.c: a message, report or broadcast page for the host (URCs as
+ * +CNMI says) */
+void at_sms_notify(SimAt *a, gpointer event);
 /* sim-at-voice.c: ATD<number>; ATA, ATH and the URCs of a call (a SimCall) */
 AtResult at_voice_dial(SimAt *a, const char *dial_string);
 AtResult at_voice_answer(SimAt *a);

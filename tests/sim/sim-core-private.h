@@ -10,6 +10,7 @@
 
 #include "sim-control.h"
 #include "sim-core.h"
+#include "sim-sms-store.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +75,7 @@ struct _SimCore {
 
   struct _SimVoice *voice; /* calls (sim-voice.c) */
   struct _SimUssd *ussd;   /* USSD (sim-ussd.c) */
+  SimSmsStore *sms;
 };
 
 /* sim-core.c */

@@ -474,6 +474,7 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   sim_core_commands_register(core);
   core->voice = sim_voice_new(core);
   core->ussd = sim_ussd_new(core);
+  core->sms = sim_sms_store_new(core);
   core->faults = sim_fault_new(core);
   sim_core_events_init(core);
   return core;
@@ -499,6 +500,7 @@ sim_core_free(SimCore *core)
   sim_ussd_free(core->ussd);
   if (core->proto_self)
     core->proto->free(core->proto_self);
+  sim_sms_store_free(core->sms);
   sim_fault_free(core->faults);
   sim_control_free(core->control);
   g_byte_array_unref(core->outbuf);

@@ -145,6 +145,7 @@ typedef enum {
   SIM_NOTIFY_SESSION_DROPPED, /* data = SimSession*, network side drop */
   SIM_NOTIFY_CALL,            /* data = SimCall* that changed (sim-voice.h) */
   SIM_NOTIFY_USSD,            /* data = SimUssdMessage* from the network (sim-ussd.h) */
+  SIM_NOTIFY_SMS,             /* data = SimSmsEvent* (sim-sms-store.h) */
   SIM_NOTIFY_SIGNAL,          /* the measured signal changed (sim_core_signal()) */
   SIM_NOTIFY_CELL,            /* the modem moved to another cell (sim_core_cell()) */
   SIM_NOTIFY_GPS,             /* the GPS has a new fix (sim_core_gps()) */

@@ -177,21 +177,38 @@ send_status(SimMbim *m, guint32 type, guint32 tid, guint32 status)
   send_msg(m, type, tid, b);
 }
 
+/* A COMMAND_DONE or INDICATE_STATUS whose body (after the fragment header)
+ * is longer than the host takes in one transfer goes in fragments. */
+static void
+send_fragmented(SimMbim *m, guint32 type, guint32 tid, GByteArray *body)
+{
+  gsize room = MAX(m->max_transfer, 64) - 20; /* message and fragment headers */
+  guint32 total = (guint32)MAX((body->len + room - 1) / room, 1);
+
+  for (guint32 i = 0; i < total; i++) {
+    g_autoptr(GByteArray) f = g_byte_array_new();
+    gsize at = i * room;
+
+    mbim_put_u32(f, total);
+    mbim_put_u32(f, i);
+    g_byte_array_append(f, body->data + at, (guint)MIN(room, body->len - at));
+    send_msg(m, type, tid, f);
+  }
+}
+
 static void
 send_command_done(SimMbim *m, const MbimReq *r, const guint8 *uuid, guint32 status,
                   GByteArray *info)
 {
   g_autoptr(GByteArray) b = g_byte_array_new();
 
-  mbim_put_u32(b, 1); /* fragments */
-  mbim_put_u32(b, 0);
   g_byte_array_append(b, uuid, 16);
   mbim_put_u32(b, r->cid);
   mbim_put_u32(b, status);
   mbim_put_u32(b, info ? info->len : 0);
   if (info)
     g_byte_array_append(b, info->data, info->len);
-  send_msg(m, MSG_COMMAND_DONE, r->tid, b);
+  send_fragmented(m, MSG_COMMAND_DONE, r->tid, b);
 }
 
 void
@@ -207,14 +224,12 @@ mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteA
 
   if (!m->opened)
     return;
-  mbim_put_u32(b, 1);
-  mbim_put_u32(b, 0);
   g_byte_array_append(b, uuid, 16);
   mbim_put_u32(b, cid);
   mbim_put_u32(b, info ? info->len : 0);
   if (info)
     g_byte_array_append(b, info->data, info->len);
-  send_msg(m, MSG_INDICATE_STATUS, 0, b);
+  send_fragmented(m, MSG_INDICATE_STATUS, 0, b);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -236,6 +251,7 @@ static const MbimService basic_connect = {
 static const MbimService *const services[] = {
   &basic_connect,
   &mbim_service_ussd,
+  &mbim_service_sms,
   &mbim_service_ms_basic_connect_extensions,
   &mbim_service_ms_voice_extensions,
 };
@@ -297,6 +313,7 @@ handle_command(SimMbim *m, guint32 tid, const guint8 *p, gsize n)
 {
   MbimReq r = { 0 };
   const MbimCmd *cmd = NULL;
+  const MbimService *service;
   guint32 total, current;
   gsize buflen;
 
@@ -312,8 +329,8 @@ handle_command(SimMbim *m, guint32 tid, const guint8 *p, gsize n)
   buflen = u32_at(p + 32);
   r.buf = p + 36;
   r.len = MIN(buflen, n - 36);
-  if (find_service(p + 8))
-    cmd = find_service(p + 8)->lookup(r.cid);
+  if ((service = find_service(p + 8)))
+    cmd = service->lookup(r.cid);
   log_command(m, &r, p + 8, cmd);
 
   if (!sim_core_request_begin(m->core))
@@ -352,6 +369,7 @@ parse_message(SimMbim *m, const guint8 *p, gsize n)
         break;
       m->opened = TRUE;
       m->ps_detached = FALSE;
+      m->max_transfer = len >= 16 ? u32_at(p + 12) : 4096;
       send_status(m, MSG_OPEN_DONE, tid, ST_NONE);
       break;
     case MSG_CLOSE:
@@ -404,6 +422,8 @@ mbim_notify(gpointer self, SimNotify what, gpointer data)
 {
   if (what == SIM_NOTIFY_USSD)
     mbim_ussd_notify(self, data);
+  else if (what == SIM_NOTIFY_SMS)
+    mbim_sms_notify(self, data);
   else
     mbim_basic_connect_notify(self, what, data);
 }
@@ -415,6 +435,7 @@ mbim_create(SimCore *core)
 
   m->core = core;
   m->in = g_byte_array_new();
+  m->max_transfer = 4096;
   return m;
 }
 

@@ -2,7 +2,8 @@
 /*
  * modem-sim: what the files of the MBIM module share.  sim-mbim.c has the
  * message framing, the dispatch and the information buffer encoder and
- * decoder; sim-mbim-basic-connect.c the Basic Connect service's CIDs.
+ * decoder; sim-mbim-basic-connect.c the Basic Connect service's CIDs,
+ * sim-mbim-sms.c the SMS service's.
  *
  * Message header: type u32 | length u32 | transaction id u32, little endian.
  * Commands and their answers carry a fragment header (total u32, current u32),
@@ -45,12 +46,14 @@ enum {
 };
 
 extern const guint8 mbim_uuid_basic_connect[16];
+extern const guint8 mbim_uuid_sms[16];
 
 typedef struct {
   SimCore *core;
   GByteArray *in;
   gboolean opened;
   gboolean ps_detached; /* host asked for packet service detach */
+  guint32 max_transfer; /* the host's MaxControlTransfer (OPEN) */
   /* Signal State as the host set it (sim-mbim-events.c) */
   guint32 rssi_interval;
   guint32 rssi_threshold; /* coded RSSI steps; 0 default, 0xFFFFFFFF none */
@@ -106,6 +109,11 @@ extern const MbimService mbim_service_ms_voice_extensions;
 guint32 mbim_signal_state(SimMbim *m, const MbimReq *r, GByteArray **out);
 void mbim_signal_state_describe(const MbimReq *r, GString *s);
 void mbim_events_notify(SimMbim *m, SimNotify what);
+
+/* ---- the SMS service (sim-mbim-sms.c); data: a SimSmsEvent ---- */
+
+extern const MbimService mbim_service_sms;
+void mbim_sms_notify(SimMbim *m, gconstpointer event);
 
 /* ---- sim-mbim.c ---- */
 

@@ -8,8 +8,9 @@
 #include <string.h>
 
 static const QmiService *const services[] = {
-  &sim_qmi_service_ctl, &sim_qmi_service_wds, &sim_qmi_service_dms,   &sim_qmi_service_nas,
-  &sim_qmi_service_uim, &sim_qmi_service_wda, &sim_qmi_service_voice, &sim_qmi_service_loc,
+  &sim_qmi_service_ctl,   &sim_qmi_service_wds, &sim_qmi_service_dms,
+  &sim_qmi_service_nas,   &sim_qmi_service_uim, &sim_qmi_service_wda,
+  &sim_qmi_service_voice, &sim_qmi_service_wms, &sim_qmi_service_loc,
 };
 
 const QmiService *
@@ -268,6 +269,10 @@ qmi_notify(gpointer self, SimNotify what, gpointer data)
 
   if (what == SIM_NOTIFY_SESSION_DROPPED) {
     qmi_wds_session_dropped(q, data);
+    return;
+  }
+  if (what == SIM_NOTIFY_SMS) {
+    qmi_wms_event(q, data);
     return;
   }
   if (what == SIM_NOTIFY_USSD) {

@@ -3,7 +3,7 @@
  * modem-sim: what the files of the QMI module share.  The framing and the
  * dispatch are in sim-qmi.c, the TLV encoder and decoder in sim-qmi-tlv.c,
  * and each service in a file of its own (sim-qmi-ctl.c, -dms, -nas, -wds,
- * -uim, -wda) with its message table.
+ * -uim, -wda, -wms) with its message table.
  *
  * Frame: 0x01 | len u16 (everything after the 0x01) | flags u8 (0x00 host, 0x80 modem) |
  *        service u8 | client id u8 | SDU
@@ -25,6 +25,7 @@ enum {
   SVC_WDS = 0x01,
   SVC_DMS = 0x02,
   SVC_NAS = 0x03,
+  SVC_WMS = 0x05,
   SVC_VOICE = 0x09,
   SVC_UIM = 0x0B,
   SVC_LOC = 0x10,
@@ -92,6 +93,8 @@ typedef struct {
   guint32 uim_events;
   /* WDS */
   guint8 ip_family;
+  /* WMS */
+  gboolean wms_event_report;
   /* VOICE */
   gboolean voice_call_events;
   gboolean voice_dtmf_events;
@@ -164,6 +167,7 @@ extern const QmiService sim_qmi_service_dms;
 extern const QmiService sim_qmi_service_nas;
 extern const QmiService sim_qmi_service_uim;
 extern const QmiService sim_qmi_service_wda;
+extern const QmiService sim_qmi_service_wms;
 extern const QmiService sim_qmi_service_voice;
 extern const QmiService sim_qmi_service_loc;
 
@@ -194,6 +198,11 @@ guint16 qmi_nas_config_signal_info(SimQmi *q, const QmiReq *r, GByteArray *out);
 void qmi_nas_describe_config_signal_info(const QmiReq *r, GString *s);
 guint16 qmi_nas_get_network_time(SimQmi *q, const QmiReq *r, GByteArray *out);
 void qmi_nas_events_notify(SimQmi *q, QmiClient *c, SimNotify what);
+
+/* sim-qmi-wms.c: a message, report or broadcast page for the host (event
+ * report indications to the clients that asked). */
+struct _SimSmsEvent;
+void qmi_wms_event(SimQmi *q, const struct _SimSmsEvent *event);
 
 /* sim-qmi-wds.c: the network ended a session (indication to its owner). */
 void qmi_wds_session_dropped(SimQmi *q, const SimSession *s);

@@ -187,6 +187,21 @@ def run(binary, tmp):
                 "0034", "003A", "003B", "003C", "0043"]
         check("VOICE supported messages", [g.upper() for g in got], want)
 
+        # --- WMS: the messages qmicli 1.32 has (list, raw read/send and
+        # delete it lacks: the daemon's end-to-end tests drive those) ---
+        out = qmicli(link, "--wms-get-supported-messages")
+        for msg in ("0x0020", "0x0022", "0x0024", "0x0031", "0x0032", "0x0042"):
+            if msg not in out:
+                raise Failure("WMS supported messages lack " + msg)
+        out = qmicli(link, "--wms-get-routes")
+        check("default route", re.findall(r"Receipt Action: (\S+)", out)[4], "store-and-notify")
+        qmicli(link, "--wms-set-routes=type=point,class=none,storage=uim,"
+               "receipt-action=transfer-only")
+        out = qmicli(link, "--wms-get-routes")
+        routes = re.findall(r"Message Class: (\S+)\s+Storage Type: (\S+)\s+Receipt Action: (\S+)",
+                            out)
+        check("route of messages without a class", routes[4], ("none", "none", "transfer-only"))
+        check("other routes kept", routes[1], ("1", "nv", "store-and-notify"))
         # --- GPS: a session, then a fix from the control socket ---
         out = qmicli(link, "--loc-start", "--client-no-release-cid")
         cid = field(out, "CID")

@@ -17,8 +17,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simtest import Control, Failure, Sim, check, check_stopped, ok, test_main  # noqa: E402
 
 TIMEOUT = 5
-FINAL = ("OK", "ERROR", "+CME ERROR:", "NO CARRIER", "CONNECT")
-URCS = ("+CREG:", "+CGREG:", "+CEREG:", "+CGEV:")
+FINAL = ("OK", "ERROR", "+CME ERROR:", "+CMS ERROR:", "NO CARRIER", "CONNECT")
+URCS = ("+CREG:", "+CGREG:", "+CEREG:", "+CGEV:", "+CMTI:", "+CDSI:", "+CMT:", "+CDS:",
+        "+CBM:")
 
 
 class Tty:
@@ -307,8 +308,96 @@ def test_control(binary, tmp):
         sim.stop()
 
 
+def pdu_after_prompt(t, command, pdu):
+    """A 27.005 command that takes a PDU after "> ": (information, final)."""
+    os.write(t.fd, (command + "\r").encode())
+    deadline = time.monotonic() + TIMEOUT
+    while "> " not in t.buf:
+        if not t._fill(deadline):
+            raise Failure("no prompt for %r" % command)
+    t.buf = t.buf.split("> ", 1)[1]
+    return send_pdu(t, pdu)
+
+
+def send_pdu(t, pdu):
+    """The PDU and Ctrl-Z, then the answer up to the final result."""
+    os.write(t.fd, (pdu + "\x1a").encode())
+    deadline = time.monotonic() + TIMEOUT
+    info = []
+    while True:
+        for text in t.lines():
+            if not text:
+                continue
+            if text.startswith(FINAL):
+                return info, text
+            info.append(text)
+        if not t._fill(deadline):
+            raise Failure("no final result after the PDU")
+
+
+# SMS-SUBMIT to +491709876543, "hi" (GSM 7-bit), default SMSC, TP-MR 0
+SUBMIT = "0011000D91941790785634F30000AA02E834"
+
+
+def test_sms(binary, tmp):
+    """27.005 in PDU mode: storages, indications, the prompt, +CMS ERROR."""
+    link = os.path.join(tmp, "ttyUSB-sms")
+    path = os.path.join(tmp, "sms.ctl")
+    sim = Sim(binary, ["--protocol=at", "--link=" + link, "--control=" + path])
+    try:
+        sim.wait_ready()
+        c = Control(path)
+        t = Tty(link)
+        t.expect_ok("ATE0")
+        c.ok("sms-deliver +491701234567 before anyone listens")
+        check("+CMGF=1 (text mode) is not simulated", t.cmd("AT+CMGF=1")[1], "+CMS ERROR: 303")
+        t.expect_ok("AT+CMGF=0")
+        check("+CPMS=?", t.expect_ok("AT+CPMS=?"), ['+CPMS: ("SM","ME"),("SM","ME"),("SM","ME")'])
+        check("stored silently in ME", t.expect_ok('AT+CPMS="ME","ME","ME"'),
+              ["+CPMS: 1,300,1,300,1,300"])
+        t.expect_ok("AT+CNMI=2,1,2,1,0")
+        c.ok("sms-deliver +491701234567 now with an indication")
+        check("+CMTI names the index", t.urc("+CMTI:"), '+CMTI: "ME",1')
+        info = t.expect_ok("AT+CMGR=1")
+        ok("+CMGR: unread, then the PDU", info[0].startswith("+CMGR: 0,,") and len(info) == 2)
+        check("read now", t.expect_ok("AT+CMGL=1")[0].split(",")[:2], ["+CMGL: 1", "1"])
+        check("an empty index", t.cmd("AT+CMGR=7")[1], "+CMS ERROR: 321")
+
+        info, final = pdu_after_prompt(t, "AT+CMGS=%d" % (len(SUBMIT) // 2 - 1), SUBMIT)
+        check("+CMGS answers the network's reference", (info, final), (["+CMGS: 64"], "OK"))
+        ok("the simulator recorded it", c.ok("sms-sent") == "ok 64:" + SUBMIT)
+        c.ok("sms-status-report 64 delivered")
+        report = t.urc("+CDS:")
+        ok("+CDS with the report's TPDU length", report is not None and report.startswith("+CDS: "))
+        check("the wrong length is refused",
+              pdu_after_prompt(t, "AT+CMGS=3", SUBMIT)[1], "+CMS ERROR: 304")
+        c.ok("sms-fail smsc-unknown")
+        check("a failing network", pdu_after_prompt(t, "AT+CMGS=%d" % (len(SUBMIT) // 2 - 1),
+                                                    SUBMIT)[1], "+CMS ERROR: 330")
+        c.ok("sms-fail none")
+
+        info, final = pdu_after_prompt(t, 'AT+CPMS="SM","SM";+CMGW=%d,2'
+                                       % (len(SUBMIT) // 2 - 1), SUBMIT)
+        check("+CMGW stores it in SM", info[-1], "+CMGW: 0")
+        check("+CMSS sends it", t.expect_ok("AT+CMSS=0"), ["+CMSS: 65"])
+        check("+CMGL=4 lists it as sent", t.expect_ok('AT+CPMS="SM";+CMGL=4')[1].split(",")[:2],
+              ["+CMGL: 0", "3"])
+        t.expect_ok("AT+CMGD=0")
+        check("deleted", c.ok("sms-list SM"), "ok")
+
+        check("no channel yet", c.command("cbm 50 hello"),
+              "error: not possible: the host does not receive channel 50")
+        t.expect_ok('AT+CSCB=0,"50,4370-4383",""')
+        check("+CSCB?", t.expect_ok("AT+CSCB?"), ['+CSCB: 0,"50,4370-4383",""'])
+        c.ok("cbm 4380 test broadcast")
+        check("+CBM: one 88-octet page", t.urc("+CBM:"), "+CBM: 88")
+        t.close()
+    finally:
+        sim.stop()
+
+
 def run(binary, tmp):
-    for t in (test_command_set, test_number_bounds, test_control):
+    for t in (test_command_set, test_number_bounds, test_control, test_sms):
         print("== " + t.__name__, flush=True)
         t(binary, tmp)
 

@@ -24,11 +24,31 @@ COMMANDS = ["help", "network-disconnect", "unplug", "signal RSRP RSRQ SNR",
             "register home|roaming|searching|denied|idle", "call-incoming NUMBER",
             "call-waiting NUMBER", "call-remote-answer", "call-remote-hangup",
             "ussd-network TEXT", "ussd-notify TEXT", "ussd-release",
+            "sms-deliver NUMBER TEXT", "sms-deliver-parts ORDER NUMBER TEXT",
+            "sms-deliver-pdu HEX", "sms-status-report REFERENCE delivered|failed",
+            "sms-fail none|network-timeout|smsc-unknown", "sms-sent", "sms-list SM|ME",
+            "cbm CHANNEL TEXT",
             "fault none|silent|garbage|hangup", "burst BYTES",
             "on-request silent|garbage|hangup|burst REQUEST", "cell MCC MNC TAC CI",
             "gps LAT LON ALT", "nitz TIME dst=0|dst=1|dst=2"]
 # What a modem answering garbage sends for each request (--fault=garbage-after, fault garbage).
 GARBAGE_ANSWER = bytes.fromhex("7eff001337deadbeef42010200995 5aa".replace(" ", ""))
+
+
+def pack_septets(ascii_text):
+    """GSM 7-bit packing (23.038 6.1.2.1.1) of text whose characters have the
+    same code in ASCII and the GSM alphabet (letters, digits, blank), as hex."""
+    value, bits, out = 0, 0, bytearray()
+    for char in ascii_text:
+        value |= ord(char) << bits
+        bits += 7
+        while bits >= 8:
+            out.append(value & 0xFF)
+            value >>= 8
+            bits -= 8
+    if bits:
+        out.append(value & 0xFF)
+    return out.hex().upper()
 
 
 def at(link, line, timeout=5):
@@ -139,6 +159,13 @@ def test_commands_and_errors(binary, tmp):
         c.ok("signal -100 -12 7.5")
         sim.wait_line(r"^sim: event: signal rsrp=-100 rsrq=-12 snr=7.5$", 1)
 
+        # a TEXT argument takes the rest of the line, blanks and all
+        check("TEXT missing", c.command("sms-deliver +4917012345"),
+              "error: bad arguments: usage: sms-deliver NUMBER TEXT")
+        ok("TEXT with blanks", c.ok("sms-deliver +4917012345 two  spaces").startswith("ok parts=1"))
+        stored = c.ok("sms-list ME").split()[1].split(":")[2]
+        ok("stored as typed (11 septets, both blanks kept)",
+           stored.endswith("0B" + pack_septets("two  spaces")))
         # the events of sim-core-events.c
         check("cell: MCC of 3 digits", c.command("cell 26 01 1 1"),
               "error: bad arguments: MCC is 3 digits, MNC 2 or 3")

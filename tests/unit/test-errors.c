@@ -26,6 +26,10 @@ test_names(void)
              "org.example.Modem1.Error.Connection.NoCarrier");
   check_name(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
              "org.example.Modem1.Error.Serial.ResponseTimeout");
+  check_name(MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_SMSC_ADDRESS_UNKNOWN,
+             "org.example.Modem1.Error.Message.SmscAddressUnknown");
+  check_name(MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_UNKNOWN,
+             "org.example.Modem1.Error.Message.Unknown");
 }
 
 static void
@@ -35,6 +39,20 @@ test_round_trip(void)
       "org.example.Modem1.Error.MobileEquipment.SimPuk", "blocked");
 
   g_assert_error(error, MMD_MOBILE_EQUIPMENT_ERROR, MMD_MOBILE_EQUIPMENT_ERROR_SIM_PUK);
+}
+
+/* A Message error stays one when normalized for the bus. */
+static void
+test_message_domain(void)
+{
+  g_autoptr(GError) full
+      = g_error_new_literal(MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_MEMORY_FULL, "x");
+  g_autoptr(GError) normalized = mmd_error_normalize(full);
+  g_autoptr(GError) back
+      = g_dbus_error_new_for_dbus_error("org.example.Modem1.Error.Message.InvalidIndex", "gone");
+
+  g_assert_error(normalized, MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_MEMORY_FULL);
+  g_assert_error(back, MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_INVALID_INDEX);
 }
 
 static void
@@ -64,5 +82,6 @@ main(int argc, char **argv)
   g_test_add_func("/errors/dbus-names", test_names);
   g_test_add_func("/errors/round-trip", test_round_trip);
   g_test_add_func("/errors/normalize", test_normalize);
+  g_test_add_func("/errors/message-domain", test_message_domain);
   return g_test_run();
 }

@@ -107,6 +107,26 @@ test_parts_out_of_order(Fixture *f, gconstpointer data)
   g_assert_cmpstr(mdbus_sms_get_timestamp(sms), ==, "2012-04-25T19:56:50-04:00");
 }
 
+/* A message at a storage index the room knows (the modem listed it and
+ * indicated it too) stays one object. */
+static void
+test_same_location_once(Fixture *f, gconstpointer data)
+{
+  TestBackend *backend = test_backend_last();
+
+  test_backend_sms_put(backend, MMD_SMS_STORAGE_SM, 3, MMD_SMS_RECORD_RECEIVED_READ, HELLO_DELIVER);
+  enable(f);
+  deliver(f, MMD_SMS_STORAGE_SM, 3, HELLO_DELIVER);
+  g_assert_cmpuint(g_strv_length((char **)messages(f)), ==, 1);
+  deliver(f, MMD_SMS_STORAGE_ME, 8, CONCAT_PART2);
+  deliver(f, MMD_SMS_STORAGE_ME, 8, CONCAT_PART2);
+  deliver(f, MMD_SMS_STORAGE_ME, 7, CONCAT_PART1);
+  g_assert_cmpuint(g_strv_length((char **)messages(f)), ==, 2);
+  /* the same text again at another index is another message */
+  deliver(f, MMD_SMS_STORAGE_SM, 4, HELLO_DELIVER);
+  g_assert_cmpuint(g_strv_length((char **)messages(f)), ==, 3);
+}
+
 /* One part never comes: after the part timeout the message is shown with a
  * marker where it is missing. */
 static void
@@ -257,6 +277,7 @@ main(int argc, char **argv)
   g_test_add("/messaging/" name, Fixture, &messaging_config, fixture_set_up, fn, fixture_tear_down)
   ADD("stored-read-at-enable", test_stored_read_at_enable);
   ADD("parts-out-of-order", test_parts_out_of_order);
+  ADD("same-location-once", test_same_location_once);
   ADD("missing-part-shown", test_missing_part_shown);
   ADD("send-in-parts", test_send_in_parts);
   ADD("delete-from-storage", test_delete_from_storage);

@@ -52,11 +52,47 @@ dispatch_urc(MmdAtChannel *self, const char *line)
       gpointer data = u->user_data;
 
       at_channel_log_wire(self, "<-- (urc)", line, MMD_AT_COMMAND_NONE);
+      if (u->with_body) {
+        g_free(self->urc_header);
+        self->urc_header = g_strdup(line);
+        self->urc_body_id = u->id;
+        return TRUE;
+      }
       func(self, line, data);
       return TRUE;
     }
   }
   return FALSE;
+}
+
+/* The line after a URC that has a body is that body, whatever it says. */
+static gboolean
+take_urc_body(MmdAtChannel *self, const char *line)
+{
+  g_autofree char *header = g_steal_pointer(&self->urc_header);
+  g_autofree char *joined = NULL;
+
+  if (!header)
+    return FALSE;
+  at_channel_log_wire(self, "<-- (urc body)", line, MMD_AT_COMMAND_PERSONAL);
+  joined = g_strconcat(header, "\n", line, NULL);
+  for (guint i = 0; i < self->urcs->len; i++) {
+    Urc *u = &g_array_index(self->urcs, Urc, i);
+
+    if (u->id == self->urc_body_id) {
+      u->func(self, joined, u->user_data);
+      break;
+    }
+  }
+  return TRUE;
+}
+
+/* Whether line is the modem echoing the PDU typed after the prompt (its
+ * Ctrl-Z is dropped on input). */
+static gboolean
+is_payload_echo(Command *cmd, const char *line)
+{
+  return cmd && cmd->payload_sent && g_ascii_strcasecmp(line, cmd->payload) == 0;
 }
 
 /* Whether line is the response of the command in flight rather than a URC. */
@@ -120,8 +156,10 @@ handle_line(MmdAtChannel *self, const char *line)
   Command *cmd = self->current;
   GError *error;
 
+  if (take_urc_body(self, line))
+    return;
   /* echo of what we sent */
-  if (cmd && g_ascii_strcasecmp(line, cmd->command) == 0) {
+  if ((cmd && g_ascii_strcasecmp(line, cmd->command) == 0) || is_payload_echo(cmd, line)) {
     at_channel_log_wire(self, "<-- (echo)", line, cmd->flags);
     return;
   }
@@ -210,7 +248,8 @@ at_channel_process_input(MmdAtChannel *self, const char *data, gsize len)
       discard_byte(self);
       continue;
     }
-    if (c == '\0')
+    /* NUL, and the Ctrl-Z ending a PDU a modem echoes */
+    if (c == '\0' || (c == 0x1A && self->current && self->current->payload_sent))
       continue;
     if (self->inbuf->len >= MMD_AT_MAX_LINE) {
       g_string_truncate(self->inbuf, 0);
@@ -221,7 +260,9 @@ at_channel_process_input(MmdAtChannel *self, const char *data, gsize len)
     }
     g_string_append_c(self->inbuf, c);
     /* the SMS prompt "> " has no line end */
-    if (self->inbuf->len == 2 && self->inbuf->str[0] == '>' && c == ' ')
+    if (self->inbuf->len == 2 && self->inbuf->str[0] == '>' && c == ' ') {
       g_string_truncate(self->inbuf, 0);
+      at_channel_on_prompt(self);
+    }
   }
 }

@@ -14,6 +14,8 @@ typedef struct {
   GString *lines;
   gboolean overflowed; /* lines beyond MMD_AT_MAX_RESPONSE were dropped */
   gulong cancel_id;
+  char *payload; /* hex PDU for the "> " prompt; NULL for other commands */
+  gboolean payload_sent;
 } Command;
 
 typedef struct {
@@ -21,6 +23,7 @@ typedef struct {
   char *prefix;
   MmdAtUrcFunc func;
   gpointer user_data;
+  gboolean with_body;
 } Urc;
 
 struct _MmdAtChannel {
@@ -42,6 +45,8 @@ struct _MmdAtChannel {
 
   GArray *urcs; /* Urc */
   guint next_urc_id;
+  char *urc_header; /* a URC waiting for its body line */
+  guint urc_body_id;
 
   gboolean data_mode;
   gboolean personal;
@@ -60,5 +65,7 @@ void at_channel_command_complete(Command *cmd, GError *error);
 void at_channel_schedule_next(MmdAtChannel *self);
 /* Closes the port, fails every command with error (taken) and calls the gone handler. */
 void at_channel_fail(MmdAtChannel *self, GError *error);
+/* The SMS prompt "> " came: sends the PDU of the command in flight and Ctrl-Z. */
+void at_channel_on_prompt(MmdAtChannel *self);
 /* Bytes read from the port. */
 void at_channel_process_input(MmdAtChannel *self, const char *data, gsize len);

@@ -20,81 +20,6 @@
 /* ------------------------------------------------------------------------- */
 /* Helpers */
 
-char *
-mmd_at_quote(const char *value, const char *field, GError **error)
-{
-  for (const char *p = value ? value : ""; *p; p++) {
-    if (*p == '"' || *p == '\\' || (guchar)*p < 0x20 || *p == 0x7f) {
-      g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
-                  "Invalid %s: quotes, backslashes and control characters are not allowed",
-                  field ? field : "string");
-      return NULL;
-    }
-  }
-  return g_strdup_printf("\"%s\"", value ? value : "");
-}
-
-char *
-mmd_at_mask_secrets(const char *line)
-{
-  /* +CUSD and +VTS carry what the user types: a supplementary service code
-   * or a voice menu's PIN */
-  static const char *const secret[] = { "+CPIN=",     "+CLCK=",   "+CPWD=", "+CGAUTH=", "$QCPDPP=",
-                                        "^AUTHDATA=", "+QICSGP=", "+CUSD=", "+VTS=",    NULL };
-  g_autofree char *up = g_ascii_strup(line, -1);
-  GString *out;
-  gboolean in_quotes = FALSE, masked = FALSE;
-  const char *start = NULL;
-
-  /* a voice dial string may be a supplementary service code with a PIN */
-  if (g_str_has_prefix(up, "ATD") && g_str_has_suffix(up, ";"))
-    return g_strdup("ATD****;");
-
-  for (guint i = 0; secret[i] && !start; i++)
-    start = strstr(up, secret[i]);
-  if (!start)
-    return g_strdup(line);
-  /* mask every quoted argument (and bare digits, for +CPIN=1234) after '=' */
-  out = g_string_new_len(line, strchr(start, '=') - up + 1);
-  for (const char *p = line + out->len; *p; p++) {
-    if (*p == '"') {
-      if (!in_quotes)
-        masked = FALSE;
-      in_quotes = !in_quotes;
-      g_string_append_c(out, '"');
-      continue;
-    }
-    if (in_quotes || g_ascii_isdigit(*p)) {
-      if (!masked || !in_quotes) {
-        if (!(out->len && out->str[out->len - 1] == '*'))
-          g_string_append(out, "****");
-        masked = TRUE;
-      }
-      continue;
-    }
-    g_string_append_c(out, *p);
-  }
-  return g_string_free(out, FALSE);
-}
-
-static char *
-mask_personal(const char *line)
-{
-  GString *out = g_string_new(NULL);
-  guint run = 0;
-
-  /* keep the first 6 digits of each digit run, mask the rest */
-  for (const char *p = line; *p; p++) {
-    if (g_ascii_isdigit(*p) || *p == 'F' || *p == 'f') {
-      g_string_append_c(out, run++ < 6 ? *p : 'X');
-    } else {
-      run = 0;
-      g_string_append_c(out, *p);
-    }
-  }
-  return g_string_free(out, FALSE);
-}
-
 void
 at_channel_log_wire(MmdAtChannel *self, const char *dir, const char *text, MmdAtCommandFlags flags)
 {
@@ -103,7 +28,7 @@ at_channel_log_wire(MmdAtChannel *self, const char *dir, const char *text, MmdAt
 
   masked = mmd_at_mask_secrets(text);
   if ((flags & MMD_AT_COMMAND_PERSONAL) && !self->personal) {
-    char *t = mask_personal(masked);
+    char *t = mmd_at_mask_personal(masked);
     g_free(masked);
     masked = t;
   }
@@ -149,6 +74,7 @@ command_free(Command *cmd)
   }
   g_free(cmd->command);
   g_free(cmd->match);
+  g_free(cmd->payload);
   g_string_free(cmd->lines, TRUE);
   g_free(cmd);
 }
@@ -213,6 +139,7 @@ mmd_at_channel_unref(MmdAtChannel *self)
   g_array_free(self->urcs, TRUE);
   g_byte_array_free(self->outbuf, TRUE);
   g_string_free(self->inbuf, TRUE);
+  g_free(self->urc_header);
   g_free(self->name);
   g_free(self);
 }
@@ -256,10 +183,20 @@ guint
 mmd_at_channel_add_urc_handler(MmdAtChannel *self, const char *prefix, MmdAtUrcFunc func,
                                gpointer user_data)
 {
-  Urc u = { self->next_urc_id++, g_strdup(prefix), func, user_data };
+  Urc u = { self->next_urc_id++, g_strdup(prefix), func, user_data, FALSE };
 
   g_array_append_val(self->urcs, u);
   return u.id;
+}
+
+guint
+mmd_at_channel_add_urc_handler_with_body(MmdAtChannel *self, const char *prefix, MmdAtUrcFunc func,
+                                         gpointer user_data)
+{
+  guint id = mmd_at_channel_add_urc_handler(self, prefix, func, user_data);
+
+  g_array_index(self->urcs, Urc, self->urcs->len - 1).with_body = TRUE;
+  return id;
 }
 
 void
@@ -359,6 +296,21 @@ send_next(MmdAtChannel *self)
   }
 }
 
+void
+at_channel_on_prompt(MmdAtChannel *self)
+{
+  Command *cmd = self->current;
+
+  if (!cmd || !cmd->payload || cmd->payload_sent) {
+    g_debug("(%s) unexpected prompt, ignored", self->name);
+    return;
+  }
+  cmd->payload_sent = TRUE;
+  at_channel_log_wire(self, "--> (pdu)", cmd->payload, cmd->flags);
+  send_bytes(self, cmd->payload, strlen(cmd->payload));
+  send_bytes(self, "\x1a", 1);
+}
+
 static gboolean
 on_idle(gpointer user_data)
 {
@@ -418,15 +370,46 @@ on_cancelled_schedule(GCancellable *cancellable, gpointer user_data)
   g_idle_add(complete_cancelled_idle, mmd_at_channel_ref(self));
 }
 
+static void enqueue(MmdAtChannel *self, const char *command, const char *payload, guint timeout_ms,
+                    MmdAtCommandFlags flags, GTask *task);
+
 void
 mmd_at_channel_command(MmdAtChannel *self, const char *command, guint timeout_ms,
                        MmdAtCommandFlags flags, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new(NULL, cancellable, callback, user_data);
-  Command *cmd;
 
   g_task_set_source_tag(task, mmd_at_channel_command);
+  enqueue(self, command, NULL, timeout_ms, flags, task);
+}
+
+void
+mmd_at_channel_command_with_pdu(MmdAtChannel *self, const char *command, const char *pdu_hex,
+                                guint timeout_ms, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag(task, mmd_at_channel_command);
+  for (const char *p = pdu_hex; p && *p; p++) {
+    if (!g_ascii_isxdigit(*p)) {
+      g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
+                              "Invalid PDU: hex digits only");
+      g_object_unref(task);
+      return;
+    }
+  }
+  enqueue(self, command, pdu_hex ? pdu_hex : "", timeout_ms, MMD_AT_COMMAND_PERSONAL, task);
+}
+
+static void
+enqueue(MmdAtChannel *self, const char *command, const char *payload, guint timeout_ms,
+        MmdAtCommandFlags flags, GTask *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable(task);
+  Command *cmd;
+
   for (const char *p = command; p && *p; p++) {
     if ((guchar)*p < 0x20 || *p == 0x7f) {
       g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS,
@@ -451,6 +434,7 @@ mmd_at_channel_command(MmdAtChannel *self, const char *command, guint timeout_ms
     return;
   }
   cmd = command_new(command, timeout_ms, flags, task);
+  cmd->payload = g_strdup(payload);
   if (cancellable)
     cmd->cancel_id
         = g_cancellable_connect(cancellable, G_CALLBACK(on_cancelled_schedule), self, NULL);
@@ -647,6 +631,7 @@ close_port(MmdAtChannel *self)
   }
   g_byte_array_set_size(self->outbuf, 0);
   g_string_truncate(self->inbuf, 0);
+  g_clear_pointer(&self->urc_header, g_free);
   self->discarding = FALSE;
   self->garbage = 0;
   self->data_mode = FALSE;

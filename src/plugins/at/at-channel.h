@@ -73,6 +73,10 @@ void mmd_at_channel_set_log_personal(MmdAtChannel *self, gboolean personal);
 guint mmd_at_channel_add_urc_handler(MmdAtChannel *self, const char *prefix, MmdAtUrcFunc func,
                                      gpointer user_data);
 void mmd_at_channel_remove_urc_handler(MmdAtChannel *self, guint id);
+/* The same for URCs whose body is the line after them (27.005 +CMT, +CDS,
+ * +CBM in PDU mode): func gets "header\nbody". */
+guint mmd_at_channel_add_urc_handler_with_body(MmdAtChannel *self, const char *prefix,
+                                               MmdAtUrcFunc func, gpointer user_data);
 
 /* Data mode: set when a command ends with CONNECT. While in it, only
  * commands flagged IN_DATA_MODE are sent; others fail with Core.Connected. */
@@ -97,6 +101,13 @@ void mmd_at_channel_command(MmdAtChannel *self, const char *command, guint timeo
                             GAsyncReadyCallback callback, gpointer user_data);
 char *mmd_at_channel_command_finish(MmdAtChannel *self, GAsyncResult *result, GError **error);
 
+/* A command that takes a PDU after the modem's "> " prompt (27.005 +CMGS,
+ * +CMGW in PDU mode): pdu_hex (hex digits only, else Core.InvalidArgs) is sent
+ * with Ctrl-Z when the prompt comes. Completes like mmd_at_channel_command(). */
+void mmd_at_channel_command_with_pdu(MmdAtChannel *self, const char *command, const char *pdu_hex,
+                                     guint timeout_ms, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+
 /* "..." around value, for a command argument; NULL and Core.InvalidArgs if
  * value holds a quote, a backslash or a control character. */
 char *mmd_at_quote(const char *value, const char *field, GError **error);
@@ -104,5 +115,9 @@ char *mmd_at_quote(const char *value, const char *field, GError **error);
 /* The command or line with quoted arguments of secret commands (+CPIN=,
  * +CLCK=, +CPWD=, +CGAUTH=) replaced by "****". */
 char *mmd_at_mask_secrets(const char *line);
+/* A line with personal data cut for the wire log: the first 6 digits of each
+ * run of digits kept, an SMS or broadcast PDU (a long hex line) replaced by
+ * its length. */
+char *mmd_at_mask_personal(const char *line);
 
 G_END_DECLS

@@ -188,6 +188,7 @@ at_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
   mmd_modem_provide_location(modem, &location_ops, backend);
   mmd_modem_provide_time(modem, &time_ops, backend);
   mmd_modem_provide_bearers(modem, &bearer_ops, backend);
+  at_sms_provide(self, modem);
   mmd_modem_provide_voice(modem, &at_voice_ops, backend);
   mmd_modem_provide_ussd(modem, &at_ussd_ops, backend);
 

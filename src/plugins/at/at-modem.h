@@ -180,6 +180,15 @@ void at_get_network_time(MmdBackend *backend, GCancellable *cancellable,
 void at_refresh_quality(MmdAtModem *self);
 GVariant *at_values(const char *k1, double v1, const char *k2, double v2);
 
+/* at-modem-sms.c: messaging (27.005 PDU mode) and the capability of cell
+ * broadcast; at-modem-cbs.c: its channels and pages. */
+void at_sms_provide(MmdAtModem *self, MmdModem *modem);
+void at_sms_watch_urcs(MmdAtModem *self);
+void at_cbs_set_channels(MmdBackend *backend, const MmdCbsChannelRange *ranges, gsize n_ranges,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data);
+void at_cbs_on_cbm(MmdAtChannel *ch, const char *text, gpointer user_data);
+
 /* at-modem-data.c */
 void at_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                 GAsyncReadyCallback callback, gpointer user_data);

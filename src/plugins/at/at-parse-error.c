@@ -143,9 +143,22 @@ GError *
 mmd_at_parse_cms_error(const char *line)
 {
   static const char *const prefixes[] = { "+CMS ERROR:", NULL };
+  /* 27.005 3.2.5 codes the Message domain names by the same value; the
+   * others are network (RP) causes or vendor codes */
+  static const int named[] = { 300, 301, 302, 303, 304, 305, 310, 311, 312, 313, 314,
+                               315, 316, 317, 318, 320, 321, 322, 330, 331, 332, 340 };
   const char *v = line ? mmd_at_strip_prefix(line, prefixes) : NULL;
+  g_autofree char *clean = NULL;
+  guint64 code;
 
   if (!v)
     return NULL;
-  return unknown_error("+CMS ERROR", v);
+  if (mmd_at_parse_uint(v, 10, 999, &code)) {
+    for (gsize i = 0; i < G_N_ELEMENTS(named); i++)
+      if ((int)code == named[i])
+        return g_error_new(MMD_MESSAGE_ERROR, (int)code, "+CMS ERROR: %d", (int)code);
+    return g_error_new(MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_UNKNOWN, "+CMS ERROR: %d", (int)code);
+  }
+  clean = mmd_text_sanitize(v, -1, ERROR_TEXT_MAX);
+  return g_error_new(MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_UNKNOWN, "+CMS ERROR: %s", clean);
 }

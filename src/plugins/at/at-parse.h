@@ -8,6 +8,7 @@
  *   at-parse-radio.h     signal, access modes, power
  *   at-parse-data.h      PDP contexts, activation, addresses
  *   at-parse-error.h     +CME ERROR / +CMS ERROR
+ *   at-parse-sms.h       27.005 messages in PDU mode, storages, indications
  *   at-parse-voice.h     calls (+CLCC, caller id, call waiting), USSD (+CUSD, +CSCS)
  *
  * Every parser tolerates missing prefixes, quotes or spaces where modems are
@@ -23,4 +24,5 @@
 #include "at-parse-network.h"
 #include "at-parse-radio.h"
 #include "at-parse-sim.h"
+#include "at-parse-sms.h"
 #include "at-parse-voice.h"

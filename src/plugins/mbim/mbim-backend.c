@@ -185,6 +185,7 @@ mbim_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports
   mmd_modem_provide_location(modem, &mbim_location_ops, backend);
   mmd_modem_provide_time(modem, &mbim_time_ops, backend);
   mmd_modem_provide_bearers(modem, &mbim_bearer_ops, backend);
+  mmd_modem_provide_messaging(modem, &mbim_messaging_ops, backend);
   /* USSD only: MBIM has no voice calls */
   mmd_modem_provide_ussd(modem, &mbim_ussd_ops, backend);
   mbim_log_set_policy(mmd_log_debug_enabled, mmd_log_personal_info());

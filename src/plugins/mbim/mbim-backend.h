@@ -138,6 +138,8 @@ void mbim_follow_session(MmdMbimBackend *self, guint32 session, MmdBearer *beare
 void mbim_adopt_session(MmdMbimBackend *self, GTask *task);
 void mbim_adopt_save_session(MmdMbimBackend *self);
 
+/* mbim-backend-sms.c: messaging over the SMS service */
+extern const MmdMessagingOps mbim_messaging_ops;
 /* mbim-backend-ussd.c */
 extern const MmdUssdOps mbim_ussd_ops;
 void mbim_ussd_notification(MmdMbimBackend *self, const MbimUssdInfo *info);

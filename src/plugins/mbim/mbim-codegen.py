@@ -7,10 +7,11 @@ A data file describes one service:
   { "service": "Basic Connect", "uuid": "a289cc33-...", "prefix": "",
     "structs": [ { "name": "Radio State Info", "fields": [FIELD...] } ],
     "cids": [ { "name": "Radio State", "id": 3, "set": STRUCT, "query": STRUCT or "empty",
-                "response": STRUCT, "notification": STRUCT } ] }
+                "response": STRUCT or "empty", "notification": STRUCT } ] }
 Structs are named as in the MBIM specification (MBIM_RADIO_STATE_INFO is "Radio State
 Info") and must be defined before they are used. A CID lists the buffer of each command
-type it takes ("empty": a query without a buffer); "response" is required. "prefix" is
+type it takes ("empty": a query or a response without a buffer, whose _finish() then
+answers a gboolean); "response" is required. "prefix" is
 put before the CID names of a service other than Basic Connect, so that they stay unique.
 
 A field is { "name": "...", "type": T } with "secret": true (never logged) or
@@ -356,7 +357,7 @@ class Cid:
         self.buffers = {}
         for kind in ('set', 'query', 'response', 'notification'):
             ref = data.get(kind)
-            if ref is None or (ref == 'empty' and kind == 'query'):
+            if ref is None or (ref == 'empty' and kind in ('query', 'response')):
                 self.buffers[kind] = ref
             elif ref in structs:
                 self.buffers[kind] = structs[ref]
@@ -375,17 +376,26 @@ class Cid:
                 continue
             fn = f'mbim_command_{self.local}_{kind}'
             in_arg = f'const {req.ctype} *in, ' if req != 'empty' else ''
-            finish_args = f'MbimDevice *device, GAsyncResult *res, {resp.ctype} **status_info, ' \
+            ctype = resp.ctype if resp != 'empty' else 'void'
+            finish_args = f'MbimDevice *device, GAsyncResult *res, {ctype} **status_info, ' \
                           'GError **error'
             h += [f'void {fn}(MbimDevice *device, {in_arg}{FUNC_ARGS});',
-                  f'{resp.ctype} *{fn}_finish({finish_args});']
+                  f'{ctype} *{fn}_finish({finish_args});']
             encode = f'{req.fn}_encode(in)' if req != 'empty' else 'NULL'
             c += ['void', f'{fn}(MbimDevice *device, {in_arg}{FUNC_ARGS})', '{',
                   f'  g_autoptr(GBytes) buf = {encode};', '',
                   f'  mbim_device_command(device, mbim_uuid_{self.svc["local"]}, {self.macro}, '
                   f'MBIM_COMMAND_TYPE_{kind.upper()}, buf, timeout_s, cancellable, callback, '
-                  'user_data);', '}', '',
-                  f'{resp.ctype} *', f'{fn}_finish({finish_args})', '{',
+                  'user_data);', '}', '']
+            if resp == 'empty':
+                h[-1] = f'gboolean {fn}_finish(MbimDevice *device, GAsyncResult *res, ' \
+                        'GError **error);'
+                c += ['gboolean', f'{fn}_finish(MbimDevice *device, GAsyncResult *res, '
+                      'GError **error)', '{',
+                      '  g_autoptr(GBytes) answer = mbim_device_command_finish(device, res, NULL, '
+                      'error);', '', '  return answer != NULL;', '}', '']
+                continue
+            c += [f'{resp.ctype} *', f'{fn}_finish({finish_args})', '{',
                   '  gpointer failed = NULL;',
                   f'  {resp.ctype} *v = mbim_device_command_finish_decoded(device, res, '
                   f'decode_any_{resp.local}, {resp.constant_size()}, status_info ? &failed : NULL, '

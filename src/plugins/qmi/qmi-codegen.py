@@ -16,8 +16,9 @@ value out of the logs). A field is { "name": "...", "type": T } where T is one o
   bytes bytes8 bytes16            raw bytes: rest of the TLV, or u8/u16 length prefix
   fixed                           "size" raw bytes
   struct                          "fields": [field...]
-  array8 array16                  u8/u16 count, then "element" fields; element structs
-                                  get a typedef named by "ctype" (or derived)
+  array8 array16 array32          u8/u16/u32 count, then "element" fields; element structs
+                                  get a typedef named by "ctype" (or derived); a count
+                                  larger than the bytes left fails the TLV
 
 For each message the output has Qmi<Svc><Msg>Input / Output structs, the build and
 parse functions, and qmi_client_<svc>_<msg>() / _finish() async wrappers; for each
@@ -50,8 +51,8 @@ SCALARS = {
 FLOATS = {'f32': ('gfloat', 'u32'), 'f64': ('gdouble', 'u64')}
 STRINGS = {'string': None, 'string8': 'u8', 'string16': 'u16'}
 BYTES = {'bytes': None, 'bytes8': 'u8', 'bytes16': 'u16'}
-ARRAYS = {'array8': 'u8', 'array16': 'u16'}
-PREFIX_MAX = {'u8': 255, 'u16': 65535}
+ARRAYS = {'array8': 'u8', 'array16': 'u16', 'array32': 'u32'}
+PREFIX_MAX = {'u8': 255, 'u16': 65535, 'u32': 0xFFFFFFFF}
 
 
 def c_name(name):
@@ -75,7 +76,7 @@ def min_wire(f):
         return int(f['size'])
     if t == 'struct':
         return sum(min_wire(sub) for sub in f['fields'])
-    return {'u8': 1, 'u16': 2}[ARRAYS[t]]
+    return {'u8': 1, 'u16': 2, 'u32': 4}[ARRAYS[t]]
 
 
 def check_field(f, where, top):

@@ -43,6 +43,8 @@ qmi_service_get_name(guint8 service)
       return "DMS";
     case QMI_SERVICE_NAS:
       return "NAS";
+    case QMI_SERVICE_WMS:
+      return "WMS";
     case QMI_SERVICE_VOICE:
       return "VOICE";
     case QMI_SERVICE_UIM:

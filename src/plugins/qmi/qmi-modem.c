@@ -418,6 +418,7 @@ init_step(GTask *task)
       qmi_net_setup(self);
       qmi_data_setup(self);
       qmi_voice_setup(self);
+      qmi_wms_setup(self);
       qmi_location_setup(self);
       qmi_gps_setup(self);
       qmi_time_setup(self);

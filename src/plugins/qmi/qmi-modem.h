@@ -186,6 +186,23 @@ void qmi_adopt_save_session(MmdQmiBackend *self);
  * driver's 802.3 framing. */
 void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
 
+/* qmi-modem-wms.c: messaging over WMS, whose client is allocated on first
+ * use (not during initialization); qmi-modem-cbs.c: cell broadcast on the
+ * same client. Both are provided during initialization, when the modem has
+ * the WMS service. */
+void qmi_wms_setup(MmdQmiBackend *self);
+QmiClient *qmi_wms_client(MmdQmiBackend *self);
+/* A task for an operation on WMS; NULL (callback answered) when the port is
+ * closed. step(task) runs once the client is allocated, or the task fails. */
+typedef void (*QmiWmsStep)(GTask *task);
+GTask *qmi_wms_task(MmdBackend *backend, const char *what, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data);
+void qmi_wms_with_client(GTask *task, QmiWmsStep step);
+/* WMS Set Event Report: new messages and broadcast pages are indicated. */
+void qmi_wms_enable_events(MmdQmiBackend *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+extern const MmdCellBroadcastOps qmi_cell_broadcast_ops;
+
 /* qmi-modem-voice.c, qmi-modem-ussd.c: the VOICE client is allocated in the
  * background once the modem is initialized (no step of the init sequence). */
 void qmi_voice_setup(MmdQmiBackend *self);

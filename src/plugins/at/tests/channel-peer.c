@@ -68,6 +68,19 @@ send_cmd(Fixture *f, const char *cmd, guint timeout, MmdAtCommandFlags flags,
 }
 
 void
+send_cmd_with_pdu(Fixture *f, const char *cmd, const char *pdu_hex, guint timeout, Result *r)
+{
+  memset(r, 0, sizeof *r);
+  mmd_at_channel_command_with_pdu(f->ch, cmd, pdu_hex, timeout, NULL, on_done, r);
+}
+
+void
+collect_urcs_with_body(Fixture *f, const char *prefix)
+{
+  mmd_at_channel_add_urc_handler_with_body(f->ch, prefix, on_urc, f);
+}
+
+void
 peer_expect(Fixture *f, const char *expect)
 {
   GString *got = g_string_new(NULL);

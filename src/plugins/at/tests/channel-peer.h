@@ -26,6 +26,10 @@ void teardown(Fixture *f, gconstpointer data);
 
 void send_cmd(Fixture *f, const char *cmd, guint timeout, MmdAtCommandFlags flags,
               GCancellable *cancellable, Result *r);
+/* A command whose PDU goes out after the "> " prompt. */
+void send_cmd_with_pdu(Fixture *f, const char *cmd, const char *pdu_hex, guint timeout, Result *r);
+/* Also collect URCs with prefix whose body is the next line, into urcs. */
+void collect_urcs_with_body(Fixture *f, const char *prefix);
 /* Reads what the channel wrote until it contains expect. */
 void peer_expect(Fixture *f, const char *expect);
 /* Writes len bytes as the modem, letting the channel read meanwhile, so that

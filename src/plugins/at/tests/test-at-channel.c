@@ -1,5 +1,6 @@
 /* The AT channel against a scripted peer on a socketpair: echo, finals,
- * URCs inside responses, timeouts, cancellation, data mode, hangup. */
+ * URCs inside responses, timeouts, cancellation, data mode, hangup, the SMS
+ * prompt and URCs with a body. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
@@ -72,6 +73,66 @@ test_basic(Fixture *f, gconstpointer data)
   wait_done(&r);
   g_assert_error(r.error, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS);
   result_clear(&r);
+}
+
+/* +CMGS: the PDU and Ctrl-Z go out only after the "> " prompt; +CMS ERROR
+ * is a Message error; a PDU with anything but hex digits never leaves. */
+static void
+test_sms_prompt(Fixture *f, gconstpointer data)
+{
+  Result r;
+
+  send_cmd_with_pdu(f, "AT+CMGS=5", "0011000B91", 1000, &r);
+  peer_expect(f, "AT+CMGS=5\r");
+  g_assert_false(r.done);
+  peer_send(f, "\r\n> ");
+  peer_expect(f, "0011000B91\x1a");
+  /* an echo of the PDU is not part of the answer */
+  peer_send(f, "0011000B91\x1a\r\n+CMGS: 7\r\n\r\nOK\r\n");
+  wait_done(&r);
+  g_assert_no_error(r.error);
+  g_assert_cmpstr(r.response, ==, "+CMGS: 7");
+  result_clear(&r);
+
+  send_cmd_with_pdu(f, "AT+CMGS=5", "0011000B91", 1000, &r);
+  peer_expect(f, "AT+CMGS=5\r");
+  peer_send(f, "\r\n> ");
+  peer_expect(f, "\x1a");
+  peer_send(f, "\r\n+CMS ERROR: 330\r\n");
+  wait_done(&r);
+  g_assert_error(r.error, MMD_MESSAGE_ERROR, MMD_MESSAGE_ERROR_SMSC_ADDRESS_UNKNOWN);
+  result_clear(&r);
+
+  send_cmd_with_pdu(f, "AT+CMGS=5", "00\x1a\rAT", 1000, &r);
+  wait_done(&r);
+  g_assert_error(r.error, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS);
+  result_clear(&r);
+}
+
+/* +CMT: its body is the next line, even in the middle of another answer. */
+static void
+test_urc_with_body(Fixture *f, gconstpointer data)
+{
+  Result r;
+
+  collect_urcs_with_body(f, "+CMT:");
+  send_cmd(f, "AT+CSQ", 1000, 0, NULL, &r);
+  peer_expect(f, "AT+CSQ\r");
+  peer_send(f, "\r\n+CMT: ,3\r\n0000AA\r\n\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
+  wait_done(&r);
+  g_assert_no_error(r.error);
+  g_assert_cmpstr(r.response, ==, "+CSQ: 20,99");
+  g_assert_cmpuint(f->urcs->len, ==, 1);
+  g_assert_cmpstr(g_ptr_array_index(f->urcs, 0), ==, "+CMT: ,3\n0000AA");
+  result_clear(&r);
+
+  /* and between commands */
+  peer_send(f, "\r\n+CMT: ,1\r\n00FF\r\n");
+  for (gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC; f->urcs->len < 2;) {
+    g_main_context_iteration(NULL, TRUE);
+    g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+  }
+  g_assert_cmpstr(g_ptr_array_index(f->urcs, 1), ==, "+CMT: ,1\n00FF");
 }
 
 static void
@@ -283,6 +344,8 @@ main(int argc, char **argv)
   g_test_add("/at/channel/cancel", Fixture, NULL, setup, test_cancel, teardown);
   g_test_add("/at/channel/data-mode", Fixture, NULL, setup, test_data_mode, teardown);
   g_test_add("/at/channel/hangup", Fixture, NULL, setup, test_hangup, teardown);
+  g_test_add("/at/channel/sms-prompt", Fixture, NULL, setup, test_sms_prompt, teardown);
+  g_test_add("/at/channel/urc-with-body", Fixture, NULL, setup, test_urc_with_body, teardown);
   g_test_add_func("/at/channel/quote-mask", test_quote_mask);
   g_test_add_func("/at/channel/open-pty", test_open_pty);
   g_test_add("/at/channel/silent-modem", Fixture, NULL, setup, test_silent_modem, teardown);

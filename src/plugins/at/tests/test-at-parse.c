@@ -536,11 +536,6 @@ test_cme(void)
   }
   g_assert_null(mmd_at_parse_cme_error("ERROR"));
   g_assert_null(mmd_at_parse_cme_error("OK"));
-  {
-    g_autoptr(GError) e = mmd_at_parse_cms_error("+CMS ERROR: 321");
-    g_assert_nonnull(e);
-    g_assert_nonnull(strstr(e->message, "321"));
-  }
 }
 
 static void
