@@ -142,6 +142,35 @@ read_line(Reader *reader, gchar *line)
   }
 }
 
+static void
+args_free(GDBusArgInfo **args)
+{
+  for (guint i = 0; args && args[i]; i++)
+    g_free(args[i]);
+  g_free(args);
+}
+
+/* Frees what an info that will not be used holds, not the strings (the lines'). */
+static void
+info_free(GDBusInterfaceInfo *info)
+{
+  for (guint i = 0; info->methods[i]; i++) {
+    args_free(info->methods[i]->in_args);
+    args_free(info->methods[i]->out_args);
+    g_free(info->methods[i]);
+  }
+  for (guint i = 0; info->signals[i]; i++) {
+    args_free(info->signals[i]->args);
+    g_free(info->signals[i]);
+  }
+  for (guint i = 0; info->properties[i]; i++)
+    g_free(info->properties[i]);
+  g_free(info->methods);
+  g_free(info->signals);
+  g_free(info->properties);
+  g_free(info);
+}
+
 GDBusInterfaceInfo *
 mdbus_server_info_parse(const char *description)
 {
@@ -161,7 +190,12 @@ mdbus_server_info_parse(const char *description)
   info->methods = null_terminated(reader.methods);
   info->signals = null_terminated(reader.signals);
   info->properties = null_terminated(reader.properties);
+  if (!valid) {
+    info_free(info);
+    g_strfreev(lines);
+    return NULL;
+  }
   /* The strings stay: the info points into them. */
   g_free(lines);
-  return valid ? info : NULL;
+  return info;
 }

@@ -86,8 +86,7 @@ gtype_of(const char *signature, GDBusAnnotationInfo **annotations)
   }
 }
 
-/* gdbus-codegen's GObject names: "SignalQuality" -> "signal-quality", kept for
- * the life of the process (the types are never unregistered). */
+/* gdbus-codegen's GObject names: "SignalQuality" -> "signal-quality". */
 static gchar *
 hyphen_name(const char *prefix, const char *name)
 {
@@ -107,7 +106,9 @@ param_spec_new(GDBusPropertyInfo *property)
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
   const char *sig = property->signature;
   GType type = gtype_of(sig, property->annotations);
-  gchar *name = hyphen_name("", property->name);
+  g_autofree gchar *hyphen = hyphen_name("", property->name);
+  /* Interned: a static name for every class with a property of that name. */
+  const gchar *name = g_intern_string(hyphen);
 
   if (type == G_TYPE_BOOLEAN)
     return g_param_spec_boolean(name, NULL, NULL, FALSE, flags);
