@@ -118,7 +118,7 @@ modemctl_build_cbs_channels(const char *str, GError **error)
 
   g_variant_builder_init(&builder, G_VARIANT_TYPE("a(uu)"));
   for (char **item = items; *item; item++) {
-    guint32 first, last;
+    guint32 first = 0, last = 0;
 
     if (!*g_strstrip(*item) && !item[1] && item == items)
       break; /* "": no channels */
