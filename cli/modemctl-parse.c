@@ -239,6 +239,15 @@ modemctl_build_bearer_properties_from_pairs(const char *const *pairs, gboolean s
         goto fail;
       }
       v = g_variant_new_boolean(b);
+    } else if (g_str_equal(key, "multiplex")) {
+      guint multiplex;
+
+      if (!mmd_bearer_multiplex_support_from_string(value, &multiplex)) {
+        g_set_error(error, PARSE_ERROR, PARSE_ERROR_BAD_VALUE,
+                    "invalid multiplex '%s' (expected none, requested or required)", value);
+        goto fail;
+      }
+      v = g_variant_new_uint32(multiplex);
     } else if (g_str_equal(key, "pin") || g_str_equal(key, "operator-id")) {
       if (!simple) {
         g_set_error(error, PARSE_ERROR, PARSE_ERROR_BAD_VALUE,
@@ -249,7 +258,7 @@ modemctl_build_bearer_properties_from_pairs(const char *const *pairs, gboolean s
     } else {
       g_set_error(error, PARSE_ERROR, PARSE_ERROR_BAD_VALUE,
                   "unknown key '%s' (expected apn, ip-type, allowed-auth, user, password, "
-                  "allow-roaming%s)",
+                  "allow-roaming, multiplex%s)",
                   key, simple ? ", pin, operator-id" : "");
       goto fail;
     }

@@ -646,7 +646,8 @@ build_option_context(void)
       context,
       "Bearer properties (--simple-connect, --create-bearer): \"key=value,...\" with keys\n"
       "  apn, ip-type (ipv4|ipv6|ipv4v6|non-ip|any), allowed-auth (none|pap|chap|mschap|\n"
-      "  mschapv2|eap, joined with '|'), user, password, allow-roaming (yes|no), and for\n"
+      "  mschapv2|eap, joined with '|'), user, password, allow-roaming (yes|no),\n"
+      "  multiplex (none|requested|required: a session of its own on a link), and for\n"
       "  --simple-connect also pin and operator-id. Quote values with ' or \".\n"
       "Kernel event (--report-kernel-event): "
       "\"action=add|remove,subsystem=...,name=...[,uid=...]\"\n"

@@ -1,5 +1,6 @@
 /* Unit tests of modemctl's parsing helpers and output renderings. */
 #include <glib.h>
+#include <string.h>
 
 #include "mmd-enums.h"
 #include "modemctl-parse.h"
@@ -173,6 +174,16 @@ test_bearer_properties(void)
   g_assert_true(g_variant_lookup(props, "ip-type", "u", &u));
   g_assert_cmpuint(u, ==, MMD_BEARER_IP_FAMILY_IPV4);
   g_clear_pointer(&props, g_variant_unref);
+
+  /* multiplex, with the reference's nicks */
+  props = modemctl_build_bearer_properties("apn=ims,multiplex=required", FALSE, &error);
+  g_assert_no_error(error);
+  g_assert_true(g_variant_lookup(props, "multiplex", "u", &u));
+  g_assert_cmpuint(u, ==, MMD_BEARER_MULTIPLEX_SUPPORT_REQUIRED);
+  g_clear_pointer(&props, g_variant_unref);
+  g_assert_null(modemctl_build_bearer_properties("apn=ims,multiplex=yes", FALSE, &error));
+  g_assert_nonnull(strstr(error->message, "requested"));
+  g_clear_error(&error);
 
   props = modemctl_build_bearer_properties("", FALSE, &error);
   g_assert_no_error(error);

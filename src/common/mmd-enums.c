@@ -416,3 +416,17 @@ mmd_modem_3gpp_ussd_session_state_to_string(MmdModem3gppUssdSessionState state)
 {
   return LOOKUP(ussd_states, state);
 }
+
+gboolean
+mmd_bearer_multiplex_support_from_string(const char *str, guint *out_multiplex)
+{
+  static const char *const nicks[] = { "none", "requested", "required" };
+
+  for (gsize i = 0; str && i < G_N_ELEMENTS(nicks); i++) {
+    if (g_ascii_strcasecmp(str, nicks[i]) == 0) {
+      *out_multiplex = MMD_BEARER_MULTIPLEX_SUPPORT_NONE + i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}

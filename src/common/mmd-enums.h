@@ -199,8 +199,19 @@ typedef enum {
   MMD_MODEM_BAND_EUTRAN_7 = 37,
   MMD_MODEM_BAND_EUTRAN_8 = 38,
   MMD_MODEM_BAND_EUTRAN_20 = 50,
+  MMD_MODEM_BAND_EUTRAN_85 = 115,
   MMD_MODEM_BAND_ANY = 256,
+  /* NR band n is NGRAN_1 + n - 1, up to n261 */
+  MMD_MODEM_BAND_NGRAN_1 = 301,
+  MMD_MODEM_BAND_NGRAN_261 = 561,
 } MmdModemBand;
+
+typedef enum {
+  MMD_BEARER_MULTIPLEX_SUPPORT_UNKNOWN = 0,
+  MMD_BEARER_MULTIPLEX_SUPPORT_NONE = 1,
+  MMD_BEARER_MULTIPLEX_SUPPORT_REQUESTED = 2,
+  MMD_BEARER_MULTIPLEX_SUPPORT_REQUIRED = 3,
+} MmdBearerMultiplexSupport;
 
 typedef enum {
   MMD_SMS_PDU_TYPE_UNKNOWN = 0,
@@ -318,6 +329,8 @@ char *mmd_bearer_ip_family_build_string(guint families);
 gboolean mmd_modem_mode_from_string(const char *str, guint *out_modes);
 gboolean mmd_bearer_ip_family_from_string(const char *str, guint *out_family);
 gboolean mmd_bearer_allowed_auth_from_string(const char *str, guint *out_auth);
+/* "none", "requested", "required" (the reference's nicks) */
+gboolean mmd_bearer_multiplex_support_from_string(const char *str, guint *out_multiplex);
 gboolean mmd_sms_storage_from_string(const char *str, MmdSmsStorage *out_storage);
 
 G_END_DECLS

@@ -36,6 +36,7 @@ mmd_bearer_settings_copy(const MmdBearerSettings *settings)
   copy->user = g_strdup(settings->user);
   copy->password = g_strdup(settings->password);
   copy->allow_roaming = settings->allow_roaming;
+  copy->multiplex = settings->multiplex;
   return copy;
 }
 
@@ -95,6 +96,17 @@ parse_key(MmdBearerSettings *s, const char *key, GVariant *value, gboolean allow
     }
     return TRUE;
   }
+  if (g_str_equal(key, "multiplex")) {
+    if (!g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
+      return bad_type(key, value, "u", error);
+    s->multiplex = g_variant_get_uint32(value);
+    if (s->multiplex > MMD_BEARER_MULTIPLEX_SUPPORT_REQUIRED) {
+      g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS, "Invalid multiplex %u",
+                  s->multiplex);
+      return FALSE;
+    }
+    return TRUE;
+  }
   if (g_str_equal(key, "allow-roaming")) {
     if (!g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN))
       return bad_type(key, value, "b", error);
@@ -108,8 +120,6 @@ parse_key(MmdBearerSettings *s, const char *key, GVariant *value, gboolean allow
       return bad_type(key, value, "s", error);
     return mmd_validate_number(g_variant_get_string(value, NULL), error);
   }
-  if (g_str_equal(key, "multiplex"))
-    return g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32) || bad_type(key, value, "u", error);
   if (g_str_equal(key, "profile-id"))
     return g_variant_is_of_type(value, G_VARIANT_TYPE_INT32) || bad_type(key, value, "i", error);
   if (allow_simple_keys && g_str_equal(key, "pin"))
@@ -154,7 +164,16 @@ mmd_bearer_settings_to_variant(const MmdBearerSettings *s)
   if (s->user)
     g_variant_builder_add(&builder, "{sv}", "user", g_variant_new_string(s->user));
   g_variant_builder_add(&builder, "{sv}", "allow-roaming", g_variant_new_boolean(s->allow_roaming));
+  if (s->multiplex)
+    g_variant_builder_add(&builder, "{sv}", "multiplex", g_variant_new_uint32(s->multiplex));
   return g_variant_builder_end(&builder);
+}
+
+/* Not asked is as asked for none. */
+static guint
+multiplex_of(const MmdBearerSettings *s)
+{
+  return s->multiplex ? s->multiplex : MMD_BEARER_MULTIPLEX_SUPPORT_NONE;
 }
 
 gboolean
@@ -162,5 +181,6 @@ mmd_bearer_settings_equal(const MmdBearerSettings *a, const MmdBearerSettings *b
 {
   return g_strcmp0(a->apn ? a->apn : "", b->apn ? b->apn : "") == 0 && a->ip_type == b->ip_type
          && a->allowed_auth == b->allowed_auth && g_strcmp0(a->user, b->user) == 0
-         && g_strcmp0(a->password, b->password) == 0 && a->allow_roaming == b->allow_roaming;
+         && g_strcmp0(a->password, b->password) == 0 && a->allow_roaming == b->allow_roaming
+         && multiplex_of(a) == multiplex_of(b);
 }

@@ -21,6 +21,7 @@ struct _MmdBearer {
   GDestroyNotify backend_data_destroy;
   MmdBearerStats *stats;
   guint stats_refresh_id;
+  gboolean multiplexed; /* of the connection being made or up */
 };
 
 G_DEFINE_TYPE(MmdBearer, mmd_bearer, G_TYPE_OBJECT)
@@ -110,6 +111,7 @@ clear_connection(MmdBearer *self)
   mdbus_bearer_set_interface(self->iface, "");
   mdbus_bearer_set_ip4_config(self->iface, ip_config_variant(NULL));
   mdbus_bearer_set_ip6_config(self->iface, ip_config_variant(NULL));
+  mdbus_bearer_set_multiplexed(self->iface, FALSE);
   /* Last: listeners of "connected" see the rest settled. */
   mdbus_bearer_set_connected(self->iface, FALSE);
 }
@@ -162,6 +164,18 @@ const MmdBearerSettings *
 mmd_bearer_get_settings(MmdBearer *self)
 {
   return self->settings;
+}
+
+void
+mmd_bearer_set_multiplexed(MmdBearer *self, gboolean multiplexed)
+{
+  self->multiplexed = multiplexed;
+}
+
+gboolean
+mmd_bearer_is_multiplexed(MmdBearer *self)
+{
+  return self->multiplexed;
 }
 
 gboolean
@@ -222,8 +236,10 @@ mmd_bearer_set_connected(MmdBearer *self, const char *interface, const MmdIpConf
 {
   g_autofree char *name = g_utf8_make_valid(interface ? interface : "", -1);
 
-  g_message("%s: connected on %s", self->path, interface ? name : "(no interface)");
+  g_message("%s: connected on %s%s", self->path, interface ? name : "(no interface)",
+            self->multiplexed ? " (multiplexed)" : "");
   mdbus_bearer_set_interface(self->iface, name);
+  mdbus_bearer_set_multiplexed(self->iface, self->multiplexed);
   mdbus_bearer_set_ip4_config(self->iface, ip_config_variant(ip4));
   mdbus_bearer_set_ip6_config(self->iface, ip_config_variant(ip6));
   mdbus_bearer_set_connection_error(self->iface, g_variant_new("(ss)", "", ""));

@@ -19,6 +19,8 @@ MdbusBearer *mmd_bearer_get_iface(MmdBearer *self);
 MmdModem *mmd_bearer_get_modem(MmdBearer *self);
 /* The modem is going away: calls on the bearer fail from now on. */
 void mmd_bearer_detach(MmdBearer *self);
+/* How the next connection goes (decided by the bearers room). */
+void mmd_bearer_set_multiplexed(MmdBearer *self, gboolean multiplexed);
 /* A successful disconnect ran. */
 void mmd_bearer_set_disconnected(MmdBearer *self);
 /* The last connection attempt failed with error (NULL clears it). */

@@ -42,6 +42,18 @@ count_connected(BearersRoom *room)
   return n;
 }
 
+static guint
+count_multiplexed(BearersRoom *room)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < room->bearers->len; i++) {
+    MmdBearer *bearer = g_ptr_array_index(room->bearers, i);
+    n += mmd_bearer_is_connected(bearer) && mmd_bearer_is_multiplexed(bearer) ? 1 : 0;
+  }
+  return n;
+}
+
 guint
 mmd_bearers_count_connected(MmdModem *modem)
 {
@@ -127,20 +139,55 @@ connect_done(GObject *source, GAsyncResult *result, gpointer user_data)
   connect_return(task, job);
 }
 
+/* Whether the session goes over a multiplexed link of its own, as the
+ * bearer asks and the modem allows. Once the net port carries a session
+ * itself it cannot also carry multiplexed ones, and the other way round. */
 static GError *
-check_connect(BearersRoom *room)
+decide_multiplex(BearersRoom *room, MmdBearer *bearer, gboolean *multiplexed)
+{
+  MdbusModem *iface = mmd_modem_get_iface(room->modem);
+  guint asked = mmd_bearer_get_settings(bearer)->multiplex;
+  guint max_mux = mdbus_modem_get_max_active_multiplexed_bearers(iface);
+  guint max_plain = mdbus_modem_get_max_active_bearers(iface);
+  guint mux = count_multiplexed(room), plain = count_connected(room) - mux;
+  gboolean wanted = asked == MMD_BEARER_MULTIPLEX_SUPPORT_REQUESTED
+                    || asked == MMD_BEARER_MULTIPLEX_SUPPORT_REQUIRED;
+
+  *multiplexed = wanted && max_mux > 0 && plain == 0 && mux < max_mux;
+  if (*multiplexed)
+    return NULL;
+  if (asked == MMD_BEARER_MULTIPLEX_SUPPORT_REQUIRED && max_mux == 0)
+    return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
+                       "Multiplexing is required, but this modem cannot multiplex data sessions");
+  if (asked == MMD_BEARER_MULTIPLEX_SUPPORT_REQUIRED && plain > 0)
+    return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
+                       "Cannot connect multiplexed: a bearer is connected without multiplexing");
+  if (mux > 0)
+    return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
+                       "Cannot connect: %u multiplexed bearer(s) already connected (at most %u, "
+                       "none besides them without multiplexing)",
+                       mux, max_mux);
+  if (plain >= max_plain)
+    return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
+                       "Cannot connect: %u bearer(s) already connected", plain);
+  return NULL;
+}
+
+static GError *
+check_connect(BearersRoom *room, MmdBearer *bearer)
 {
   MmdModemState state = mmd_modem_get_state(room->modem);
-  guint max_active = mdbus_modem_get_max_active_bearers(mmd_modem_get_iface(room->modem));
+  gboolean multiplexed = FALSE;
+  GError *error;
 
   if (!FIND_OP(room, connect))
     return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
                        "Connecting is not supported by this modem");
   if (state != MMD_MODEM_STATE_REGISTERED && state != MMD_MODEM_STATE_CONNECTED)
     return mmd_modem_wrong_state_error(room->modem, "connect");
-  if (count_connected(room) >= max_active)
-    return g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
-                       "Cannot connect: %u bearer(s) already connected", count_connected(room));
+  if ((error = decide_multiplex(room, bearer, &multiplexed)))
+    return error;
+  mmd_bearer_set_multiplexed(bearer, multiplexed);
   return NULL;
 }
 
@@ -155,7 +202,7 @@ connect_bearer(GTask *task, BearersRoom *room)
     connect_return(task, job);
     return;
   }
-  if ((error = check_connect(room))) {
+  if ((error = check_connect(room, job->bearer))) {
     mmd_bearer_set_connection_error(job->bearer, error);
     g_task_return_error(task, error);
     return;
@@ -594,6 +641,7 @@ ensure_room(MmdModem *modem)
   MMD_METHODS_BIND(mmd_modem_get_iface(modem), modem_methods, modem, room);
   g_signal_connect(modem, "going-away", G_CALLBACK(going_away), room);
   mmd_modem_set_max_bearers(modem, 1, 1);
+  mmd_modem_set_max_multiplexed_bearers(modem, 0);
   return room;
 }
 
@@ -610,4 +658,11 @@ mmd_modem_set_max_bearers(MmdModem *modem, guint max_bearers, guint max_active)
 
   mdbus_modem_set_max_bearers(iface, max_bearers);
   mdbus_modem_set_max_active_bearers(iface, max_active);
+}
+
+void
+mmd_modem_set_max_multiplexed_bearers(MmdModem *modem, guint max_active_multiplexed)
+{
+  mdbus_modem_set_max_active_multiplexed_bearers(mmd_modem_get_iface(modem),
+                                                 max_active_multiplexed);
 }

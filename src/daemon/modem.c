@@ -492,7 +492,10 @@ remove_idle(gpointer user_data)
 {
   MmdModem *self = user_data;
 
-  self->exporter.ops->remove_modem(self->exporter.self, self);
+  /* Shut down meanwhile (the daemon stopping): removed with the others, and
+   * the exporter may be gone too. */
+  if (!self->gone)
+    self->exporter.ops->remove_modem(self->exporter.self, self);
   return G_SOURCE_REMOVE;
 }
 

@@ -65,6 +65,7 @@ REGISTRATION_HOME = 1
 POWER_ON, POWER_LOW = 3, 2
 PORT_NET, PORT_QMI, PORT_MBIM = 2, 6, 7
 BAND_UNKNOWN = 0
+SIM_LTE_BANDS = [30 + n for n in (1, 3, 7, 8, 20, 28)]
 FACILITY_SIM = 1
 PACKET_SERVICE_ATTACHED = 2
 BEARER_TYPE_DEFAULT = 1
@@ -292,8 +293,11 @@ class MmcliTest(CompatTestCase):
         # MBIM, unlocked from the start: IPv4 and IPv6 exactly as the simulator gave them
         kv = self.mmcli_k('-m', self.mbim)
         self.check_identity(kv, MBIM, 'mbim', 'cdc-wdm1')
-        self.assertEqual(keyvalue_list(kv, 'modem.generic.supported-modes'),
-                         ['allowed: 2g, 3g, 4g; preferred: none'])
+        # MBIM has no preferred mode: every combination of the modem's data classes
+        modes = keyvalue_list(kv, 'modem.generic.supported-modes')
+        self.assertEqual(len(modes), 7)
+        self.assertEqual(modes[0], 'allowed: 2g, 3g, 4g; preferred: none')
+        self.assertTrue(all(m.endswith('preferred: none') for m in modes))
         self.assertEqual(kv['modem.generic.current-modes'], 'allowed: 2g, 3g, 4g; preferred: none')
         self.mmcli('-m', self.mbim, '--simple-connect=apn=internet,ip-type=ipv4v6')
         self.wait_compat_state(self.mbim, STATE_CONNECTED)
@@ -346,8 +350,9 @@ class LibmmGlibTest(CompatTestCase):
             self.assertEqual(m['lock'], LOCK_NONE)
             self.assertEqual(m['access-technologies'], TECH_LTE)
             self.assertEqual(m['current-modes'], [all_modes, 0])
-            self.assertEqual(m['supported-bands'], [BAND_UNKNOWN])
-            self.assertEqual(m['current-bands'], [BAND_UNKNOWN])
+            # the simulator's E-UTRAN bands 1, 3, 7, 8, 20, 28 (MBIM: by QMI in MBIM)
+            self.assertEqual(sorted(m['supported-bands']), SIM_LTE_BANDS)
+            self.assertEqual(sorted(m['current-bands']), SIM_LTE_BANDS)
             self.assertEqual(m['supported-ip-families'], FAMILY_IPV4 | FAMILY_IPV6 | FAMILY_IPV4V6)
             self.assertEqual(m['supported-capabilities'], [CAP_GSM_UMTS_LTE])
             self.assertEqual(m['current-capabilities'], CAP_GSM_UMTS_LTE)
@@ -393,7 +398,9 @@ class LibmmGlibTest(CompatTestCase):
         self.assertEqual(qmi_bearer['interface'], 'wwan7')
 
         self.assertEqual(mbim['modem']['plugin'], 'mbim')
-        self.assertEqual(mbim['modem']['supported-modes'], [[all_modes, 0]])
+        self.assertEqual(mbim['modem']['supported-modes'][0], [all_modes, 0])
+        self.assertEqual(len(mbim['modem']['supported-modes']), 7)
+        self.assertIn([MODE_4G, 0], mbim['modem']['supported-modes'])
         mbim_bearer = next(iter(mbim['bearers'].values()))
         self.assertEqual(mbim_bearer['interface'], 'wwan8')
         self.assertEqual(mbim_bearer['properties']['ip-type'], FAMILY_IPV4V6)

@@ -447,7 +447,8 @@ class DiscoveryTestCase(h.IntegrationTestCase):
     def check_qmi_modem(self, path, hw, wdm='cdc-wdm0', net='wwan0',
                         ttys=('ttyUSB2', 'ttyUSB3')):
         props = self.modems()[path]
-        self.assertEqual(props['Plugin'], 'qmi')
+        # a Quectel (2c7c) module: the vendor plugin over the generic QMI backend
+        self.assertEqual(props['Plugin'], 'quectel')
         self.assertEqual(props['PrimaryPort'], wdm)
         self.assertEqual(props['Device'], hw.syspath)
         self.assertEqual(props['Physdev'], hw.syspath)
@@ -518,7 +519,7 @@ class DiscoveryTest(DiscoveryTestCase):
         self.serve(hw, '/dev/cdc-wdm0', 'qmi')
         self.start_discovery_daemon('--port=qmi:/dev/cdc-wdm0,net:wwan0')
         path, props = self.wait_for_modems(1).popitem()
-        self.assertEqual(props['Plugin'], 'qmi')
+        self.assertEqual(props['Plugin'], 'quectel')
         self.assertEqual(props['Device'], hw.syspath)
         self.assertEqual(props['Physdev'], hw.syspath)
         self.assertEqual(props['Drivers'], ['qmi_wwan'])
@@ -565,8 +566,8 @@ class DiscoveryTest(DiscoveryTestCase):
         by_plugin = {}
         for path in (self.modem_for_device(hw.syspath) for hw in (qmi, mbim, acm)):
             by_plugin[self.prop(path, 'Plugin')] = path
-        self.assertEqual(sorted(by_plugin), ['at', 'mbim', 'qmi'])
-        self.check_qmi_modem(by_plugin['qmi'], qmi)
+        self.assertEqual(sorted(by_plugin), ['at', 'mbim', 'quectel'])
+        self.check_qmi_modem(by_plugin['quectel'], qmi)
         self.wait_ports(by_plugin['mbim'], [('wwan0mbim0', PORT_MBIM), ('wwan0at0', PORT_AT),
                                             ('wwan1', PORT_NET)])
         self.wait_ports(by_plugin['at'], [('ttyACM0', PORT_AT), ('usb0', PORT_NET)])

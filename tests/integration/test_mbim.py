@@ -179,10 +179,12 @@ class MbimTest(h.ModemTestCase):
         self.wait_state(REGISTERED)
 
     def test_silent_modem_times_out(self):
-        # Initialization takes 6 requests (OPEN, device caps, subscriber ready
-        # status, PIN state, home provider, radio state); the modem is silent
-        # after that.
-        self.start(pin=False, extra=('--fault=silent-after=6',))
+        # Initialization takes 7 requests (OPEN, extensions version, device
+        # caps, subscriber ready status, PIN state, home provider, radio state)
+        # and, in the background, 6 of QMI carried in MBIM (CTL Sync and Get
+        # Version Info, DMS and NAS clients, band capabilities and preference);
+        # the modem is silent after them.
+        self.start(pin=False, extra=('--fault=silent-after=13',))
         self.wait_state(DISABLED)
         self.assertDBusError(h.ERROR_PREFIX + 'Serial.ResponseTimeout',
                              self.modem, h.MODEM_IFACE, 'Enable', (True,), '(b)', timeout=60)

@@ -8,6 +8,7 @@
  * stderr as one line starting with "sim: rx".
  */
 #include "sim-core.h"
+#include "sim-radio.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -98,6 +99,8 @@ config_free(SimConfig *c)
   g_free(c->protocol);
   g_free(c->link);
   g_free(c->control);
+  g_free(c->at_link);
+  g_free(c->vendor);
   g_free(c->sim_pin);
   g_free(c->sim_puk);
   g_free(c->imei);
@@ -115,6 +118,10 @@ config_free(SimConfig *c)
     g_array_unref(c->dns4);
   if (c->dns6)
     g_array_unref(c->dns6);
+  if (c->lte_bands)
+    g_array_unref(c->lte_bands);
+  if (c->nr_bands)
+    g_array_unref(c->nr_bands);
   g_free(c);
 }
 
@@ -126,6 +133,7 @@ typedef struct {
   char *ip6, *gw6, **dns6;
   gboolean no_ip6;
   char **faults;
+  char *rat, *lte_bands, *nr_bands;
   char *ecc;
 } RawOptions;
 
@@ -141,6 +149,9 @@ raw_options_clear(RawOptions *o)
   g_free(o->gw6);
   g_strfreev(o->dns6);
   g_strfreev(o->faults);
+  g_free(o->rat);
+  g_free(o->lte_bands);
+  g_free(o->nr_bands);
   g_free(o->ecc);
 }
 
@@ -150,6 +161,7 @@ config_new(void)
   SimConfig *c = g_new0(SimConfig, 1);
 
   c->fd = -1;
+  c->at_fd = -1;
   c->pin_retries = 3;
   c->puk_retries = 10;
   c->rssi = -65;
@@ -157,6 +169,9 @@ config_new(void)
   c->rsrq = -10;
   c->snr = 12.0;
   c->mtu = 1500;
+  c->nr_rsrp = -90;
+  c->nr_rsrq = -11;
+  c->nr_snr = 15.5;
   c->silent_after = c->garbage_after = c->hangup_after = -1;
   return c;
 }
@@ -174,6 +189,11 @@ parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError 
     { "fd", 0, 0, G_OPTION_ARG_INT, &c->fd, "Serve on inherited descriptor N", "N" },
     { "control", 0, 0, G_OPTION_ARG_FILENAME, &c->control,
       "Listen for control commands on a unix socket at PATH", "PATH" },
+    { "at-link", 0, 0, G_OPTION_ARG_FILENAME, &c->at_link,
+      "A second port speaking AT, on a pty symlinked at PATH", "PATH" },
+    { "at-fd", 0, 0, G_OPTION_ARG_INT, &c->at_fd, "A second port speaking AT, on descriptor N",
+      "N" },
+    { "vendor", 0, 0, G_OPTION_ARG_STRING, &c->vendor, "Vendor commands: quectel", "VENDOR" },
     { "sim-pin", 0, 0, G_OPTION_ARG_STRING, &c->sim_pin, "SIM PIN (SIM locked at start)", "PIN" },
     { "sim-puk", 0, 0, G_OPTION_ARG_STRING, &c->sim_puk, "SIM PUK", "PUK" },
     { "pin-retries", 0, 0, G_OPTION_ARG_INT, &c->pin_retries, "PIN retries", "N" },
@@ -208,6 +228,13 @@ parse_command_line(SimConfig *c, RawOptions *o, int *argc, char ***argv, GError 
       "silent-after=N | garbage-after=N | hangup-after=N", "FAULT" },
     { "network-disconnect-after-ms", 0, 0, G_OPTION_ARG_INT, &c->network_disconnect_after_ms,
       "Drop data sessions from the network side after MS", "MS" },
+    { "rat", 0, 0, G_OPTION_ARG_STRING, &o->rat, "Network technology: lte, nr5g-nsa, nr5g-sa",
+      "RAT" },
+    { "lte-bands", 0, 0, G_OPTION_ARG_STRING, &o->lte_bands, "E-UTRAN bands supported", "N,N,..." },
+    { "nr-bands", 0, 0, G_OPTION_ARG_STRING, &o->nr_bands, "NR bands supported (5G)", "N,N,..." },
+    { "nr-rsrp", 0, 0, G_OPTION_ARG_INT, &c->nr_rsrp, "NR RSRP dBm", "N" },
+    { "nr-rsrq", 0, 0, G_OPTION_ARG_INT, &c->nr_rsrq, "NR RSRQ dB", "N" },
+    { "nr-snr", 0, 0, G_OPTION_ARG_DOUBLE, &c->nr_snr, "NR SNR dB", "N" },
     { "sim-ecc", 0, 0, G_OPTION_ARG_STRING, &o->ecc,
       "Emergency numbers on the card (EF_ECC), comma separated", "N,N" },
     { "qmi-no-ussd-no-wait", 0, 0, G_OPTION_ARG_NONE, &c->qmi_no_ussd_no_wait,
@@ -330,6 +357,7 @@ parse_config(SimConfig *c, int *argc, char ***argv, GError **error)
   if (ok) {
     default_identity(c);
     ok = parse_operators(c, &o, error) && parse_ip_config(c, &o, error)
+         && sim_radio_parse_options(c, o.rat, o.lte_bands, o.nr_bands, error)
          && parse_ecc(o.ecc, c, error);
   }
   for (char **v = o.faults; ok && v && *v; v++)

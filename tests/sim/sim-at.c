@@ -186,13 +186,53 @@ static const AtCommandTable *const tables[] = {
 };
 
 static const AtCommandDef *
+find_in(const AtCommandTable *table, const char *name)
+{
+  for (gsize i = 0; table && i < table->n_defs; i++)
+    if (!g_ascii_strcasecmp(table->defs[i].name, name))
+      return &table->defs[i];
+  return NULL;
+}
+
+static const AtCommandDef *
 find_command(const char *name)
 {
-  for (gsize t = 0; t < G_N_ELEMENTS(tables); t++)
-    for (gsize i = 0; i < tables[t]->n_defs; i++)
-      if (!g_ascii_strcasecmp(tables[t]->defs[i].name, name))
-        return &tables[t]->defs[i];
-  return NULL;
+  const AtCommandDef *def = NULL;
+
+  for (gsize t = 0; t < G_N_ELEMENTS(tables) && !def; t++)
+    def = find_in(tables[t], name);
+  return def;
+}
+
+/* The vendor's commands (--vendor), which come first where they overlap. */
+static const AtCommandTable *
+vendor_table(SimAt *a)
+{
+  return g_strcmp0(sim_core_config(a->core)->vendor, "quectel") == 0 ? &at_quectel_commands : NULL;
+}
+
+static AtHandler
+handler_of(const AtCommandDef *def, const char *rest)
+{
+  if (!def)
+    return NULL;
+  if (rest[0] == '?')
+    return def->query;
+  if (rest[0] == '=' && rest[1] == '?')
+    return def->test;
+  if (rest[0] == '=')
+    return def->set;
+  return def->exec;
+}
+
+AtResult
+at_run_generic_set(SimAt *a, const char *name, GPtrArray *args, AtReply *r)
+{
+  const AtCommandDef *def = find_command(name);
+
+  if (!def || !def->set)
+    return at_cme(r, CME_NOT_SUPPORTED);
+  return def->set(a, def, args, r);
 }
 
 /* One extended command "+NAME[?|=?|=args]". */
@@ -202,20 +242,17 @@ run_ext(SimAt *a, const char *cmd, AtReply *r)
   gsize n = strcspn(cmd, "=?");
   g_autofree char *name = g_strndup(cmd, n);
   const char *rest = cmd + n;
-  const AtCommandDef *def = find_command(name);
+  const AtCommandDef *def = find_in(vendor_table(a), name);
   g_autoptr(GPtrArray) args = NULL;
-  AtHandler handler;
+  AtHandler handler = handler_of(def, rest);
 
+  /* a form the vendor leaves out is the generic command's */
+  if (!handler) {
+    def = find_command(name);
+    handler = handler_of(def, rest);
+  }
   if (!def)
     return R_ERROR;
-  if (rest[0] == '?')
-    handler = def->query;
-  else if (rest[0] == '=' && rest[1] == '?')
-    handler = def->test;
-  else if (rest[0] == '=')
-    handler = def->set;
-  else
-    handler = def->exec;
   if (!handler)
     return at_cme(r, CME_NOT_SUPPORTED);
   args = split_args(rest[0] == '=' && rest[1] != '?' ? rest + 1 : "");

@@ -112,6 +112,8 @@ extern const AtCommandTable at_pdp_commands;
 extern const AtCommandTable at_sms_commands;
 extern const AtCommandTable at_voice_commands;
 extern const AtCommandTable at_ussd_commands;
+/* --vendor=quectel (sim-at-quectel.c) */
+extern const AtCommandTable at_quectel_commands;
 extern const AtCommandTable at_events_commands;
 
 /* ---- sim-at.c: replies and arguments ---- */
@@ -137,6 +139,10 @@ gboolean at_arg_int(GPtrArray *args, guint i, int *v);
 /* Digits at *s as a number no larger than max; *s moves past all of them.
  * FALSE if there are none or the number is larger. */
 gboolean at_parse_number(const char **s, guint max, guint *v);
+
+/* The set form of the generic command called name (for a vendor's command
+ * that extends one). */
+AtResult at_run_generic_set(SimAt *a, const char *name, GPtrArray *args, AtReply *r);
 
 /* ---- shared by the groups ---- */
 

@@ -36,6 +36,7 @@ struct _SimCore {
   int peers; /* pty mode: slave opens by others, -1 if unknown */
   GByteArray *outbuf;
   guint write_watch;
+  SimSink sink; /* where output goes instead of the link, if set */
 
   /* faults */
   SimFaults *faults;
@@ -68,6 +69,12 @@ struct _SimCore {
   gint64 nitz_monotonic; /* when it came, g_get_monotonic_time() */
 
   guint signal_watch[3];
+
+  /* a second port (sim-port.c), or NULL */
+  struct _SimPort *second_port;
+
+  /* radio access: technology, modes, bands (sim-radio.c) */
+  struct _SimRadio *radio_access;
 
   /* sessions */
   GPtrArray *sessions;

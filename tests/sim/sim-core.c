@@ -6,6 +6,8 @@
  * the control commands in sim-core-commands.c.
  */
 #include "sim-core-private.h"
+#include "sim-port.h"
+#include "sim-radio.h"
 #include "sim-ussd.h"
 #include "sim-voice.h"
 
@@ -63,6 +65,8 @@ void
 sim_core_notify(SimCore *core, SimNotify what, gpointer data)
 {
   core->proto->notify(core->proto_self, what, data);
+  if (core->second_port)
+    sim_port_notify(core->second_port, what, data);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -327,6 +331,13 @@ SimSession *
 sim_core_session_start(SimCore *core, guint owner, const char *apn, const char *user,
                        SimIpFamily family, const char **error_reason)
 {
+  return sim_core_session_start_on(core, 0, owner, apn, user, family, error_reason);
+}
+
+SimSession *
+sim_core_session_start_on(SimCore *core, guint link_id, guint owner, const char *apn,
+                          const char *user, SimIpFamily family, const char **error_reason)
+{
   SimSession *s;
 
   if (core->card != SIM_CARD_READY) {
@@ -347,12 +358,17 @@ sim_core_session_start(SimCore *core, guint owner, const char *apn, const char *
   s->apn = g_strdup(apn ? apn : "");
   s->user = g_strdup(user ? user : "");
   s->family = family;
+  s->link_id = link_id;
   if (core->config->network_disconnect_after_ms > 0)
     s->drop_timer
         = g_timeout_add(core->config->network_disconnect_after_ms, on_session_drop_timer, s);
   g_ptr_array_add(core->sessions, s);
-  sim_core_log(core, "event: session up handle=0x%08x apn=%s family=%d", s->handle, s->apn,
-               (int)family);
+  if (link_id)
+    sim_core_log(core, "event: session up handle=0x%08x apn=%s family=%d link=%u", s->handle,
+                 s->apn, (int)family, link_id);
+  else
+    sim_core_log(core, "event: session up handle=0x%08x apn=%s family=%d", s->handle, s->apn,
+                 (int)family);
   return s;
 }
 
@@ -472,6 +488,7 @@ sim_core_new(SimConfig *config, const SimProtocol *proto)
   core->signal.rsrq = config->rsrq;
   core->signal.snr = config->snr;
   sim_core_commands_register(core);
+  sim_radio_init(core);
   core->voice = sim_voice_new(core);
   core->ussd = sim_ussd_new(core);
   core->sms = sim_sms_store_new(core);
@@ -484,6 +501,7 @@ void
 sim_core_free(SimCore *core)
 {
   sim_link_close(core);
+  g_clear_pointer(&core->second_port, sim_port_free);
   if (core->reg_timer)
     g_source_remove(core->reg_timer);
   for (gsize i = 0; i < G_N_ELEMENTS(core->signal_watch); i++)
@@ -500,6 +518,7 @@ sim_core_free(SimCore *core)
   sim_ussd_free(core->ussd);
   if (core->proto_self)
     core->proto->free(core->proto_self);
+  sim_radio_free(core);
   sim_sms_store_free(core->sms);
   sim_fault_free(core->faults);
   sim_control_free(core->control);
@@ -535,6 +554,20 @@ link_setup(SimCore *core)
 }
 
 static gboolean
+second_port_setup(SimCore *core)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!core->config->at_link && core->config->at_fd < 0)
+    return TRUE;
+  core->second_port = sim_port_new(core, core->config->at_link, core->config->at_fd, &error);
+  if (core->second_port)
+    return TRUE;
+  fprintf(stderr, "modem-sim: %s\n", error->message);
+  return FALSE;
+}
+
+static gboolean
 control_setup(SimCore *core)
 {
   g_autoptr(GError) error = NULL;
@@ -549,7 +582,7 @@ int
 sim_core_run(SimCore *core)
 {
   core->proto_self = core->proto->create(core);
-  if (!link_setup(core) || !control_setup(core)) {
+  if (!link_setup(core) || !second_port_setup(core) || !control_setup(core)) {
     sim_link_remove(core);
     return 1;
   }
@@ -566,6 +599,7 @@ sim_core_run(SimCore *core)
   g_main_loop_run(core->loop);
 
   sim_link_remove(core);
+  g_clear_pointer(&core->second_port, sim_port_free);
   sim_control_close(core->control);
   return core->exit_code;
 }

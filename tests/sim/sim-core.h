@@ -31,6 +31,9 @@ typedef struct {
   int fd;
   int qrtr_node; /* --protocol=qrtr: the node to publish on, 0 = the bus's own */
   char *control; /* control socket path, or NULL */
+  char *at_link; /* a second port, speaking AT: on a pty here (sim-port.h) */
+  int at_fd;     /* ... or on this inherited descriptor; -1: none */
+  char *vendor;  /* "quectel": the vendor's AT commands; NULL: none */
 
   char *sim_pin; /* NULL: PIN check disabled */
   char *sim_puk;
@@ -77,6 +80,14 @@ typedef struct {
   int garbage_after; /* -1: off */
   int hangup_after;  /* -1: off */
   int network_disconnect_after_ms;
+
+  /* radio access (sim-radio.h) */
+  int rat;           /* SimRat the network offers */
+  GArray *lte_bands; /* guint: E-UTRAN bands supported */
+  GArray *nr_bands;  /* guint: NR bands supported; none: no 5G */
+  int nr_rsrp;       /* dBm */
+  int nr_rsrq;       /* dB */
+  double nr_snr;     /* dB */
 } SimConfig;
 
 /* ---- SIM ---- */
@@ -135,6 +146,7 @@ typedef struct {
   char *apn;
   char *user;
   SimIpFamily family;
+  guint link_id; /* QMAP mux id / MBIM session id; 0: the data port itself */
   guint drop_timer;
 } SimSession;
 
@@ -221,11 +233,23 @@ void sim_core_log(SimCore *core, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* Call once per received request, after logging it as "rx <protocol> ..."
  * (what on-request fault triggers match) and before decoding it further.
- * Returns FALSE if the request must not be answered (fault injection took over). */
+ * Returns FALSE if the request must not be answered (fault injection took over).
+ * A request that arrives while a sink is set (carried inside another one)
+ * is neither counted nor faulted: the outer request was. */
 gboolean sim_core_request_begin(SimCore *core);
 
 /* Queue bytes to the peer (dropped while the link is not open). */
 void sim_core_send(SimCore *core, const guint8 *data, gsize len);
+
+/* Output that the caller of a protocol module handles: while a sink is set,
+ * sim_core_send() hands the bytes to it instead of the link (a protocol
+ * carried inside another, like QMI in MBIM, or a second port of the modem).
+ * Returns the sink that was set, for the caller to put back. */
+typedef struct {
+  void (*func)(gpointer data, const guint8 *bytes, gsize len);
+  gpointer data;
+} SimSink;
+SimSink sim_core_set_sink(SimCore *core, SimSink sink);
 
 /* SIM */
 SimCardState sim_core_card_state(SimCore *core);
@@ -283,6 +307,17 @@ void sim_core_unplug(SimCore *core);
 /* Data sessions */
 SimSession *sim_core_session_start(SimCore *core, guint owner, const char *apn, const char *user,
                                    SimIpFamily family, const char **error_reason);
+/* The same on a multiplexed link (QMI mux id, MBIM session id): each link
+ * has addresses of its own (sim_core_session_addresses()). */
+SimSession *sim_core_session_start_on(SimCore *core, guint link_id, guint owner, const char *apn,
+                                      const char *user, SimIpFamily family,
+                                      const char **error_reason);
+/* The addresses of a session: --ip4/--gateway4 and --ip6/--gateway6 for link
+ * 0, and for link N the same with N added to the third byte of IPv4
+ * (10.0.0.2 -> 10.0.N.2) and to the sixth byte of IPv6 (2001:db8:1::2 ->
+ * 2001:db8:1+N::2 for N < 255), so that every session's differ. */
+void sim_core_session_addresses(SimCore *core, const SimSession *session, guint8 ip4[4],
+                                guint8 gw4[4], guint8 ip6[16], guint8 gw6[16]);
 SimSession *sim_core_session_lookup(SimCore *core, guint32 handle);
 /* First session owned by owner, or NULL. */
 SimSession *sim_core_session_by_owner(SimCore *core, guint owner);

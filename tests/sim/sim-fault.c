@@ -175,6 +175,9 @@ sim_core_request_begin(SimCore *core)
 
   if (core->dead)
     return FALSE;
+  /* carried inside another request (QMI in MBIM): counted and faulted with it */
+  if (core->sink.func)
+    return TRUE;
   f->requests++;
   start_fault(f, option_fault(f), "--fault");
   if (!core->dead)

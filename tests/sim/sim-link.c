@@ -94,9 +94,22 @@ on_writable(int fd, GIOCondition cond, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+SimSink
+sim_core_set_sink(SimCore *core, SimSink sink)
+{
+  SimSink before = core->sink;
+
+  core->sink = sink;
+  return before;
+}
+
 void
 sim_core_send(SimCore *core, const guint8 *data, gsize len)
 {
+  if (core->sink.func) {
+    core->sink.func(core->sink.data, data, len);
+    return;
+  }
   if (core->muted || core->dead)
     return;
   if (core->proto->send_raw) {

@@ -27,7 +27,6 @@ enum {
   CID_DEVICE_SERVICE_SUBSCRIBE_LIST = 19,
 };
 
-#define DATA_CLASS_LTE 0x20
 #define CELLULAR_CLASS_GSM 1
 
 static const guint8 uuid_context_internet[16] = { 0x7e, 0x5e, 0x2a, 0x7e, 0x4e, 0x6f, 0x72, 0x72,
@@ -148,18 +147,21 @@ static GByteArray *
 enc_register_state(SimMbim *m)
 {
   const SimOperator *op = sim_core_serving_operator(m->core);
+  gboolean v2 = m->mbimex >= MBIMEX_2_0;
   MbimBuf b;
 
-  mbim_buf_init(&b, 48);
+  mbim_buf_init(&b, v2 ? 52 : 48);
   mbim_buf_u32(&b, 0); /* nw error */
   mbim_buf_u32(&b, reg_state_code(m));
   mbim_buf_u32(&b, sim_core_manual_selection(m->core) ? 2 : 1);
-  mbim_buf_u32(&b, op ? DATA_CLASS_LTE : 0);
+  mbim_buf_u32(&b, op ? mbim_available_data_classes(m) : 0);
   mbim_buf_u32(&b, CELLULAR_CLASS_GSM);
   mbim_buf_str(&b, op ? op->mccmnc : "");
   mbim_buf_str(&b, op ? op->name : "");
   mbim_buf_str(&b, "");
   mbim_buf_u32(&b, 2); /* packet service automatic attach */
+  if (v2)
+    mbim_buf_u32(&b, mbim_preferred_data_classes(m));
   return mbim_buf_finish(&b);
 }
 
@@ -173,14 +175,18 @@ static GByteArray *
 enc_packet_service(SimMbim *m)
 {
   gboolean att = ps_attached(m);
+  gboolean v2 = m->mbimex >= MBIMEX_2_0;
   MbimBuf b;
 
-  mbim_buf_init(&b, 28);
+  mbim_buf_init(&b, v2 ? 32 : 28);
   mbim_buf_u32(&b, 0);
   mbim_buf_u32(&b, att ? 2 : 4); /* attached / detached */
-  mbim_buf_u32(&b, att ? DATA_CLASS_LTE : 0);
+  /* 1.0: the highest available data class; 2.0: the one in use */
+  mbim_buf_u32(&b, att ? mbim_available_data_classes(m) : 0);
   mbim_buf_u64(&b, att ? 50000000 : 0);
   mbim_buf_u64(&b, att ? 150000000 : 0);
+  if (v2)
+    mbim_buf_u32(&b, att ? 1 : 0); /* frequency range: FR1 */
   return mbim_buf_finish(&b);
 }
 
@@ -211,25 +217,9 @@ enc_connect(SimMbim *m, guint32 session_id, const SimSession *s, guint32 nw_erro
 static guint32
 h_device_caps(SimMbim *m, const MbimReq *r, GByteArray **out)
 {
-  const SimConfig *cfg = sim_core_config(m->core);
-  MbimBuf b;
-
   if (r->type != 0)
     return ST_NO_DEVICE_SUPPORT;
-  mbim_buf_init(&b, 64);
-  mbim_buf_u32(&b, 2);                  /* device type: remote (USB) */
-  mbim_buf_u32(&b, CELLULAR_CLASS_GSM); /* cellular class */
-  mbim_buf_u32(&b, 1);                  /* voice: no voice */
-  mbim_buf_u32(&b, 2);                  /* SIM class: removable */
-  mbim_buf_u32(&b, 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | DATA_CLASS_LTE);
-  mbim_buf_u32(&b, 0x3); /* SMS: PDU receive + send */
-  mbim_buf_u32(&b, 0x1); /* control caps: manual registration */
-  mbim_buf_u32(&b, 8);   /* max sessions */
-  mbim_buf_str(&b, "");
-  mbim_buf_str(&b, cfg->imei);
-  mbim_buf_str(&b, cfg->revision);
-  mbim_buf_str(&b, cfg->model);
-  *out = mbim_buf_finish(&b);
+  *out = mbim_enc_device_caps(m, FALSE);
   return ST_NONE;
 }
 
@@ -402,12 +392,16 @@ h_register_state(SimMbim *m, const MbimReq *r, GByteArray **out)
 {
   if (r->type == 1) {
     g_autofree char *id = mbim_read_str(r, 0);
-    guint32 action;
+    guint32 action, data_classes = 0;
 
     if (!id || !mbim_read_u32(r, 8, &action))
       return ST_INVALID_PARAMETERS;
     if (!sim_core_sim_readable(m->core))
       return ST_PIN_REQUIRED;
+    /* data classes: what the modem may use from now on (0: leave them) */
+    if (mbim_read_u32(r, 12, &data_classes) && data_classes
+        && !mbim_set_data_classes(m, data_classes))
+      return ST_INVALID_PARAMETERS;
     if (action == 0) {
       sim_core_register(m->core, NULL);
     } else if (!sim_core_register(m->core, id)) {
@@ -469,7 +463,7 @@ h_connect(SimMbim *m, const MbimReq *r, GByteArray **out)
       return sim_core_reg_state(m->core) == SIM_REG_REGISTERED ? ST_PACKET_SERVICE_DETACHED
                                                                : ST_NOT_REGISTERED;
     family = ip_type == 2 ? SIM_FAMILY_IPV6 : ip_type >= 3 ? SIM_FAMILY_IPV4V6 : SIM_FAMILY_IPV4;
-    s = sim_core_session_start(m->core, session_id, apn, user, family, &why);
+    s = sim_core_session_start_on(m->core, session_id, session_id, apn, user, family, &why);
     if (!s) {
       sim_core_log(m->core, "mbim: connect refused: %s", why);
       if (g_str_equal(why, "ipv6-unsupported"))
@@ -488,7 +482,7 @@ h_ip_configuration(SimMbim *m, const MbimReq *r, GByteArray **out)
   guint32 session_id;
   SimSession *s;
   gboolean v4, v6;
-  guint8 elem4[8], elem6[20];
+  guint8 elem4[8], elem6[20], gw4[4], gw6[16];
   MbimBuf b;
 
   if (r->type != 0)
@@ -501,12 +495,12 @@ h_ip_configuration(SimMbim *m, const MbimReq *r, GByteArray **out)
   v4 = s->family != SIM_FAMILY_IPV6;
   v6 = s->family != SIM_FAMILY_IPV4;
 
+  /* each session id its own addresses */
+  sim_core_session_addresses(m->core, s, elem4 + 4, gw4, elem6 + 4, gw6);
   elem4[0] = cfg->ip4_prefix;
   elem4[1] = elem4[2] = elem4[3] = 0;
-  memcpy(elem4 + 4, cfg->ip4, 4);
   elem6[0] = cfg->ip6_prefix;
   elem6[1] = elem6[2] = elem6[3] = 0;
-  memcpy(elem6 + 4, cfg->ip6, 16);
 
   mbim_buf_init(&b, 60);
   mbim_buf_u32(&b, session_id);
@@ -516,8 +510,8 @@ h_ip_configuration(SimMbim *m, const MbimReq *r, GByteArray **out)
   mbim_buf_off(&b, elem4, v4 ? 8 : 0);
   mbim_buf_u32(&b, v6 ? 1 : 0);
   mbim_buf_off(&b, elem6, v6 ? 20 : 0);
-  mbim_buf_off(&b, cfg->gw4, v4 ? 4 : 0);
-  mbim_buf_off(&b, cfg->gw6, v6 ? 16 : 0);
+  mbim_buf_off(&b, gw4, v4 ? 4 : 0);
+  mbim_buf_off(&b, gw6, v6 ? 16 : 0);
   mbim_buf_u32(&b, v4 ? cfg->dns4->len : 0);
   mbim_buf_off(&b, cfg->dns4->data, v4 ? cfg->dns4->len * 4 : 0);
   mbim_buf_u32(&b, v6 ? cfg->dns6->len : 0);
@@ -653,6 +647,8 @@ mbim_basic_connect_describe(const MbimReq *r, GString *s)
       if (mbim_read_u32(r, 8, &a))
         g_string_append_printf(s, " action=%s provider=%s", a ? "manual" : "automatic",
                                id ? id : "?");
+      if (mbim_read_u32(r, 12, &b))
+        g_string_append_printf(s, " data-class=0x%x", b);
       break;
     }
     case CID_PACKET_SERVICE:

@@ -10,7 +10,8 @@
  *
  * MS Basic Connect Extensions (3d01dcc5-fef5-4d05-0d3a-bef7058e9aaf),
  * Location Info Status (CID 12): LAC, TAC and cell id, u32 each, queried or
- * notified when the modem changes cells.
+ * notified when the modem changes cells (the service's table is in
+ * sim-mbim-ex.c).
  *
  * MS Voice Extensions (8d8b9eba-37be-449b-8f1e-61cb034a702e), NITZ
  * (CID 10): year, month, day, hour, minute, second (UTC), time zone offset
@@ -21,16 +22,12 @@
 #include "sim-mbim.h"
 
 enum { CID_SIGNAL_STATE = 11, CID_LOCATION_INFO_STATUS = 12, CID_NITZ = 10 };
-enum { DATA_CLASS_LTE = 0x20 };
 
 /* The Windows default: a notification for a change of 5 dB or more. */
 #define DEFAULT_RSSI_THRESHOLD 3
 #define NO_THRESHOLD 0xFFFFFFFFu
 #define RSSI_UNKNOWN 99
 
-static const guint8 uuid_ms_basic_connect_extensions[16]
-    = { 0x3d, 0x01, 0xdc, 0xc5, 0xfe, 0xf5, 0x4d, 0x05,
-        0x0d, 0x3a, 0xbe, 0xf7, 0x05, 0x8e, 0x9a, 0xaf };
 static const guint8 uuid_ms_voice_extensions[16]
     = { 0x8d, 0x8b, 0x9e, 0xba, 0x37, 0xbe, 0x44, 0x9b,
         0x8f, 0x1e, 0x61, 0xcb, 0x03, 0x4a, 0x70, 0x2e };
@@ -48,19 +45,22 @@ coded_rssi_now(SimMbim *m)
 }
 
 /* MBIM_SIGNAL_STATE_INFO: RSSI, error rate, interval, RSSI threshold, error
- * rate threshold */
+ * rate threshold; with extensions 2.0 the RSRP/SNR list of LTE and NR too */
 static GByteArray *
 enc_signal_state(SimMbim *m)
 {
+  gboolean v2 = m->mbimex >= MBIMEX_2_0;
   MbimBuf b;
 
   m->reported_rssi = coded_rssi_now(m);
-  mbim_buf_init(&b, 20);
+  mbim_buf_init(&b, v2 ? 28 : 20);
   mbim_buf_u32(&b, m->reported_rssi);
   mbim_buf_u32(&b, 99);
   mbim_buf_u32(&b, m->rssi_interval);
   mbim_buf_u32(&b, m->rssi_threshold ? m->rssi_threshold : DEFAULT_RSSI_THRESHOLD);
   mbim_buf_u32(&b, m->error_rate_threshold);
+  if (v2)
+    mbim_ex_signal_append(m, &b);
   return mbim_buf_finish(&b);
 }
 
@@ -124,8 +124,8 @@ enc_location_info(SimMbim *m)
   return mbim_buf_finish(&b);
 }
 
-static guint32
-h_location_info_status(SimMbim *m, const MbimReq *r, GByteArray **out)
+guint32
+mbim_location_info_status(SimMbim *m, const MbimReq *r, GByteArray **out)
 {
   if (r->type != 0)
     return ST_NO_DEVICE_SUPPORT;
@@ -170,9 +170,6 @@ h_nitz(SimMbim *m, const MbimReq *r, GByteArray **out)
 
 /* ---- the services ---- */
 
-static const MbimCmd ms_basic_connect_extensions[] = {
-  { CID_LOCATION_INFO_STATUS, "LocationInfoStatus", h_location_info_status },
-};
 static const MbimCmd ms_voice_extensions[] = {
   { CID_NITZ, "Nitz", h_nitz },
 };
@@ -187,12 +184,6 @@ lookup_in(const MbimCmd *cmds, gsize n_cmds, guint32 cid)
 }
 
 static const MbimCmd *
-lookup_basic_connect_extensions(guint32 cid)
-{
-  return lookup_in(ms_basic_connect_extensions, G_N_ELEMENTS(ms_basic_connect_extensions), cid);
-}
-
-static const MbimCmd *
 lookup_voice_extensions(guint32 cid)
 {
   return lookup_in(ms_voice_extensions, G_N_ELEMENTS(ms_voice_extensions), cid);
@@ -204,12 +195,6 @@ describe_nothing(const MbimReq *r, GString *s)
 {
 }
 
-const MbimService mbim_service_ms_basic_connect_extensions = {
-  uuid_ms_basic_connect_extensions,
-  "MsBasicConnectExtensions",
-  lookup_basic_connect_extensions,
-  describe_nothing,
-};
 const MbimService mbim_service_ms_voice_extensions = {
   uuid_ms_voice_extensions,
   "MsVoiceExtensions",
@@ -226,7 +211,7 @@ mbim_events_notify(SimMbim *m, SimNotify what)
     signal_changed(m);
   } else if (what == SIM_NOTIFY_CELL && sim_core_reg_state(m->core) == SIM_REG_REGISTERED) {
     info = enc_location_info(m);
-    mbim_send_service_indication(m, uuid_ms_basic_connect_extensions, CID_LOCATION_INFO_STATUS,
+    mbim_send_service_indication(m, mbim_uuid_ms_basic_connect_extensions, CID_LOCATION_INFO_STATUS,
                                  info);
   } else if (what == SIM_NOTIFY_NITZ) {
     info = enc_nitz(m);

@@ -26,6 +26,11 @@ enum {
   PROTO_ERR_FRAGMENT_OUT_OF_SEQUENCE = 2,
 };
 
+const guint8 mbim_uuid_ms_basic_connect_extensions[16]
+    = { 0x3d, 0x01, 0xdc, 0xc5, 0xfe, 0xf5, 0x4d, 0x05,
+        0x0d, 0x3a, 0xbe, 0xf7, 0x05, 0x8e, 0x9a, 0xaf };
+const guint8 mbim_uuid_qmi[16] = { 0xd1, 0xa3, 0x0b, 0xc2, 0xf9, 0x7a, 0x6e, 0x43,
+                                   0xbf, 0x65, 0xc7, 0xe2, 0x4f, 0xb0, 0xf0, 0xd3 };
 const guint8 mbim_uuid_basic_connect[16] = { 0xa2, 0x89, 0xcc, 0x33, 0xbc, 0xbb, 0x8b, 0x4f,
                                              0xb6, 0xb0, 0x13, 0x3e, 0xc2, 0xaa, 0xe6, 0xdf };
 
@@ -249,11 +254,9 @@ static const MbimService basic_connect = {
 };
 
 static const MbimService *const services[] = {
-  &basic_connect,
-  &mbim_service_ussd,
-  &mbim_service_sms,
-  &mbim_service_ms_basic_connect_extensions,
-  &mbim_service_ms_voice_extensions,
+  &basic_connect,    &mbim_service_ms_basic_connect_extensions,
+  &mbim_service_qmi, &mbim_service_ussd,
+  &mbim_service_sms, &mbim_service_ms_voice_extensions,
 };
 
 static const MbimService *
@@ -369,6 +372,7 @@ parse_message(SimMbim *m, const guint8 *p, gsize n)
         break;
       m->opened = TRUE;
       m->ps_detached = FALSE;
+      m->mbimex = 0; /* agreed again after each OPEN */
       m->max_transfer = len >= 16 ? u32_at(p + 12) : 4096;
       send_status(m, MSG_OPEN_DONE, tid, ST_NONE);
       break;
@@ -420,12 +424,16 @@ mbim_link_reset(gpointer self)
 static void
 mbim_notify(gpointer self, SimNotify what, gpointer data)
 {
-  if (what == SIM_NOTIFY_USSD)
+  if (what == SIM_NOTIFY_USSD) {
     mbim_ussd_notify(self, data);
-  else if (what == SIM_NOTIFY_SMS)
+    return;
+  }
+  if (what == SIM_NOTIFY_SMS) {
     mbim_sms_notify(self, data);
-  else
-    mbim_basic_connect_notify(self, what, data);
+    return;
+  }
+  mbim_basic_connect_notify(self, what, data);
+  mbim_qmi_notify(self, what, data);
 }
 
 static gpointer
@@ -444,6 +452,7 @@ mbim_free(gpointer self)
 {
   SimMbim *m = self;
 
+  mbim_qmi_free(m);
   g_byte_array_unref(m->in);
   g_free(m);
 }

@@ -46,6 +46,15 @@ enum {
 };
 
 extern const guint8 mbim_uuid_basic_connect[16];
+extern const guint8 mbim_uuid_ms_basic_connect_extensions[16];
+extern const guint8 mbim_uuid_qmi[16];
+
+/* Data classes */
+#define DATA_CLASS_LTE 0x20
+#define DATA_CLASS_5G_NSA 0x40
+#define DATA_CLASS_5G_SA 0x80
+
+#define MBIMEX_2_0 0x0200
 extern const guint8 mbim_uuid_sms[16];
 
 typedef struct {
@@ -53,6 +62,8 @@ typedef struct {
   GByteArray *in;
   gboolean opened;
   gboolean ps_detached; /* host asked for packet service detach */
+  guint16 mbimex;       /* extensions version agreed with the host (BCD), 0: none */
+  gpointer qmi;         /* QMI carried in MBIM: its module (sim-mbim-qmi.c) */
   guint32 max_transfer; /* the host's MaxControlTransfer (OPEN) */
   /* Signal State as the host set it (sim-mbim-events.c) */
   guint32 rssi_interval;
@@ -69,6 +80,14 @@ typedef struct {
   gsize len;
 } MbimReq;
 
+/* Information buffer encoder: the fixed part is written in order, variable
+ * fields go to the variable part and are referenced by offset (+ size). */
+typedef struct {
+  GByteArray *fixed;
+  GByteArray *var;
+  gsize fixed_size;
+} MbimBuf;
+
 /* ---- services ---- */
 
 /* ST_NONE with the information buffer in *out, or an error status */
@@ -80,9 +99,10 @@ typedef struct {
   MbimHandler handler; /* NULL: known but not supported */
 } MbimCmd;
 
+/* A service of the function: its CIDs. */
 typedef struct {
   const guint8 *uuid;
-  const char *name; /* in the log: "rx mbim <name> <command> ..." */
+  const char *name; /* in the log: "rx mbim <name> <Command>" */
   const MbimCmd *(*lookup)(guint32 cid);
   void (*describe)(const MbimReq *r, GString *s);
 } MbimService;
@@ -95,16 +115,38 @@ void mbim_basic_connect_describe(const MbimReq *r, GString *s);
 /* the world changed: indications, while the function is open */
 void mbim_basic_connect_notify(SimMbim *m, SimNotify what, gpointer data);
 
+/* ---- sim-mbim-ex.c: MBIM extensions 2.0 (MS Basic Connect Extensions) ---- */
+
+extern const MbimService mbim_service_ms_basic_connect_extensions;
+/* Device Caps, with the executor index of 2.0 when v2 */
+GByteArray *mbim_enc_device_caps(SimMbim *m, gboolean v2);
+/* Data classes: the modem's, the ones the network serves it with now, the
+ * ones its modes allow. */
+guint32 mbim_data_classes(SimMbim *m);
+guint32 mbim_available_data_classes(SimMbim *m);
+guint32 mbim_preferred_data_classes(SimMbim *m);
+/* Register State set with data classes: the modes to use; FALSE for classes
+ * the modem does not have. */
+gboolean mbim_set_data_classes(SimMbim *m, guint32 data_classes);
+/* What 2.0 appends to Signal State: the RSRP/SNR list of LTE and NR. */
+void mbim_ex_signal_append(SimMbim *m, MbimBuf *b);
+
+/* ---- sim-mbim-qmi.c: QMI carried in MBIM ---- */
+
+extern const MbimService mbim_service_qmi;
+void mbim_qmi_free(SimMbim *m);
+void mbim_qmi_notify(SimMbim *m, SimNotify what, gpointer data);
+
 /* ---- the USSD service (sim-mbim-ussd.c); data: a SimUssdMessage ---- */
 
 extern const MbimService mbim_service_ussd;
 void mbim_ussd_notify(SimMbim *m, gconstpointer msg);
-/* ---- sim-mbim-events.c: signal thresholds, and the services beyond Basic
- * Connect: MS Basic Connect Extensions (Location Info Status) and MS Voice
- * Extensions (NITZ) ---- */
+/* ---- sim-mbim-events.c: signal thresholds, and what the services beyond
+ * Basic Connect report: MS Basic Connect Extensions' Location Info Status
+ * (in sim-mbim-ex.c's table) and MS Voice Extensions (NITZ) ---- */
 
-extern const MbimService mbim_service_ms_basic_connect_extensions;
 extern const MbimService mbim_service_ms_voice_extensions;
+guint32 mbim_location_info_status(SimMbim *m, const MbimReq *r, GByteArray **out);
 /* Basic Connect Signal State: query, or set with the host's interval and thresholds */
 guint32 mbim_signal_state(SimMbim *m, const MbimReq *r, GByteArray **out);
 void mbim_signal_state_describe(const MbimReq *r, GString *s);
@@ -120,14 +162,6 @@ void mbim_sms_notify(SimMbim *m, gconstpointer event);
 /* A Basic Connect indication; mbim_send_service_indication for others. */
 void mbim_send_indication(SimMbim *m, guint32 cid, GByteArray *info);
 void mbim_send_service_indication(SimMbim *m, const guint8 *uuid, guint32 cid, GByteArray *info);
-
-/* Information buffer encoder: the fixed part is written in order, variable
- * fields go to the variable part and are referenced by offset (+ size). */
-typedef struct {
-  GByteArray *fixed;
-  GByteArray *var;
-  gsize fixed_size;
-} MbimBuf;
 
 void mbim_put_u32(GByteArray *a, guint32 v);
 void mbim_buf_init(MbimBuf *b, gsize fixed_size);

@@ -4,6 +4,7 @@
  * operations of DMS.
  */
 #include "sim-qmi.h"
+#include "sim-radio.h"
 
 static guint16
 dms_get_capabilities(SimQmi *q, const QmiReq *r, GByteArray *out)
@@ -14,10 +15,12 @@ dms_get_capabilities(SimQmi *q, const QmiReq *r, GByteArray *out)
   qmi_put_u32(out, 150000000); /* max rx */
   qmi_put_u8(out, 4);          /* data service: simultaneous CS and PS */
   qmi_put_u8(out, 2);          /* SIM supported */
-  qmi_put_u8(out, 3);
+  qmi_put_u8(out, sim_radio_has_5g(q->core) ? 4 : 3);
   qmi_put_u8(out, 4); /* GSM */
   qmi_put_u8(out, 5); /* UMTS */
   qmi_put_u8(out, RADIO_LTE);
+  if (sim_radio_has_5g(q->core))
+    qmi_put_u8(out, 10); /* 5G NR, in DMS's numbering */
   qmi_tlv_close(out, t);
   return ERR_NONE;
 }
@@ -218,6 +221,7 @@ describe_dms_protect(const QmiReq *r, GString *s)
 
 static const QmiMsgDef dms_messages[] = {
   { 0x0020, "GetCapabilities", dms_get_capabilities, NULL },
+  { 0x0045, "GetBandCapabilities", qmi_dms_get_band_capabilities, NULL },
   { 0x0021, "GetManufacturer", dms_get_manufacturer, NULL },
   { 0x0022, "GetModel", dms_get_model, NULL },
   { 0x0023, "GetRevision", dms_get_revision, NULL },

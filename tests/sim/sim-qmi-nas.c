@@ -36,7 +36,7 @@ encode_serving_system(SimQmi *q, GByteArray *b, gboolean indication)
   qmi_put_u8(b, op ? 2 : 0); /* selected network: 3GPP / unknown */
   if (op) {
     qmi_put_u8(b, 1);
-    qmi_put_u8(b, RADIO_LTE);
+    qmi_put_u8(b, qmi_nas_serving_radio(q));
   } else {
     qmi_put_u8(b, 0);
   }
@@ -75,18 +75,21 @@ static void
 encode_system_info(SimQmi *q, GByteArray *b)
 {
   SimCore *core = q->core;
-  SimRegState reg = sim_core_reg_state(core);
   const SimOperator *op = sim_core_serving_operator(core);
   const SimCell *cell = sim_core_cell(core);
   gsize t;
-  guint8 status = op ? 2 : (reg == SIM_REG_SEARCHING ? 0 : 0); /* available / none */
+  /* available / none; a modem on 5G SA has no LTE service */
+  guint8 status = op && qmi_nas_serving_radio(q) == RADIO_LTE ? 2 : 0;
 
   t = qmi_tlv_open(b, 0x14); /* LTE service status */
   qmi_put_u8(b, status);
   qmi_put_u8(b, status);
-  qmi_put_u8(b, op ? 1 : 0);
+  qmi_put_u8(b, status ? 1 : 0); /* preferred data path */
   qmi_tlv_close(b, t);
   if (!op)
+    return;
+  qmi_nas_put_system_info_5g(q, b);
+  if (!status)
     return;
 
   t = qmi_tlv_open(b, 0x19); /* LTE system info v2 */
@@ -185,12 +188,15 @@ qmi_nas_encode_signal_info(SimQmi *q, GByteArray *out)
 
   if (sim_core_reg_state(q->core) != SIM_REG_REGISTERED)
     return; /* no TLVs: no signal */
-  t = qmi_tlv_open(out, 0x14);
-  qmi_put_u8(out, (guint8)(gint8)sig->rssi);
-  qmi_put_u8(out, (guint8)(gint8)sig->rsrq);
-  qmi_put_u16(out, (guint16)(gint16)sig->rsrp);
-  qmi_put_u16(out, (guint16)(gint16)(sig->snr * 10));
-  qmi_tlv_close(out, t);
+  if (qmi_nas_serving_radio(q) == RADIO_LTE) {
+    t = qmi_tlv_open(out, 0x14);
+    qmi_put_u8(out, (guint8)(gint8)sig->rssi);
+    qmi_put_u8(out, (guint8)(gint8)sig->rsrq);
+    qmi_put_u16(out, (guint16)(gint16)sig->rsrp);
+    qmi_put_u16(out, (guint16)(gint16)(sig->snr * 10));
+    qmi_tlv_close(out, t);
+  }
+  qmi_nas_put_signal_5g(q, out);
 }
 
 static guint16
@@ -435,7 +441,7 @@ static guint16
 nas_get_system_selection_preference(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
   qmi_tlv_u8(out, 0x10, 0);
-  qmi_tlv_u16(out, 0x11, q->mode_pref);
+  qmi_nas_put_preferences(q, out);
   qmi_tlv_u16(out, 0x14, 0xFF); /* roaming: any */
   qmi_tlv_u8(out, 0x16, sim_core_manual_selection(q->core) ? 1 : 0);
   qmi_tlv_u32(out, 0x18, 2); /* service domain: CS+PS */
@@ -445,14 +451,11 @@ nas_get_system_selection_preference(SimQmi *q, const QmiReq *r, GByteArray *out)
 static guint16
 nas_set_system_selection_preference(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
-  guint16 mode;
+  guint16 err = qmi_nas_take_preferences(q, r);
   QmiCursor c;
 
-  if (qmi_get_u16(r, 0x11, &mode)) {
-    if (!(mode & 0x5C)) /* must allow GSM, UMTS, LTE or 5G */
-      return ERR_INVALID_ARGUMENT;
-    q->mode_pref = mode;
-  }
+  if (err != ERR_NONE)
+    return err;
   if (qmi_cursor_init(&c, r, 0x16)) {
     guint8 sel = qmi_cursor_u8(&c);
     guint16 mcc = qmi_cursor_u16(&c);
@@ -481,6 +484,7 @@ describe_nas_ssp(const QmiReq *r, GString *s)
 
   if (qmi_get_u16(r, 0x11, &mode))
     g_string_append_printf(s, " mode-preference=0x%04x", mode);
+  qmi_nas_describe_preferences(r, s);
   if (qmi_cursor_init(&c, r, 0x16))
     g_string_append_printf(s, " network-selection=%s",
                            qmi_cursor_u8(&c) == 0 ? "automatic" : "manual");

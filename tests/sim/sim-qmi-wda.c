@@ -11,6 +11,10 @@ encode_data_format(SimQmi *q, GByteArray *out)
   qmi_tlv_u32(out, 0x11, q->wda_link_layer);
   qmi_tlv_u32(out, 0x12, q->wda_ul_aggregation);
   qmi_tlv_u32(out, 0x13, q->wda_dl_aggregation);
+  if (q->wda_dl_aggregation >= SIM_QMI_AGGREGATION_QMAP) {
+    qmi_tlv_u32(out, 0x15, q->wda_dl_max_datagrams);
+    qmi_tlv_u32(out, 0x16, q->wda_dl_max_size);
+  }
 }
 
 /* none, or one of the QMAP versions */
@@ -41,6 +45,10 @@ wda_set_data_format(SimQmi *q, const QmiReq *r, GByteArray *out)
       return ERR_INVALID_ARGUMENT;
     q->wda_dl_aggregation = v;
   }
+  if (qmi_get_u32(r, 0x15, &v))
+    q->wda_dl_max_datagrams = v;
+  if (qmi_get_u32(r, 0x16, &v))
+    q->wda_dl_max_size = v;
   encode_data_format(q, out);
   return ERR_NONE;
 }
@@ -57,12 +65,16 @@ describe_wda_set(const QmiReq *r, GString *s)
     g_string_append_printf(s, " ul-aggregation=%u", v);
   if (qmi_get_u32(r, 0x13, &v))
     g_string_append_printf(s, " dl-aggregation=%u", v);
+  if (qmi_get_u32(r, 0x15, &v))
+    g_string_append_printf(s, " dl-max-datagrams=%u", v);
+  if (qmi_get_u32(r, 0x16, &v))
+    g_string_append_printf(s, " dl-max-size=%u", v);
   if (qmi_cursor_init(&c, r, 0x17)) {
     guint32 type = qmi_cursor_u32(&c);
-    guint32 iface = qmi_cursor_u32(&c);
+    guint32 number = qmi_cursor_u32(&c);
 
     if (c.ok)
-      g_string_append_printf(s, " endpoint=%u/%u", type, iface);
+      g_string_append_printf(s, " endpoint=%u/%u", type, number);
   }
 }
 

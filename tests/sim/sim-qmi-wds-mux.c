@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * modem-sim: QMI WDS Bind Mux Data Port, how a host puts a WDS client's data
- * sessions on a QMAP mux id (SoC modems over QRTR: the IPA port).  The modem
- * takes it only once WDA has set QMAP aggregation.
+ * sessions on a QMAP mux id (multiplexed sessions over qmi_wwan or MHI; SoC
+ * modems over QRTR: the IPA port).  The modem takes it only once WDA has set
+ * QMAP aggregation; the client's sessions then run on that link, with
+ * addresses of their own (sim-session-addresses.c).
  */
 #include "sim-qmi.h"
 
@@ -43,6 +45,8 @@ qmi_wds_bind_mux_data_port(SimQmi *q, const QmiReq *r, GByteArray *out)
     sim_core_log(q->core, "qmi: mux binding refused: no QMAP data format (WDA)");
     return ERR_INVALID_ARGUMENT;
   }
+  if (sim_core_session_by_owner(q->core, ((guint)r->service << 8) | r->cid))
+    return ERR_INVALID_ARGUMENT; /* a client with a call cannot move */
   r->client->mux_id = mux_id;
   return ERR_NONE;
 }
@@ -62,4 +66,14 @@ qmi_wds_describe_bind_mux_data_port(const QmiReq *r, GString *s)
   }
   if (qmi_get_u8(r, MUX_ID_TLV, &mux_id))
     g_string_append_printf(s, " mux-id=%u", mux_id);
+}
+
+gboolean
+qmi_wds_link_ready(SimQmi *q, const QmiReq *r)
+{
+  if (!r->client->mux_id || qmap_enabled(q))
+    return TRUE;
+  sim_core_log(q->core, "qmi: start network refused: client bound to mux id %u without QMAP",
+               r->client->mux_id);
+  return FALSE;
 }

@@ -46,7 +46,9 @@ wds_start_network(SimQmi *q, const QmiReq *r, GByteArray *out)
   family = fam == 6 ? SIM_FAMILY_IPV6 : SIM_FAMILY_IPV4;
   if (sim_core_session_by_owner(q->core, owner_of(r)))
     return ERR_NO_EFFECT;
-  s = sim_core_session_start(q->core, owner_of(r), apn, user, family, &why);
+  if (!qmi_wds_link_ready(q, r))
+    return ERR_INVALID_ARGUMENT;
+  s = sim_core_session_start_on(q->core, r->client->mux_id, owner_of(r), apn, user, family, &why);
   if (!s) {
     guint16 reason = 1; /* unspecified */
     gint16 vreason = 0;
@@ -137,18 +139,20 @@ wds_get_current_settings(SimQmi *q, const QmiReq *r, GByteArray *out)
 {
   const SimConfig *cfg = sim_core_config(q->core);
   SimSession *s = sim_core_session_by_owner(q->core, owner_of(r));
+  guint8 ip4[4], gw4[4], ip6[16], gw6[16];
   gsize t;
 
   if (!s)
     return ERR_OUT_OF_CALL;
+  sim_core_session_addresses(q->core, s, ip4, gw4, ip6, gw6);
   qmi_tlv_str(out, 0x14, s->apn);
   if (s->user[0])
     qmi_tlv_str(out, 0x1B, s->user);
   if (s->family == SIM_FAMILY_IPV4) {
     guint32 mask = cfg->ip4_prefix ? 0xFFFFFFFFu << (32 - cfg->ip4_prefix) : 0;
 
-    qmi_tlv_u32(out, 0x1E, ip4_u32(cfg->ip4));
-    qmi_tlv_u32(out, 0x20, ip4_u32(cfg->gw4));
+    qmi_tlv_u32(out, 0x1E, ip4_u32(ip4));
+    qmi_tlv_u32(out, 0x20, ip4_u32(gw4));
     qmi_tlv_u32(out, 0x21, mask);
     if (cfg->dns4->len > 0)
       qmi_tlv_u32(out, 0x15, ip4_u32(&g_array_index(cfg->dns4, guint8, 0)));
@@ -157,11 +161,11 @@ wds_get_current_settings(SimQmi *q, const QmiReq *r, GByteArray *out)
     qmi_tlv_u8(out, 0x2B, 4);
   } else {
     t = qmi_tlv_open(out, 0x25);
-    qmi_put_bytes(out, cfg->ip6, 16);
+    qmi_put_bytes(out, ip6, 16);
     qmi_put_u8(out, cfg->ip6_prefix);
     qmi_tlv_close(out, t);
     t = qmi_tlv_open(out, 0x26);
-    qmi_put_bytes(out, cfg->gw6, 16);
+    qmi_put_bytes(out, gw6, 16);
     qmi_put_u8(out, cfg->ip6_prefix);
     qmi_tlv_close(out, t);
     if (cfg->dns6->len > 0)

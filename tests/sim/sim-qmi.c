@@ -298,7 +298,6 @@ qmi_create(SimCore *core)
   q->in = g_byte_array_new();
   q->clients = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   q->operating_mode = 0;
-  q->mode_pref = 0x1C; /* GSM | UMTS | LTE */
   q->link_protocol = 1;
   q->wda_link_layer = 1;
   return q;

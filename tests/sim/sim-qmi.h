@@ -63,6 +63,7 @@ enum {
 
 /* NAS radio interface / data capability codes */
 #define RADIO_LTE 8
+#define RADIO_5GNR 12
 #define DATA_CAP_LTE 11
 
 /* Config Signal Info thresholds of a NAS client, per measurement */
@@ -99,7 +100,7 @@ typedef struct {
   gboolean voice_call_events;
   gboolean voice_dtmf_events;
   gboolean voice_ussd_events;
-  guint8 mux_id; /* QMAP mux id its sessions use, 0 = none */
+  guint8 mux_id; /* QMAP mux id its sessions use (Bind Mux Data Port), 0 = none */
 } QmiClient;
 
 typedef struct _SimQmi SimQmi;
@@ -117,12 +118,13 @@ struct _SimQmi {
   GHashTable *clients; /* service<<8|cid -> QmiClient */
   guint16 ind_tid;
   guint8 operating_mode;
-  guint16 mode_pref;
   guint16 link_protocol;
   /* WDA data format */
   guint32 wda_link_layer; /* 1 802.3, 2 raw IP */
   guint32 wda_ul_aggregation;
   guint32 wda_dl_aggregation;
+  guint32 wda_dl_max_datagrams;
+  guint32 wda_dl_max_size;
 };
 
 typedef struct {
@@ -186,6 +188,15 @@ QmiClient *qmi_client_add(SimQmi *q, guint8 service);
 /* Forgets a client; its data sessions end (as when the host releases it). */
 void qmi_client_release(SimQmi *q, QmiClient *c);
 
+/* sim-qmi-nr5g.c: the radio access (sim-radio.h) as QMI tells it */
+guint16 qmi_dms_get_band_capabilities(SimQmi *q, const QmiReq *r, GByteArray *out);
+void qmi_nas_put_preferences(SimQmi *q, GByteArray *out);
+guint16 qmi_nas_take_preferences(SimQmi *q, const QmiReq *r);
+void qmi_nas_describe_preferences(const QmiReq *r, GString *s);
+guint8 qmi_nas_serving_radio(SimQmi *q);
+void qmi_nas_put_system_info_5g(SimQmi *q, GByteArray *b);
+void qmi_nas_put_signal_5g(SimQmi *q, GByteArray *out);
+
 /* sim-qmi-nas.c: the signal as Get Signal Info and the Signal Info indication carry it */
 void qmi_nas_encode_signal_info(SimQmi *q, GByteArray *out);
 
@@ -219,9 +230,13 @@ void qmi_ussd_network_event(SimQmi *q, gconstpointer msg);
 #define SIM_QMI_AGGREGATION_QMAP 5
 #define SIM_QMI_AGGREGATION_QMAPV5 9
 
-/* sim-qmi-wds-mux.c: WDS Bind Mux Data Port. */
+/* sim-qmi-wds-mux.c: WDS Bind Mux Data Port; a bound client's sessions run
+ * on the link of its mux id, with addresses of their own. */
 guint16 qmi_wds_bind_mux_data_port(SimQmi *q, const QmiReq *r, GByteArray *out);
 void qmi_wds_describe_bind_mux_data_port(const QmiReq *r, GString *s);
+/* FALSE (logged) when the client is bound to a mux id but QMAP is off
+ * (WDA was set back to plain raw IP after the binding). */
+gboolean qmi_wds_link_ready(SimQmi *q, const QmiReq *r);
 
 /* sim-qmi-uim.c: PIN operations, shared with DMS's legacy ones whose PIN
  * information is in another TLV. */

@@ -151,6 +151,28 @@ def run(binary, tmp):
         sim.stop()
         raise
     check_stopped(sim, link)
+    run_5g(binary, tmp)
+
+
+def run_5g(binary, tmp):
+    """5G as libmbim reads it: extensions 2.0, 5G data classes, EN-DC registration,
+    QMI carried in MBIM (its service answers a QMUX message)."""
+    link = os.path.join(tmp, "cdc-wdm-5g")
+    sim = Sim(binary, ["--protocol=mbim", "--link=" + link, "--rat=nr5g-nsa"])
+    try:
+        sim.wait_ready()
+        out = mbimcli(link, "--ms-query-version=1.0,2.0")
+        check("extended version", field(out, " MBIM extended version "), "2.00")
+        out = mbimcli(link, "--ms-query-device-caps")
+        check("data classes", field(out, "Data class"),
+              "gprs, edge, umts, hsdpa, hsupa, lte, 5g-nsa, 5g-sa")
+        check("executor", field(out, "Executor Index"), "0")
+        out = mbimcli(link, "--query-registration-state")
+        check("available data classes", field(out, "Available data classes"), "lte, 5g-nsa")
+    except BaseException:
+        sim.stop()
+        raise
+    check_stopped(sim, link)
 
 
 

@@ -226,7 +226,38 @@ def run(binary, tmp):
         sim.stop()
         raise
     check_stopped(sim, link)
+    run_5g(binary, tmp)
 
+
+def run_5g(binary, tmp):
+    """5G as libqmi reads it: NR bands, modes, NSA and SA in System Info, NR5G signal."""
+    for rat in ("nr5g-nsa", "nr5g-sa"):
+        link = os.path.join(tmp, "cdc-wdm-5g")
+        sim = Sim(binary, ["--protocol=qmi", "--link=" + link, "--rat=" + rat,
+                           "--lte-bands=1,3,7,66", "--nr-bands=28,78", "--nr-rsrp=-87"])
+        try:
+            sim.wait_ready()
+            out = qmicli(link, "--dms-get-capabilities")
+            check("networks", field(out, "Networks"), "gsm, umts, lte, 5gnr")
+            out = qmicli(link, "--dms-get-band-capabilities")
+            check("LTE bands", field(out, "LTE bands (extended)"), "1, 3, 7, 66")
+            check("NR5G bands", field(out, "NR5G bands"), "28, 78")
+            out = qmicli(link, "--nas-get-system-info")
+            if rat == "nr5g-nsa":
+                check("LTE service", field(out, "Status"), "available")
+                check("5G NSA", field(out, "5G NSA Available"), "yes")
+            else:
+                check("5G SA service", field(out, "Status", 1), "available")
+            out = qmicli(link, "--nas-get-signal-info")
+            check("NR5G RSRP", field(out, "RSRP", 1 if rat == "nr5g-nsa" else 0), "-87 dBm")
+            qmicli(link, "--nas-set-system-selection-preference=lte|5gnr")
+            out = qmicli(link, "--nas-get-system-selection-preference")
+            check("mode preference", field(out, "Mode preference"), "lte, 5gnr")
+            check("NR5G SA bands", field(out, "NR5G SA band preference"), "28, 78")
+        except BaseException:
+            sim.stop()
+            raise
+        check_stopped(sim, link)
 
 
 if __name__ == "__main__":

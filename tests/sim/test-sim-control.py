@@ -21,7 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simtest import Control, Failure, Sim, check, check_stopped, ok, test_main  # noqa: E402
 
 COMMANDS = ["help", "network-disconnect", "unplug", "signal RSRP RSRQ SNR",
-            "register home|roaming|searching|denied|idle", "call-incoming NUMBER",
+            "register home|roaming|searching|denied|idle", "rat lte|nr5g-nsa|nr5g-sa",
+            "nr-signal RSRP RSRQ SNR", "call-incoming NUMBER",
             "call-waiting NUMBER", "call-remote-answer", "call-remote-hangup",
             "ussd-network TEXT", "ussd-notify TEXT", "ussd-release",
             "sms-deliver NUMBER TEXT", "sms-deliver-parts ORDER NUMBER TEXT",

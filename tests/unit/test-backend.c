@@ -208,12 +208,16 @@ static void
 connect_bearer(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = begin(TEST_BACKEND(backend), "connect", cancellable, callback, user_data);
+  gboolean mux = mmd_bearer_is_multiplexed(bearer);
+  GTask *task = begin(TEST_BACKEND(backend), mux ? "connect(mux)" : "connect", cancellable,
+                      callback, user_data);
   MmdIpConfig ip4
       = { MMD_BEARER_IP_METHOD_STATIC, "10.0.0.2", 24, "10.0.0.1", { "10.0.0.53" }, 1500 };
+  /* a multiplexed session gets a link of its own, named after its bearer */
+  g_autofree char *link = g_strdup_printf("mux%s", strrchr(mmd_bearer_get_path(bearer), '/') + 1);
 
   if (task)
-    mmd_bearer_set_connected(bearer, "wwan0", &ip4, NULL);
+    mmd_bearer_set_connected(bearer, mux ? link : "wwan0", &ip4, NULL);
   succeed(task);
 }
 

@@ -177,6 +177,19 @@ test_vanish_mid_operation(Fixture *f, gconstpointer data)
              "org.freedesktop.DBus.Error.UnknownMethod");
 }
 
+/* The daemon stops while the removal of a modem that went is still pending:
+ * the modem is shut down with the others, and the removal must not reach an
+ * exporter that may be gone (the fixture's asserts it is not asked). */
+static void
+test_gone_at_shutdown(Fixture *f, gconstpointer data)
+{
+  g_autoptr(MmdModem) modem = g_steal_pointer(&f->modem);
+
+  mmd_modem_report_gone(modem, "hung up");
+  mmd_modem_shutdown(modem);
+  settle();
+}
+
 static void
 test_unsupported(Fixture *f, gconstpointer data)
 {
@@ -262,6 +275,7 @@ main(int argc, char **argv)
   ADD("wrong-state", locked_config, test_wrong_state);
   ADD("pin-ops-guarded", plain_config, test_pin_ops_guarded);
   ADD("vanish-mid-operation", plain_config, test_vanish_mid_operation);
+  ADD("gone-at-shutdown", plain_config, test_gone_at_shutdown);
   ADD("unsupported", partial_config, test_unsupported);
   ADD("disconnect-unsupported", no_disconnect_config, test_disconnect_unsupported);
   ADD("vendor-overlay", plain_config, test_vendor_overlay);

@@ -18,6 +18,7 @@ typedef struct {
   gboolean allow_roaming;
   char *operator_id; /* Simple.Connect only */
   char *pin;         /* Simple.Connect only */
+  guint multiplex;   /* MmdBearerMultiplexSupport as asked; UNKNOWN is NONE */
 } MmdBearerSettings;
 
 /* IP configuration a backend reports on connect. Strings may be NULL. */
@@ -45,8 +46,17 @@ void mmd_modem_provide_bearers(MmdModem *modem, const MmdBearerOps *ops, MmdBack
 
 /* How many bearers may exist and be connected at once. */
 void mmd_modem_set_max_bearers(MmdModem *self, guint max_bearers, guint max_active);
+/* How many bearers may be connected at once multiplexed over the net port,
+ * each on a link of its own; 0 (the default): the modem cannot multiplex. A
+ * multiplexed session and one on the net port itself exclude each other. */
+void mmd_modem_set_max_multiplexed_bearers(MmdModem *self, guint max_active_multiplexed);
 
 const MmdBearerSettings *mmd_bearer_get_settings(MmdBearer *self);
+/* Whether the session being connected (and then running) is multiplexed: one
+ * of several on the net port, on a link of its own that the backend makes.
+ * The core decides before it calls connect, from the bearer's "multiplex"
+ * and the modem's limits. */
+gboolean mmd_bearer_is_multiplexed(MmdBearer *self);
 const char *mmd_bearer_get_path(MmdBearer *self);
 gboolean mmd_bearer_is_connected(MmdBearer *self);
 /* The session is up on interface (NULL: none, e.g. PPP on the tty). */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -515,33 +516,40 @@ setup_fd(MmdAtChannel *self, int fd, GError **error)
   return TRUE;
 }
 
-gboolean
-mmd_at_channel_open(MmdAtChannel *self, const char *path, guint baud, MmdAtFlow flow,
-                    GError **error)
+/* Keeps other users off the port. A tty has TIOCEXCL; an AT port of the wwan
+ * subsystem (PCIe/MHI, t7xx) is no tty and answers ENOTTY, so there an
+ * advisory lock does it: a second modemd, and tools that lock their ports,
+ * stay away. */
+static gboolean
+claim_exclusive(int fd, const char *path, GError **error)
+{
+  if (ioctl(fd, TIOCEXCL) == 0)
+    return TRUE;
+  if (errno == ENOTTY && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    g_debug("%s is no tty: held with an advisory lock", path);
+    return TRUE;
+  }
+  g_set_error(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED,
+              "Could not get exclusive access to %s: %s", path,
+              errno == EWOULDBLOCK ? "in use by another program" : g_strerror(errno));
+  return FALSE;
+}
+
+/* Raw line settings where the port has them. The kernel emulates only part of
+ * termios for a wwan AT port, and some ports (and emulations of them) have
+ * none: without termios there is no line to configure, which is no error. */
+static gboolean
+configure_line(int fd, const char *path, guint baud, MmdAtFlow flow, GError **error)
 {
   struct termios tio;
-  int fd;
 
-  g_return_val_if_fail(self->fd < 0, FALSE);
-  fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    g_set_error(error, MMD_SERIAL_ERROR,
-                e == ENOENT || e == ENODEV || e == ENXIO ? MMD_SERIAL_ERROR_OPEN_FAILED_NO_DEVICE
-                                                         : MMD_SERIAL_ERROR_OPEN_FAILED,
-                "Could not open %s: %s", path, g_strerror(e));
-    return FALSE;
-  }
-  if (ioctl(fd, TIOCEXCL) < 0) {
-    g_set_error(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED,
-                "Could not get exclusive access to %s: %s", path, g_strerror(errno));
-    close(fd);
-    return FALSE;
-  }
   if (tcgetattr(fd, &tio) < 0) {
-    g_set_error(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED, "%s is not a tty: %s", path,
-                g_strerror(errno));
-    close(fd);
+    if (errno == ENOTTY || errno == EINVAL) {
+      g_debug("%s has no line settings: used as it is", path);
+      return TRUE;
+    }
+    g_set_error(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED,
+                "Could not read the line settings of %s: %s", path, g_strerror(errno));
     return FALSE;
   }
   cfmakeraw(&tio);
@@ -561,10 +569,32 @@ mmd_at_channel_open(MmdAtChannel *self, const char *path, guint baud, MmdAtFlow 
   if (tcsetattr(fd, TCSANOW, &tio) < 0) {
     g_set_error(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED, "Could not configure %s: %s",
                 path, g_strerror(errno));
-    close(fd);
     return FALSE;
   }
   tcflush(fd, TCIOFLUSH);
+  return TRUE;
+}
+
+gboolean
+mmd_at_channel_open(MmdAtChannel *self, const char *path, guint baud, MmdAtFlow flow,
+                    GError **error)
+{
+  int fd;
+
+  g_return_val_if_fail(self->fd < 0, FALSE);
+  fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    g_set_error(error, MMD_SERIAL_ERROR,
+                e == ENOENT || e == ENODEV || e == ENXIO ? MMD_SERIAL_ERROR_OPEN_FAILED_NO_DEVICE
+                                                         : MMD_SERIAL_ERROR_OPEN_FAILED,
+                "Could not open %s: %s", path, g_strerror(e));
+    return FALSE;
+  }
+  if (!claim_exclusive(fd, path, error) || !configure_line(fd, path, baud, flow, error)) {
+    close(fd);
+    return FALSE;
+  }
   g_debug("(%s) opened %s", self->name, path);
   if (!setup_fd(self, fd, error)) {
     self->fd = -1;

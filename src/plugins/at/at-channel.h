@@ -1,5 +1,6 @@
-/* The AT serial channel: a tty opened raw and exclusive, a queue of commands
- * sent one at a time, and unsolicited result codes routed by prefix.
+/* The AT serial channel: a port (a tty, or a wwan AT port) opened exclusive
+ * and raw where it has line settings, a queue of commands sent one at a time,
+ * and unsolicited result codes routed by prefix.
  *
  * All I/O runs on the thread-default main context and never blocks. No
  * D-Bus, no daemon headers. */
@@ -55,8 +56,10 @@ MmdAtChannel *mmd_at_channel_ref(MmdAtChannel *self);
 void mmd_at_channel_unref(MmdAtChannel *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MmdAtChannel, mmd_at_channel_unref)
 
-/* Opens a tty: raw, no echo, the given baud rate (0: leave it) and flow
- * control, exclusive (TIOCEXCL). */
+/* Opens a port: exclusive (TIOCEXCL on a tty, an advisory lock on a port
+ * that is no tty, like the AT ports of the wwan subsystem) and, where it has
+ * line settings, raw, without echo, at the given baud rate (0: leave it) and
+ * flow control. */
 gboolean mmd_at_channel_open(MmdAtChannel *self, const char *path, guint baud, MmdAtFlow flow,
                              GError **error);
 /* Uses an already open descriptor (tests); the channel owns it. */

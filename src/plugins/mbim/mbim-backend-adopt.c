@@ -133,7 +133,7 @@ register_state_done(GObject *source, GAsyncResult *res, gpointer user_data)
       = mbim_command_register_state_query_finish(MBIM_DEVICE(source), res, NULL, NULL);
 
   if (f)
-    mbim_report_registration(g_task_get_source_object(task), f);
+    mbim_report_registration(g_task_get_source_object(task), f, NULL, 0);
   mbim_command_packet_service_query(mbim_device_of(task), CMD_TIMEOUT_S,
                                     g_task_get_cancellable(task), packet_service_done, task);
 }

@@ -6,12 +6,15 @@
 typedef struct {
   MmdBearer *bearer;
   guint32 session;
+  char *link;    /* of a multiplexed session until it is up: removed if it fails */
   GError *error; /* why a connection failed after its session came up */
 } ConnectCtx;
 
 static void
 connect_ctx_free(ConnectCtx *ctx)
 {
+  mbim_mux_remove_link(ctx->link);
+  g_free(ctx->link);
   g_clear_object(&ctx->bearer);
   g_clear_error(&ctx->error);
   g_free(ctx);
@@ -127,8 +130,10 @@ ip_config_done(GObject *source, GAsyncResult *res, gpointer user_data)
   }
   mbim_session_ip_config(f, texts, &ip4, &have4, &ip6, &have6);
   mbim_follow_session(self, ctx->session, ctx->bearer);
-  mmd_bearer_set_connected(ctx->bearer, mbim_net_interface(self), have4 ? &ip4 : NULL,
-                           have6 ? &ip6 : NULL);
+  self->links[ctx->session] = g_steal_pointer(&ctx->link);
+  mmd_bearer_set_connected(ctx->bearer,
+                           ctx->session ? self->links[ctx->session] : mbim_net_interface(self),
+                           have4 ? &ip4 : NULL, have6 ? &ip6 : NULL);
   mmd_task_succeed(task);
 }
 
@@ -238,20 +243,27 @@ mbim_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
   MmdMbimBackend *self = MMD_MBIM_BACKEND(backend);
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
   ConnectCtx *ctx = g_new0(ConnectCtx, 1);
+  gboolean multiplexed = mmd_bearer_is_multiplexed(bearer);
+  GError *error = NULL;
   guint32 sid;
 
-  for (sid = 0; sid < MAX_SESSIONS && self->sessions[sid] && self->sessions[sid] != bearer; sid++)
+  /* session 0 is the net port's, the others are multiplexed */
+  for (sid = multiplexed ? 1 : 0; sid < (multiplexed ? MAX_SESSIONS : 1) && self->sessions[sid]
+                                  && self->sessions[sid] != bearer;
+       sid++)
     ;
-  if (sid == MAX_SESSIONS) {
-    g_free(ctx);
-    g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY,
-                            "All %u data sessions are in use", MAX_SESSIONS);
-    g_object_unref(task);
-    return;
-  }
   ctx->bearer = g_object_ref(bearer);
   ctx->session = sid;
   g_task_set_task_data(task, ctx, (GDestroyNotify)connect_ctx_free);
+  if (sid == (multiplexed ? MAX_SESSIONS : 1)) {
+    mmd_task_fail(
+        task, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_TOO_MANY, "All data sessions are in use"));
+    return;
+  }
+  if (multiplexed && !(ctx->link = mbim_mux_add_link(self, sid, &error))) {
+    mmd_task_fail(task, error);
+    return;
+  }
   if (self->session_unsure[sid]) {
     set_connect(task, sid, FALSE, NULL, CMD_TIMEOUT_S, unsure_session_ended);
     return;
@@ -272,12 +284,16 @@ disconnect_done(GObject *source, GAsyncResult *res, gpointer user_data)
   if (!deactivated(f, error)) {
     /* still up as far as we know: follow it again, so that the bearer stays
      * connected and the next Disconnect asks the modem again */
-    if (self->device && !self->sessions[ctx->session])
+    if (self->device && !self->sessions[ctx->session]) {
       mbim_follow_session(self, ctx->session, ctx->bearer);
+      self->links[ctx->session] = g_steal_pointer(&ctx->link);
+    }
     mbim_return_error(task, error);
     return;
   }
   self->session_unsure[ctx->session] = FALSE;
+  mbim_mux_remove_link(ctx->link);
+  g_clear_pointer(&ctx->link, g_free);
   mmd_task_succeed(task);
 }
 
@@ -303,6 +319,7 @@ mbim_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellabl
   ctx = g_new0(ConnectCtx, 1);
   ctx->bearer = g_object_ref(bearer);
   ctx->session = sid;
+  ctx->link = g_steal_pointer(&self->links[sid]); /* removed once the session is down */
   g_task_set_task_data(task, ctx, (GDestroyNotify)connect_ctx_free);
   set_connect(task, sid, FALSE, NULL, CMD_TIMEOUT_S, disconnect_done);
 }

@@ -27,7 +27,8 @@ data_class_to_access_tech(guint32 dc)
 }
 
 void
-mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f)
+mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f,
+                         const guint8 *buf, gsize len)
 {
   static const MmdModem3gppRegistrationState states[] = {
     MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN,   /* unknown */
@@ -42,6 +43,7 @@ mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *
   MmdModem3gppRegistrationState st
       = rs < G_N_ELEMENTS(states) ? states[rs] : MMD_MODEM_3GPP_REGISTRATION_STATE_UNKNOWN;
 
+  mbim_modes_report_current(self, mbim_ex_preferred_data_classes(self, buf, len));
   if (!self->radio_on)
     return;
   self->access_tech = data_class_to_access_tech(f->available_data_classes);
@@ -126,11 +128,13 @@ on_indication(MbimDevice *device, const MbimNotification *n, gpointer user_data)
 
   switch (n->id) {
     case MBIM_NOTIFICATION_REGISTER_STATE:
-      mbim_report_registration(self, n->register_state);
+      mbim_report_registration(self, n->register_state, n->buf, n->len);
       break;
     case MBIM_NOTIFICATION_SIGNAL_STATE:
-      if (self->radio_on)
+      if (self->radio_on) {
         mbim_report_signal(self, n->signal_state);
+        mbim_ex_report_signal(self, n->buf, n->len);
+      }
       break;
     case MBIM_NOTIFICATION_SUBSCRIBER_READY_STATUS:
       if (n->subscriber_ready_status->ready_state == READY_INITIALIZED)
@@ -150,6 +154,8 @@ on_indication(MbimDevice *device, const MbimNotification *n, gpointer user_data)
 
         g_object_remove_weak_pointer(G_OBJECT(bearer), (gpointer *)&self->sessions[sid]);
         self->sessions[sid] = NULL;
+        mbim_mux_remove_link(self->links[sid]);
+        g_clear_pointer(&self->links[sid], g_free);
         mmd_bearer_report_disconnected(bearer, e);
       }
       break;
@@ -158,6 +164,9 @@ on_indication(MbimDevice *device, const MbimNotification *n, gpointer user_data)
       mbim_ussd_notification(self, n->ussd_ussd);
       break;
     default:
+#ifdef MMD_MBIM_WITH_QMI
+      mbim_qmi_indication(self, n);
+#endif
       break;
   }
 }
@@ -239,40 +248,13 @@ init_ready_done(GObject *source, GAsyncResult *res, gpointer user_data)
   mmd_task_succeed(task);
 }
 
-/* One combination, as the reference reports an MBIM modem: MBIM 1.0 can
- * neither restrict nor prefer modes, so the data classes are all there is. */
-static void
-report_modes(MmdModem *modem, guint32 dc)
+void
+mbim_report_device_caps(MmdMbimBackend *self, const MbimDeviceCapsInfo *f)
 {
-  guint modes[1][2] = { { MMD_MODEM_MODE_NONE, MMD_MODEM_MODE_NONE } };
-
-  if (dc & (DATA_CLASS_GPRS | DATA_CLASS_EDGE))
-    modes[0][0] |= MMD_MODEM_MODE_2G;
-  if (dc & (DATA_CLASS_UMTS | DATA_CLASS_HSDPA | DATA_CLASS_HSUPA))
-    modes[0][0] |= MMD_MODEM_MODE_3G;
-  if (dc & DATA_CLASS_LTE)
-    modes[0][0] |= MMD_MODEM_MODE_4G;
-  if (dc & (DATA_CLASS_5G_NSA | DATA_CLASS_5G_SA))
-    modes[0][0] |= MMD_MODEM_MODE_5G;
-  mmd_modem_set_supported_modes(modem, (const guint(*)[2])modes, 1);
-  mmd_modem_set_current_modes(modem, modes[0][0], MMD_MODEM_MODE_NONE);
-}
-
-static void
-init_caps_done(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = user_data;
-  MmdMbimBackend *self = g_task_get_source_object(task);
   MmdModem *modem = modem_of(self);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MbimDeviceCapsInfo) f
-      = mbim_command_device_caps_query_finish(MBIM_DEVICE(source), res, NULL, &error);
-  guint32 dc, sessions;
+  guint32 dc = f->data_class;
   guint caps = 0;
 
-  if (mbim_failed(task, f, error))
-    return;
-  dc = f->data_class;
   if (f->cellular_class & 0x1)
     caps |= MMD_MODEM_CAPABILITY_GSM_UMTS;
   if (dc & (DATA_CLASS_LTE | DATA_CLASS_5G_NSA))
@@ -280,15 +262,70 @@ init_caps_done(GObject *source, GAsyncResult *res, gpointer user_data)
   if (dc & (DATA_CLASS_5G_NSA | DATA_CLASS_5G_SA))
     caps |= MMD_MODEM_CAPABILITY_5GNR;
   mmd_modem_set_capabilities(modem, caps, caps);
-  report_modes(modem, dc);
+  mbim_modes_report_supported(self, dc);
   mmd_modem_set_identity(modem, NULL, f->hardware_info, f->firmware_info, f->hardware_info);
   mmd_modem_set_equipment_identifier(modem, f->device_id);
-  sessions = MAX(1u, MIN(f->max_sessions, (guint32)MAX_SESSIONS));
-  mmd_modem_set_max_bearers(modem, sessions, sessions);
+  mbim_mux_report_limits(self, f->max_sessions);
   mmd_modem_set_supported_ip_families(modem, MMD_BEARER_IP_FAMILY_IPV4 | MMD_BEARER_IP_FAMILY_IPV6
                                                  | MMD_BEARER_IP_FAMILY_IPV4V6);
+}
+
+static void
+query_subscriber(GTask *task)
+{
+#ifdef MMD_MBIM_WITH_QMI
+  /* in the background: the bands come when QMI in MBIM has answered */
+  mbim_qmi_start(MMD_MBIM_BACKEND(g_task_get_source_object(task)));
+#endif
   mbim_command_subscriber_ready_status_query(mbim_device_of(task), CMD_TIMEOUT_S,
                                              g_task_get_cancellable(task), init_ready_done, task);
+}
+
+static void
+init_caps_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MbimDeviceCapsInfo) f
+      = mbim_command_device_caps_query_finish(MBIM_DEVICE(source), res, NULL, &error);
+
+  if (mbim_failed(task, f, error))
+    return;
+  mbim_report_device_caps(self, f);
+  query_subscriber(task);
+}
+
+static void
+init_caps_v2_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+    mmd_task_fail(task, error);
+    return;
+  }
+  query_subscriber(task);
+}
+
+static void
+init_version_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  MmdMbimBackend *self = g_task_get_source_object(task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+    mmd_task_fail(task, error);
+    return;
+  }
+  if (mbim_ex_v2(self))
+    mbim_ex_query_device_caps(
+        self, g_task_new(self, g_task_get_cancellable(task), init_caps_v2_done, task));
+  else
+    mbim_command_device_caps_query(mbim_device_of(task), CMD_TIMEOUT_S,
+                                   g_task_get_cancellable(task), init_caps_done, task);
 }
 
 static void
@@ -301,8 +338,9 @@ init_open_done(GObject *source, GAsyncResult *res, gpointer user_data)
     mbim_return_error(task, error);
     return;
   }
-  mbim_command_device_caps_query(mbim_device_of(task), CMD_TIMEOUT_S, g_task_get_cancellable(task),
-                                 init_caps_done, task);
+  mbim_ex_negotiate(MMD_MBIM_BACKEND(g_task_get_source_object(task)),
+                    g_task_new(g_task_get_source_object(task), g_task_get_cancellable(task),
+                               init_version_done, task));
 }
 
 /* The modem is known: a session left up by the previous run comes last. */

@@ -11,7 +11,7 @@ radio_register_state_done(GObject *source, GAsyncResult *res, gpointer user_data
 
   /* From here on, registration follows the REGISTER_STATE indications. */
   if (f)
-    mbim_report_registration(self, f);
+    mbim_report_registration(self, f, NULL, 0);
   mmd_task_succeed(task);
 }
 
@@ -61,7 +61,7 @@ register_done(GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (mbim_failed(task, f, error))
     return;
-  mbim_report_registration(self, f);
+  mbim_report_registration(self, f, NULL, 0);
   mmd_task_succeed(task);
 }
 
@@ -139,6 +139,10 @@ mbim_refresh_signal(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyC
 {
   GTask *task = g_task_new(backend, cancellable, callback, user_data);
 
+  if (mbim_ex_v2(MMD_MBIM_BACKEND(backend))) {
+    mbim_ex_refresh_signal(MMD_MBIM_BACKEND(backend), task);
+    return;
+  }
   mbim_command_signal_state_query(mbim_device_of(task), CMD_TIMEOUT_S, cancellable, signal_done,
                                   task);
 }

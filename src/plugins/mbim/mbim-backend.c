@@ -1,6 +1,7 @@
 /* The MBIM backend object: errors, lifetime, and the plugin entry that
  * provides its operations by capability. */
 #include "mbim-backend.h"
+#include "mbim-plugin.h"
 
 G_DEFINE_TYPE(MmdMbimBackend, mmd_mbim_backend, MMD_TYPE_BACKEND)
 
@@ -88,7 +89,12 @@ release_device(MmdMbimBackend *self)
     if (self->sessions[i])
       g_object_remove_weak_pointer(G_OBJECT(self->sessions[i]), (gpointer *)&self->sessions[i]);
     self->sessions[i] = NULL;
+    g_clear_pointer(&self->links[i], g_free);
   }
+  g_cancellable_cancel(self->cancellable);
+#ifdef MMD_MBIM_WITH_QMI
+  mbim_qmi_stop(self);
+#endif
   if (!self->device)
     return;
   g_clear_signal_handler(&self->indication_id, self->device);
@@ -100,6 +106,7 @@ release_device(MmdMbimBackend *self)
 static void
 mbim_shutdown(MmdBackend *backend)
 {
+  mbim_mux_end_sessions(MMD_MBIM_BACKEND(backend));
   /* The daemon stopping is no reason to drop the user's data session. */
   mbim_adopt_save_session(MMD_MBIM_BACKEND(backend));
   release_device(MMD_MBIM_BACKEND(backend));
@@ -111,6 +118,7 @@ mmd_mbim_backend_finalize(GObject *object)
   MmdMbimBackend *self = MMD_MBIM_BACKEND(object);
 
   release_device(self);
+  g_clear_object(&self->cancellable);
   g_free(self->control_path);
   g_free(self->iccid);
   g_free(self->imsi);
@@ -143,6 +151,10 @@ static const MmdSimOps mbim_sim_ops = {
 static const MmdNetworkOps mbim_network_ops = {
   .register_network = mbim_register_network,
   .scan = mbim_scan,
+  .set_current_modes = mbim_set_current_modes,
+#ifdef MMD_MBIM_WITH_QMI
+  .set_current_bands = mbim_set_current_bands,
+#endif
 };
 
 static const MmdSignalOps mbim_signal_ops = {
@@ -164,6 +176,7 @@ static const MmdBearerOps mbim_bearer_ops = {
 static void
 mmd_mbim_backend_init(MmdMbimBackend *self)
 {
+  self->cancellable = g_cancellable_new();
 }
 
 static gboolean
@@ -172,8 +185,8 @@ mbim_supports_port(MmdModemPortType type)
   return type == MMD_MODEM_PORT_TYPE_MBIM;
 }
 
-static MmdBackend *
-mbim_create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
+MmdBackend *
+mmd_mbim_backend_new(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
 {
   MmdMbimBackend *self = g_object_new(MMD_TYPE_MBIM_BACKEND, "modem", modem, NULL);
   MmdBackend *backend = MMD_BACKEND(self);
@@ -207,5 +220,5 @@ const MmdPlugin mmd_plugin_mbim = {
   .name = "mbim",
   .priority = 200,
   .supports_port = mbim_supports_port,
-  .create = mbim_create_backend,
+  .create = mmd_mbim_backend_new,
 };

@@ -38,8 +38,11 @@ enum {
   DATA_CLASS_5G_NSA = 0x40,
   DATA_CLASS_5G_SA = 0x80
 };
-/* Session ids map to net devices; 0 is the main one. */
-#define MAX_SESSIONS 1
+/* Session ids map to net devices: 0 is the net port itself, the others are
+ * multiplexed on links of their own (mbim-backend-mux.c). */
+#define MAX_SESSIONS 8
+
+typedef struct _MbimQmi MbimQmi;
 
 #define MMD_TYPE_MBIM_BACKEND (mmd_mbim_backend_get_type())
 G_DECLARE_FINAL_TYPE(MmdMbimBackend, mmd_mbim_backend, MMD, MBIM_BACKEND, MmdBackend)
@@ -51,11 +54,18 @@ struct _MmdMbimBackend {
   MbimDevice *device;
   gulong indication_id;
   gulong gone_id;
+  GCancellable *cancellable; /* background work; cancelled on shutdown */
+  MbimQmi *qmi;              /* QMI carried in MBIM, when the function has it */
   gboolean radio_on;
   guint access_tech;
+  guint16 mbimex;           /* MBIM extensions version in use (BCD), 0: none */
+  guint32 data_classes;     /* what Device Caps says the modem can do */
+  guint allowed_modes;      /* MmdModemMode in force */
+  gboolean modes_elsewhere; /* a vendor backend sets and reports them */
   char *iccid;
   char *imsi;
   MmdBearer *sessions[MAX_SESSIONS]; /* weak */
+  char *links[MAX_SESSIONS];         /* of the multiplexed sessions */
   /* May be up on the modem with no bearer following it (an activation whose
    * answer was lost, a failed connection not ended): the next activation of
    * the session deactivates it first. */
@@ -80,10 +90,49 @@ void mbim_return_error(GTask *task, const GError *e);
 void mbim_initialize(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
                      gpointer user_data);
 void mbim_query_home_provider(GTask *task);
-void mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f);
+/* buf/len: the message's raw buffer where there is one (2.0 adds to it). */
+void mbim_report_registration(MmdMbimBackend *self, const MbimRegistrationStateInfo *f,
+                              const guint8 *buf, gsize len);
+void mbim_report_device_caps(MmdMbimBackend *self, const MbimDeviceCapsInfo *f);
 void mbim_report_signal(MmdMbimBackend *self, const MbimSignalStateInfo *f);
 void mbim_report_sim(MmdMbimBackend *self, const MbimSubscriberReadyInfo *f);
 void mbim_report_packet_service(MmdMbimBackend *self, const MbimPacketServiceInfo *f);
+
+/* mbim-backend-ex.c: MBIM extensions */
+void mbim_ex_negotiate(MmdMbimBackend *self, GTask *task); /* completes task: boolean */
+gboolean mbim_ex_v2(MmdMbimBackend *self);
+void mbim_ex_query_device_caps(MmdMbimBackend *self, GTask *task); /* completes task */
+guint32 mbim_ex_preferred_data_classes(MmdMbimBackend *self, const guint8 *buf, gsize len);
+void mbim_ex_report_signal(MmdMbimBackend *self, const guint8 *buf, gsize len);
+void mbim_ex_refresh_signal(MmdMbimBackend *self, GTask *task); /* completes task */
+
+/* mbim-backend-mux.c: links of multiplexed sessions */
+void mbim_mux_report_limits(MmdMbimBackend *self, guint32 max_sessions);
+char *mbim_mux_add_link(MmdMbimBackend *self, guint32 session, GError **error);
+void mbim_mux_remove_link(const char *link);
+/* The daemon stops: the next run takes over session 0 only
+ * (mbim-backend-adopt.c), so the multiplexed sessions end here, deactivated
+ * without waiting for the answer (the port closes next), their links removed. */
+void mbim_mux_end_sessions(MmdMbimBackend *self);
+
+/* mbim-backend-modes.c */
+guint mbim_modes_from_data_classes(guint32 data_classes);
+void mbim_modes_report_supported(MmdMbimBackend *self, guint32 data_classes);
+void mbim_modes_report_current(MmdMbimBackend *self, guint32 preferred_data_classes);
+void mbim_set_current_modes(MmdBackend *backend, guint allowed, guint preferred,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+
+/* mbim-backend-qmi.c: QMI carried in MBIM (bands); without QMI support in
+ * the build, none of this is there. */
+#ifdef MMD_MBIM_WITH_QMI
+void mbim_qmi_start(MmdMbimBackend *self);
+void mbim_qmi_indication(MmdMbimBackend *self, const MbimNotification *n);
+void mbim_qmi_stop(MmdMbimBackend *self);
+void mbim_set_current_bands(MmdBackend *backend, const guint *bands, gsize n_bands,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+#endif
 
 /* mbim-backend-sim.c */
 void mbim_change_pin(MmdBackend *backend, const char *old_pin, const char *new_pin,

@@ -189,6 +189,14 @@ fixed_bytes(MbimReader *r, gsize *pos, gsize n, const char *field)
   return p;
 }
 
+guint16
+mbim_reader_u16(MbimReader *r, gsize *pos, const char *field)
+{
+  const guint8 *p = fixed_bytes(r, pos, 2, field);
+
+  return p ? (guint16)(p[0] | p[1] << 8) : 0;
+}
+
 guint32
 mbim_reader_u32(MbimReader *r, gsize *pos, const char *field)
 {
@@ -401,6 +409,34 @@ mbim_reader_packed_array(MbimReader *r, gsize base, gsize *pos, guint32 count, g
   return take_memory(r, (gsize)count * c_size, field);
 }
 
+gpointer
+mbim_reader_counted_array(MbimReader *r, gsize base, gsize *pos, gsize wire_size, gsize c_size,
+                          guint32 *count, gsize *start, const char *field)
+{
+  guint32 offset = mbim_reader_u32(r, pos, field);
+  guint32 size = mbim_reader_u32(r, pos, field);
+  guint64 at = (guint64)base + offset;
+
+  *count = 0;
+  *start = 0;
+  if (r->problem || size == 0)
+    return NULL;
+  if (size < 4 || !inside(r, at, size)) {
+    fail(r, field, "refers outside the buffer");
+    return NULL;
+  }
+  *count = mbim_read_u32(r->buf + at);
+  if ((guint64)*count * wire_size > size - 4) {
+    fail(r, field, "more elements than the buffer holds");
+    *count = 0;
+    return NULL;
+  }
+  /* the count is claimed here, each element's fixed part as it is read */
+  mbim_reader_claim(r, at, at + 4);
+  *start = at + 4;
+  return *count ? take_memory(r, (gsize)*count * c_size, field) : NULL;
+}
+
 /* ---- writing ---- */
 
 static const guint8 zeros[4];
@@ -422,6 +458,14 @@ mbim_writer_finish(MbimWriter *w)
   g_byte_array_append(all, w->var->data, w->var->len);
   g_byte_array_unref(g_steal_pointer(&w->var));
   return g_byte_array_free_to_bytes(all);
+}
+
+void
+mbim_writer_u16(MbimWriter *w, guint16 v)
+{
+  guint8 x[2] = { v & 0xff, v >> 8 };
+
+  g_byte_array_append(w->fixed, x, 2);
 }
 
 void

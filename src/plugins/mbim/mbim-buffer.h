@@ -74,6 +74,7 @@ void mbim_reader_claim(MbimReader *r, gsize start, gsize end);
 
 /* Fixed-part fields at *pos, which advances. Offsets in references count from
  * base, the start of the structure that holds them. */
+guint16 mbim_reader_u16(MbimReader *r, gsize *pos, const char *field);
 guint32 mbim_reader_u32(MbimReader *r, gsize *pos, const char *field);
 guint64 mbim_reader_u64(MbimReader *r, gsize *pos, const char *field);
 void mbim_reader_fixed(MbimReader *r, gsize *pos, guint8 *out, gsize n, const char *field);
@@ -104,6 +105,13 @@ gsize mbim_reader_element(MbimReader *r, gsize base, gsize *pos, const char *fie
 gpointer mbim_reader_packed_array(MbimReader *r, gsize base, gsize *pos, guint32 count,
                                   gsize wire_size, gsize c_size, gsize *start, const char *field);
 
+/* offset/size reference to a counted list (MBIM extensions): a u32 count,
+ * then count packed structures of wire_size bytes, all inside the reference.
+ * Allocates count structures of c_size bytes (NULL when there are none);
+ * *count is the count and *start where the first structure is. */
+gpointer mbim_reader_counted_array(MbimReader *r, gsize base, gsize *pos, gsize wire_size,
+                                   gsize c_size, guint32 *count, gsize *start, const char *field);
+
 /* ---- writing ---- */
 
 typedef struct {
@@ -115,6 +123,7 @@ typedef struct {
 void mbim_writer_init(MbimWriter *w, gsize fixed_size);
 /* The fixed part followed by the variable part. */
 GBytes *mbim_writer_finish(MbimWriter *w);
+void mbim_writer_u16(MbimWriter *w, guint16 v);
 void mbim_writer_u32(MbimWriter *w, guint32 v);
 void mbim_writer_u64(MbimWriter *w, guint64 v);
 void mbim_writer_fixed(MbimWriter *w, const guint8 *data, gsize n);

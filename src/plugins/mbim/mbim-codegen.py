@@ -16,7 +16,7 @@ put before the CID names of a service other than Basic Connect, so that they sta
 
 A field is { "name": "...", "type": T } with "secret": true (never logged) or
 "personal": true (shortened in logs) on strings and byte arrays, where T is
-  u32 u64                     little-endian integers
+  u16 u32 u64                 little-endian integers
   guid                        16 bytes as written (MbimUuid)
   ipv4 ipv6                   an address in the fixed part (MbimIPv4 / MbimIPv6)
   ipv4-ref ipv6-ref           offset to an address; 0 means none (a NULL pointer)
@@ -29,6 +29,9 @@ the same structure (it has no member of its own: the array's n_<name> is the cou
   ipv4-array ipv6-array       offset to the packed addresses
   struct-array                offset to packed structures of fixed size ("struct": name)
   struct-ref-array            offset/size pairs in the fixed part, one per structure
+and, from the MBIM extensions (MBIMEx), a list that counts itself
+  counted-struct-array        offset/size of a u32 count followed by that many packed
+                              structures of fixed size ("struct": name); no "count" field
 
 For each struct Mbim<Name>: mbim_<name>_decode() (buffer -> one allocation, freed with
 mbim_<name>_free() or g_autoptr), mbim_<name>_encode() and mbim_<name>_describe() (the
@@ -40,13 +43,14 @@ import json
 import re
 import sys
 
-SCALARS = {'u32': ('guint32', 4), 'u64': ('guint64', 8)}
+SCALARS = {'u16': ('guint16', 2), 'u32': ('guint32', 4), 'u64': ('guint64', 8)}
 FIXED = {'guid': ('MbimUuid', 16, ''), 'ipv4': ('MbimIPv4', 4, '.addr'),
          'ipv6': ('MbimIPv6', 16, '.addr')}
 REF_ADDRESSES = {'ipv4-ref': ('MbimIPv4', 4), 'ipv6-ref': ('MbimIPv6', 16)}
 ADDRESS_ARRAYS = {'ipv4-array': ('MbimIPv4', 4), 'ipv6-array': ('MbimIPv6', 16)}
 ARRAYS = {'string-array', 'ipv4-array', 'ipv6-array', 'struct-array', 'struct-ref-array'}
-TYPES = set(SCALARS) | set(FIXED) | set(REF_ADDRESSES) | ARRAYS | {'string', 'bytes', 'struct'}
+TYPES = set(SCALARS) | set(FIXED) | set(REF_ADDRESSES) | ARRAYS | {'string', 'bytes', 'struct',
+                                                                 'counted-struct-array'}
 PRIVACY = {'secret': 'MBIM_PRIVACY_SECRET', 'personal': 'MBIM_PRIVACY_PERSONAL'}
 FUNC_ARGS = 'guint timeout_s, GCancellable *cancellable, GAsyncReadyCallback callback, ' \
             'gpointer user_data'
@@ -100,12 +104,12 @@ class Struct:
             if name in seen:
                 self.fail(f'field {name!r} twice')
             seen[name] = f
-            if t in ('struct', 'struct-array', 'struct-ref-array'):
+            if t in ('struct', 'struct-array', 'struct-ref-array', 'counted-struct-array'):
                 sub = known.get(f.get('struct'))
                 if not sub:
                     self.fail(f'field {name!r}: struct {f.get("struct")!r} not defined before')
                 f['sub'] = sub
-                if t == 'struct-array' and sub.variable_fixed_part():
+                if t in ('struct-array', 'counted-struct-array') and sub.variable_fixed_part():
                     self.fail(f'field {name!r}: packed elements need a fixed size')
             if t in ARRAYS:
                 count = seen.get(f.get('count'))
@@ -131,7 +135,7 @@ class Struct:
                 n += SCALARS[t][1]
             elif t in FIXED:
                 n += FIXED[t][1]
-            elif t in ('string', 'bytes'):
+            elif t in ('string', 'bytes', 'counted-struct-array'):
                 n += 8
             elif t == 'struct':
                 n += f['sub'].constant_size()
@@ -164,6 +168,8 @@ class Struct:
                 lines += [f'  guint32 n_{m};', f'  const char **{m};']
             elif t in ADDRESS_ARRAYS:
                 lines += [f'  guint32 n_{m};', f'  {ADDRESS_ARRAYS[t][0]} *{m};']
+            elif t == 'counted-struct-array':
+                lines += [f'  guint32 n_{m};', f'  {f["sub"].ctype} *{m};']
             else:
                 lines += [f'  guint32 n_{m};', f'  {f["sub"].ctype} *{m};']
         lines += [f'}} {self.ctype};', '',
@@ -200,6 +206,12 @@ class Struct:
             return [f'  out->{m} = mbim_reader_fixed_array(r, base, pos, out->n_{m}, '
                     f'{ADDRESS_ARRAYS[t][1]}, "{name}");']
         sub = f['sub']
+        if t == 'counted-struct-array':
+            return ['  {', '    gsize at;', '',
+                    f'    out->{m} = mbim_reader_counted_array(r, base, pos, '
+                    f'{sub.constant_size()}, sizeof *out->{m}, &out->n_{m}, &at, "{name}");',
+                    f'    for (guint32 i = 0; out->{m} && i < out->n_{m}; i++)',
+                    f'      at = read_at_{sub.local}(r, at, &out->{m}[i]);', '  }']
         if t == 'struct-ref-array':
             return [f'  out->{m} = mbim_reader_ref_array(r, *pos, out->n_{m}, sizeof *out->{m}, '
                     f'"{name}");',
@@ -272,6 +284,17 @@ class Struct:
             return [f'  mbim_writer_offset(w, in->{m} ? in->{m}->addr : NULL, '
                     f'(gsize)in->n_{m} * {ADDRESS_ARRAYS[t][1]});']
         sub = f['sub']
+        if t == 'counted-struct-array':
+            return ['  {', '    g_autoptr(GByteArray) list = g_byte_array_new();',
+                    '    guint8 count[4];', '',
+                    f'    mbim_write_u32(count, in->n_{m});',
+                    '    g_byte_array_append(list, count, 4);',
+                    f'    for (guint32 i = 0; i < in->n_{m}; i++) {{',
+                    f'      g_autoptr(GBytes) element = {sub.fn}_encode(&in->{m}[i]);', '',
+                    '      g_byte_array_append(list, g_bytes_get_data(element, NULL), '
+                    'g_bytes_get_size(element));', '    }',
+                    f'    mbim_writer_bytes(w, in->n_{m} ? list->data : NULL, '
+                    f'in->n_{m} ? list->len : 0);', '  }']
         if t == 'struct-ref-array':
             return [f'  for (guint32 i = 0; i < in->n_{m}; i++) {{',
                     f'    g_autoptr(GBytes) element = {sub.fn}_encode(&in->{m}[i]);', '',
@@ -301,7 +324,7 @@ class Struct:
     def print_value(self, f, value, pad):
         t = f['type']
         if t in SCALARS:
-            fmt = '"%u"' if t == 'u32' else '"%" G_GUINT64_FORMAT'
+            fmt = '"%" G_GUINT64_FORMAT' if t == 'u64' else '"%u"'
             return [f'{pad}g_string_append_printf(s, {fmt}, {value});']
         if t == 'guid':
             return [f'{pad}mbim_describe_uuid(s, {value});']
@@ -320,7 +343,7 @@ class Struct:
     def print_field(self, f, first):
         t, m = f['type'], snake(f['name'])
         lines = [f'  mbim_describe_field(s, {"TRUE" if first else "FALSE"}, "{f["name"]}");']
-        if t not in ARRAYS:
+        if t not in ARRAYS and t != 'counted-struct-array':
             return lines + self.print_value(f, f'v->{m}', '  ')
         element = dict(f, type={'string-array': 'string', 'ipv4-array': 'ipv4',
                                 'ipv6-array': 'ipv6'}.get(t, 'struct'))
@@ -452,7 +475,12 @@ def uuid_bytes(text):
 
 def notification_lines(cids):
     enum = ['typedef enum {', '  MBIM_NOTIFICATION_NONE = 0,']
-    union = ['typedef struct {', '  MbimNotificationId id;', '  union {', '    gpointer decoded;']
+    union = ['typedef struct {', '  MbimNotificationId id;',
+             '  /* the message as it came, valid while the notification is handled: a',
+             '   * CID of a later version of its service is decoded with the older',
+             '   * layout above and can be decoded again from here */',
+             '  const guint8 *service;', '  guint32 cid;', '  const guint8 *buf;', '  gsize len;',
+             '  union {', '    gpointer decoded;']
     table = ['static const struct {', '  const guint8 *service;', '  guint32 cid;',
              '  MbimNotificationId id;', '  MbimDecodeFunc decode;', '} notifications[] = {']
     for cid in cids:
@@ -468,7 +496,7 @@ def notification_lines(cids):
         union + ['  };', '} MbimNotification;', '',
                  '/* Decodes an INDICATE_STATUS message: FALSE with an error when its buffer is',
                  ' * malformed; TRUE otherwise, with out->id MBIM_NOTIFICATION_NONE when the CID',
-                 ' * is not one the daemon knows. */',
+                 ' * is not one the daemon knows (its raw buffer is still there). */',
                  'gboolean mbim_notification_decode(const MbimMessage *msg, '
                  'MbimNotification *out, GError **error);',
                  'void mbim_notification_clear(MbimNotification *n);', '']
@@ -476,6 +504,8 @@ def notification_lines(cids):
                  'mbim_notification_decode(const MbimMessage *msg, MbimNotification *out, '
                  'GError **error)', '{',
                  '  memset(out, 0, sizeof *out);',
+                 '  out->service = msg->service;', '  out->cid = msg->cid;',
+                 '  out->buf = msg->buf;', '  out->len = msg->buf_len;',
                  '  for (gsize i = 0; msg->service && i < G_N_ELEMENTS(notifications); i++) {',
                  '    if (notifications[i].cid != msg->cid',
                  '        || memcmp(notifications[i].service, msg->service, 16) != 0)',

@@ -446,8 +446,7 @@ handle_indication(MbimDevice *self, const MbimMessage *m)
     note_garbage(self, m->length);
     return;
   }
-  if (n.id != MBIM_NOTIFICATION_NONE)
-    g_signal_emit(self, signals[SIGNAL_INDICATION], 0, &n);
+  g_signal_emit(self, signals[SIGNAL_INDICATION], 0, &n);
   mbim_notification_clear(&n);
 }
 

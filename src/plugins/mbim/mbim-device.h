@@ -15,8 +15,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(MbimDevice, mbim_device, MBIM, DEVICE, GObject)
 
 /* Signals:
- *   "indication" (const MbimNotification *notification): a decoded
- *       INDICATE_STATUS of a known CID (mbim-generated.h);
+ *   "indication" (const MbimNotification *notification): an
+ *       INDICATE_STATUS, decoded when its CID is known (mbim-generated.h),
+ *       else with id MBIM_NOTIFICATION_NONE and its raw buffer;
  *   "gone" (const char *why): the port hung up or failed, or the function
  *       sent nothing but garbage for too long; the device is closed and
  *       pending requests have failed. */

@@ -53,7 +53,7 @@ typedef struct {
   guint32 handle4, handle6;
   MmdBearerSettings settings;
   char *interface;
-  QmiSessionResult v4, v6;
+  QmiSession *v4, *v6; /* the sessions found up */
 } AdoptContext;
 
 static void
@@ -61,8 +61,8 @@ adopt_context_free(AdoptContext *ctx)
 {
   mmd_runtime_state_clear_bearer(&ctx->settings);
   g_free(ctx->interface);
-  qmi_session_result_clear(&ctx->v4);
-  qmi_session_result_clear(&ctx->v6);
+  qmi_session_free(ctx->v4);
+  qmi_session_free(ctx->v6);
   g_free(ctx);
 }
 
@@ -96,8 +96,8 @@ static void
 adopt_tear_down(MmdQmiBackend *self, AdoptContext *ctx, const char *why)
 {
   g_message("[%s] not taking over the previous data session: %s", self->control_path, why);
-  qmi_data_stop_quietly(ctx->wds, ctx->handle4);
-  qmi_data_stop_quietly(client6_of(ctx), ctx->handle6);
+  qmi_session_stop_quietly(ctx->wds, ctx->handle4);
+  qmi_session_stop_quietly(client6_of(ctx), ctx->handle6);
   qmi_device_release_client(self->device, ctx->wds);
   if (ctx->wds6)
     qmi_device_release_client(self->device, ctx->wds6);
@@ -141,12 +141,14 @@ adopt_bearer(GTask *task)
   AdoptContext *ctx = g_task_get_task_data(task);
   MmdIpConfig ip4, ip6;
 
-  qmi_session_result_to_config(&ctx->v4, &ip4);
-  qmi_session_result_to_config(&ctx->v6, &ip6);
+  if (ctx->v4)
+    qmi_session_to_config(ctx->v4, &ip4);
+  if (ctx->v6)
+    qmi_session_to_config(ctx->v6, &ip6);
   MmdBearer *bearer
       = mmd_modem_adopt_bearer(qmi_backend_modem(self), &ctx->settings,
                                ctx->interface ? ctx->interface : qmi_data_net_interface(self),
-                               ctx->v4.up ? &ip4 : NULL, ctx->v6.up ? &ip6 : NULL);
+                               ctx->v4 ? &ip4 : NULL, ctx->v6 ? &ip6 : NULL);
   if (!bearer) {
     adopt_finish(task, "no bearer for it");
     return;
@@ -177,9 +179,9 @@ settings_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
   AdoptContext *ctx = g_task_get_task_data(task);
-  gboolean v6 = ctx->handle6 && !ctx->v6.up && (ctx->v4.up || !ctx->handle4);
+  gboolean v6 = ctx->handle6 && !ctx->v6 && (ctx->v4 || !ctx->handle4);
   QmiClient *client = v6 ? client6_of(ctx) : ctx->wds;
-  QmiSessionResult *r = v6 ? &ctx->v6 : &ctx->v4;
+  QmiSession *session;
   g_autoptr(GError) error = NULL;
   QmiWdsGetCurrentSettingsOutput out;
 
@@ -188,10 +190,14 @@ settings_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     adopt_finish(task, error->message);
     return;
   }
-  qmi_session_result_fill(r, v6 ? 6 : 4, &out);
+  session = g_new0(QmiSession, 1);
+  qmi_session_fill(session, v6 ? QMI_SESSION_IPV6 : QMI_SESSION_IPV4, &out);
   qmi_output_base_clear(&out.base);
-  r->up = TRUE;
-  r->handle = v6 ? ctx->handle6 : ctx->handle4;
+  session->handle = v6 ? ctx->handle6 : ctx->handle4;
+  if (v6)
+    ctx->v6 = session;
+  else
+    ctx->v4 = session;
   read_settings(task);
 }
 
@@ -205,9 +211,9 @@ read_settings(GTask *task)
       = { .has_requested_settings = TRUE, .requested_settings = WDS_REQUESTED_SETTINGS };
   GCancellable *c = g_task_get_cancellable(task);
 
-  if (ctx->handle4 && !ctx->v4.up)
+  if (ctx->handle4 && !ctx->v4)
     qmi_client_wds_get_current_settings(ctx->wds, &in, QMI_TIMEOUT, c, settings_ready, task);
-  else if (ctx->handle6 && !ctx->v6.up)
+  else if (ctx->handle6 && !ctx->v6)
     qmi_client_wds_get_current_settings(client6_of(ctx), &in, QMI_TIMEOUT, c, settings_ready, task);
   else
     qmi_backend_set_radio(MMD_BACKEND(self), TRUE, c, radio_ready, task);

@@ -148,7 +148,7 @@ report_serving_system(MmdQmiBackend *self, const ServingSystem *ss)
       = ss->has_current_plmn ? qmi_net_build_operator_code(ss->mcc, ss->mnc, ss->pcs_digit) : NULL;
   const char *name
       = ss->has_current_plmn && ss->description && *ss->description ? ss->description : NULL;
-  mmd_modem_set_registration(modem, state, code, name, techs);
+  qmi_nr5g_report_registration(self, state, code, name, techs);
   if (ss->ps_attach_state == ATTACH_ATTACHED)
     mmd_modem_set_packet_service_state(modem, MMD_MODEM_3GPP_PACKET_SERVICE_STATE_ATTACHED);
   else if (ss->ps_attach_state == ATTACH_DETACHED)
@@ -182,6 +182,7 @@ serving_system_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     g_debug("Serving system: %s", error->message);
   }
   qmi_output_base_clear(&out.base);
+  qmi_nr5g_refresh(self);
   /* the registration follows from indications; this was only the first look */
   mmd_task_succeed(task);
 }
@@ -199,6 +200,7 @@ qmi_net_setup(MmdQmiBackend *self)
   if (self->nas && !self->nas_ind_id)
     self->nas_ind_id = qmi_client_add_indication_handler(self->nas, QMI_NAS_IND_SERVING_SYSTEM,
                                                          on_serving_system_indication, self);
+  qmi_nr5g_setup(self);
 }
 
 /* ---- modes --------------------------------------------------------------- */
@@ -250,42 +252,6 @@ radio_from_mode(guint mode)
   }
 }
 
-/* E-UTRAN band n is MMD_MODEM_BAND_EUTRAN_1 + n - 1 in the reference numbering. */
-#define EUTRAN_BAND(n) ((guint)MMD_MODEM_BAND_EUTRAN_1 + (n)-1)
-#define MAX_LTE_BAND 64
-
-static void
-report_lte_bands(MmdQmiBackend *self, guint64 mask, gboolean supported)
-{
-  guint bands[MAX_LTE_BAND];
-  gsize n = 0;
-  for (guint b = 1; b <= MAX_LTE_BAND; b++)
-    if (mask & (G_GUINT64_CONSTANT(1) << (b - 1)))
-      bands[n++] = EUTRAN_BAND(b);
-  if (supported)
-    mmd_modem_set_supported_bands(qmi_backend_modem(self), bands, n);
-  else
-    mmd_modem_set_current_bands(qmi_backend_modem(self), bands, n);
-}
-
-void
-qmi_net_report_supported_bands(MmdQmiBackend *self, const QmiDmsGetBandCapabilitiesOutput *out)
-{
-  guint64 mask = 0;
-  if (out->has_extended_lte_band_capability) {
-    for (guint i = 0; i < out->n_extended_lte_band_capability; i++) {
-      guint b = out->extended_lte_band_capability[i];
-      if (b >= 1 && b <= MAX_LTE_BAND)
-        mask |= G_GUINT64_CONSTANT(1) << (b - 1);
-    }
-  } else if (out->has_lte_band_capability) {
-    mask = out->lte_band_capability;
-  }
-  self->lte_bands = mask;
-  if (mask)
-    report_lte_bands(self, mask, TRUE);
-}
-
 static void
 selection_preference_ready(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -301,8 +267,7 @@ selection_preference_ready(GObject *source, GAsyncResult *res, gpointer user_dat
       mmd_modem_set_current_modes(qmi_backend_modem(self), allowed,
                                   allowed & self->preferred_mode ? self->preferred_mode
                                                                  : MMD_MODEM_MODE_NONE);
-    if (out.has_lte_band_preference && self->lte_bands)
-      report_lte_bands(self, out.lte_band_preference & self->lte_bands, FALSE);
+    qmi_bands_report_current(self, &out);
   } else if (error) {
     g_debug("System selection preference: %s", error->message);
   }
@@ -326,9 +291,8 @@ typedef struct {
   guint preferred;
 } ModesContext;
 
-/* Set System Selection Preference (modes or bands) answered. */
-static gboolean
-set_selection_preference_finish(MmdQmiBackend *self, GAsyncResult *res, GError **error)
+gboolean
+qmi_net_set_selection_preference_finish(MmdQmiBackend *self, GAsyncResult *res, GError **error)
 {
   QmiNasSetSystemSelectionPreferenceOutput out;
   gboolean ok = qmi_client_nas_set_system_selection_preference_finish(self->nas, res, &out, error);
@@ -345,7 +309,7 @@ set_modes_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   ModesContext *ctx = g_task_get_task_data(task);
   GError *error = NULL;
 
-  if (!set_selection_preference_finish(self, res, &error)) {
+  if (!qmi_net_set_selection_preference_finish(self, res, &error)) {
     mmd_task_fail(task, error);
     return;
   }
@@ -402,65 +366,6 @@ qmi_backend_set_current_modes(MmdBackend *backend, guint allowed, guint preferre
                                                  set_modes_ready, task);
 }
 
-static void
-set_bands_ready(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = user_data;
-  MmdQmiBackend *self = g_task_get_source_object(task);
-  guint64 *mask = g_task_get_task_data(task);
-  GError *error = NULL;
-
-  if (!set_selection_preference_finish(self, res, &error)) {
-    mmd_task_fail(task, error);
-    return;
-  }
-  report_lte_bands(self, *mask, FALSE);
-  mmd_task_succeed(task);
-}
-
-void
-qmi_backend_set_current_bands(MmdBackend *backend, const guint *bands, gsize n_bands,
-                              GCancellable *cancellable, GAsyncReadyCallback callback,
-                              gpointer user_data)
-{
-  MmdQmiBackend *self = MMD_QMI_BACKEND(backend);
-  GTask *task
-      = qmi_backend_task(self, self->nas, "Setting bands", cancellable, callback, user_data);
-  if (!task)
-    return;
-  guint64 mask = 0;
-  for (gsize i = 0; i < n_bands; i++) {
-    guint b = bands[i];
-    if (b == MMD_MODEM_BAND_ANY) {
-      mask |= self->lte_bands;
-    } else if (b >= EUTRAN_BAND(1) && b <= EUTRAN_BAND(MAX_LTE_BAND)
-               && (self->lte_bands & (G_GUINT64_CONSTANT(1) << (b - EUTRAN_BAND(1))))) {
-      mask |= G_GUINT64_CONSTANT(1) << (b - EUTRAN_BAND(1));
-    } else {
-      g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_UNSUPPORTED,
-                              "Band %u is not supported by this modem", b);
-      g_object_unref(task);
-      return;
-    }
-  }
-  if (!mask) {
-    g_task_return_new_error(task, MMD_CORE_ERROR, MMD_CORE_ERROR_INVALID_ARGS, "No bands given");
-    g_object_unref(task);
-    return;
-  }
-  guint64 *data = g_new(guint64, 1);
-  *data = mask;
-  g_task_set_task_data(task, data, g_free);
-  QmiNasSetSystemSelectionPreferenceInput in = {
-    .has_lte_band_preference = TRUE,
-    .lte_band_preference = mask,
-    .has_change_duration = TRUE,
-    .change_duration = 1, /* permanent */
-  };
-  qmi_client_nas_set_system_selection_preference(self->nas, &in, QMI_TIMEOUT, cancellable,
-                                                 set_bands_ready, task);
-}
-
 /* ---- radio ------------------------------------------------------------- */
 
 typedef struct {
@@ -504,7 +409,7 @@ operating_mode_set_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   if (!ctx->on) {
-    mmd_modem_set_registration(modem, MMD_MODEM_3GPP_REGISTRATION_STATE_IDLE, NULL, NULL, 0);
+    qmi_nr5g_report_registration(self, MMD_MODEM_3GPP_REGISTRATION_STATE_IDLE, NULL, NULL, 0);
     mmd_task_succeed(task);
     return;
   }
@@ -513,6 +418,8 @@ operating_mode_set_ready(GObject *source, GAsyncResult *res, gpointer user_data)
     .serving_system_events = 1,
     .has_system_selection_preference = TRUE,
     .system_selection_preference = 1,
+    .has_system_info = TRUE,
+    .system_info = 1,
   };
   qmi_client_nas_register_indications(self->nas, &in, QMI_TIMEOUT, g_task_get_cancellable(task),
                                       register_indications_ready, task);

@@ -2,6 +2,7 @@
 #include "qmi-modem.h"
 
 #include "mmd-errors.h"
+#include "qmi-plugin.h"
 
 G_DEFINE_TYPE(MmdQmiBackend, mmd_qmi_backend, MMD_TYPE_BACKEND)
 
@@ -299,7 +300,7 @@ capabilities_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   MmdModem *modem = qmi_backend_modem(self);
   self->supported_modes = modes;
   mmd_modem_set_capabilities(modem, caps, caps);
-  mmd_modem_set_max_bearers(modem, 1, 1);
+  qmi_multiplex_report_limits(self);
   mmd_modem_set_supported_ip_families(modem, MMD_BEARER_IP_FAMILY_IPV4 | MMD_BEARER_IP_FAMILY_IPV6
                                                  | MMD_BEARER_IP_FAMILY_IPV4V6);
   report_supported_modes(self);
@@ -316,7 +317,7 @@ bands_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   QmiDmsGetBandCapabilitiesOutput out;
 
   if (qmi_client_dms_get_band_capabilities_finish(self->dms, res, &out, &error))
-    qmi_net_report_supported_bands(self, &out);
+    qmi_bands_report_supported(self, &out);
   else
     g_debug("[%s] %s", self->control_path, error->message);
   qmi_output_base_clear(&out.base);
@@ -466,13 +467,12 @@ qmi_backend_shutdown(MmdBackend *backend)
   g_cancellable_cancel(self->cancellable);
   /* The daemon stopping is no reason to drop the user's data session. */
   qmi_adopt_save_session(self);
+  qmi_multiplex_end_sessions(self);
   qmi_voice_shutdown(self);
   if (self->device) {
     g_clear_signal_handler(&self->gone_id, self->device);
     qmi_device_close(self->device);
   }
-  /* over QRTR the session ends with our sockets: its rmnet link goes too */
-  qmi_mux_release(self);
   self->dms = self->nas = self->wds = self->wds6 = self->uim = self->wda = self->loc = NULL;
 }
 
@@ -494,9 +494,10 @@ mmd_qmi_backend_finalize(GObject *object)
   MmdQmiBackend *self = MMD_QMI_BACKEND(object);
   g_free(self->control_path);
   g_free(self->net_iface);
-  g_free(self->mux_link);
   g_free(self->iccid);
   g_free(self->imsi);
+  qmi_nr5g_clear(self);
+  g_ptr_array_unref(self->multiplex_sessions);
   g_clear_pointer(&self->saved, g_key_file_unref);
   g_free(self->network_time);
   g_object_unref(self->cancellable);
@@ -507,6 +508,7 @@ static void
 mmd_qmi_backend_init(MmdQmiBackend *self)
 {
   self->cancellable = g_cancellable_new();
+  self->multiplex_sessions = g_ptr_array_new();
 }
 
 static void
@@ -570,8 +572,8 @@ supports_port(MmdModemPortType type)
   return type == MMD_MODEM_PORT_TYPE_QMI;
 }
 
-static MmdBackend *
-create_backend(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
+MmdBackend *
+mmd_qmi_backend_new(MmdModem *modem, const MmdDeviceInfo *info, GPtrArray *ports)
 {
   MmdQmiBackend *self = g_object_new(MMD_TYPE_QMI_BACKEND, "modem", modem, NULL);
   MmdBackend *backend = MMD_BACKEND(self);
@@ -600,5 +602,5 @@ const MmdPlugin mmd_plugin_qmi = {
   .name = "qmi",
   .priority = 100,
   .supports_port = supports_port,
-  .create = create_backend,
+  .create = mmd_qmi_backend_new,
 };

@@ -2,13 +2,38 @@
 #pragma once
 
 #include "plugin-api.h"
+#include "qmi-band-mask.h"
 #include "qmi-device.h"
 #include "qmi-error.h"
 #include "qmi-generated.h"
 #include "qmi-helpers.h"
+#include "qmi-session.h"
 
 G_BEGIN_DECLS
 
+/* What the modem and the driver agreed on for the data port. */
+typedef enum {
+  QMI_DATA_FORMAT_UNSET,
+  QMI_DATA_FORMAT_PLAIN, /* raw IP, or 802.3 where that is all there is */
+  QMI_DATA_FORMAT_QMAP,  /* raw IP in QMAP aggregates: multiplexed sessions */
+} QmiDataFormat;
+
+/* Where the data port sits, as WDA and WDS Bind Mux Data Port name it. */
+typedef struct {
+  guint32 type; /* QMI data endpoint type: HSUSB, PCIe, embedded */
+  guint32 interface_number;
+} QmiEndpoint;
+
+typedef struct _QmiMultiplexSession QmiMultiplexSession;
+
+/* The registration as Serving System reported it last. */
+typedef struct {
+  gboolean known;
+  MmdModem3gppRegistrationState state;
+  char *code;
+  char *name;
+  guint techs;
+} QmiServingRegistration;
 typedef struct _QmiVoice QmiVoice;
 
 #define MMD_TYPE_QMI_BACKEND (mmd_qmi_backend_get_type())
@@ -30,10 +55,12 @@ struct _MmdQmiBackend {
   QmiClient *dms, *nas, *wds, *uim;
   QmiClient *wds6; /* second WDS client: the IPv6 session of a dual-stack bearer */
   QmiClient *wda;  /* data format; allocated on the first connect that needs it */
-  gboolean data_format_done;
-  gboolean mux_format_done; /* QMAP set on an SoC modem (qmi-modem-mux.c) */
-  char *mux_link;           /* the rmnet link of the session, while it is up */
+  QmiDataFormat data_format;
+  GPtrArray *multiplex_sessions; /* QmiMultiplexSession, weak: owned by their bearers */
   guint nas_ind_id, wds_ind_id, wds6_ind_id;
+  guint nr5g_ind_id; /* System Info for 5G (qmi-modem-nr5g.c) */
+  QmiServingRegistration serving;
+  guint nr5g_techs; /* 5GNR that System Info adds (NSA, SA) */
 
   /* what the modem reports by itself (qmi-modem-signal.c, -location.c,
    * -gps.c, -time.c): indication handlers, added once */
@@ -45,7 +72,8 @@ struct _MmdQmiBackend {
   /* what we learned */
   guint supported_modes; /* MmdModemMode mask */
   guint preferred_mode;  /* last preferred mode we set */
-  guint64 lte_bands;     /* supported E-UTRAN bands 1..64, bit n-1 = band n */
+  QmiBandMask supported_bands;
+  gboolean extended_lte_bands; /* the modem takes the extended LTE band mask */
   char *iccid;
   char *imsi;
 
@@ -105,13 +133,26 @@ void qmi_backend_scan(MmdBackend *backend, GCancellable *cancellable, GAsyncRead
 void qmi_backend_set_current_modes(MmdBackend *backend, guint allowed, guint preferred,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
+/* Set System Selection Preference answered; "no effect" is success. */
+gboolean qmi_net_set_selection_preference_finish(MmdQmiBackend *self, GAsyncResult *res,
+                                                 GError **error);
+void qmi_backend_reset(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data);
+
+/* qmi-modem-nr5g.c: 5G NSA and SA in the access technologies */
+void qmi_nr5g_setup(MmdQmiBackend *self);
+void qmi_nr5g_refresh(MmdQmiBackend *self);
+void qmi_nr5g_report_registration(MmdQmiBackend *self, MmdModem3gppRegistrationState state,
+                                  const char *code, const char *name, guint techs);
+void qmi_nr5g_clear(MmdQmiBackend *self);
+
+/* qmi-modem-bands.c: E-UTRAN and NR bands */
+void qmi_bands_report_supported(MmdQmiBackend *self, const QmiDmsGetBandCapabilitiesOutput *out);
+void qmi_bands_report_current(MmdQmiBackend *self,
+                              const QmiNasGetSystemSelectionPreferenceOutput *out);
 void qmi_backend_set_current_bands(MmdBackend *backend, const guint *bands, gsize n_bands,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
-void qmi_net_report_supported_bands(MmdQmiBackend *self,
-                                    const QmiDmsGetBandCapabilitiesOutput *out);
-void qmi_backend_reset(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallback callback,
-                       gpointer user_data);
 
 /* qmi-modem-signal.c: quality and values from Get Signal Info, and as
  * indications once set up (Config Signal Info, or Set Event Report on older
@@ -146,29 +187,8 @@ void qmi_data_setup(MmdQmiBackend *self);
  * client6; their end is reported through the WDS indications. */
 void qmi_data_follow_bearer(MmdQmiBackend *self, MmdBearer *bearer, guint32 handle4,
                             guint32 handle6, QmiClient *client6);
-/* Stops a session without waiting for the answer; nothing for handle 0. */
-void qmi_data_stop_quietly(QmiClient *client, guint32 handle);
 /* Looked up when needed: the net port may show up after the modem. */
 const char *qmi_data_net_interface(MmdQmiBackend *self);
-
-/* One data session as Get Current Settings describes it. */
-typedef struct {
-  gboolean up;
-  guint32 handle;
-  MmdBearerIpMethod method;
-  guint prefix;
-  guint mtu;
-  char *address;
-  char *gateway;
-  char *dns[2];
-} QmiSessionResult;
-
-/* family: 4 or 6; out NULL leaves the host to DHCP */
-void qmi_session_result_fill(QmiSessionResult *r, guint8 family,
-                             const QmiWdsGetCurrentSettingsOutput *out);
-/* ip borrows r's strings */
-void qmi_session_result_to_config(const QmiSessionResult *r, MmdIpConfig *ip);
-void qmi_session_result_clear(QmiSessionResult *r);
 void qmi_backend_connect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data);
 void qmi_backend_disconnect(MmdBackend *backend, MmdBearer *bearer, GCancellable *cancellable,
@@ -185,6 +205,32 @@ void qmi_adopt_save_session(MmdQmiBackend *self);
  * Completes task with TRUE unless cancelled: a modem without WDA keeps the
  * driver's 802.3 framing. */
 void qmi_data_format_setup(MmdQmiBackend *self, const char *iface, GTask *task);
+/* QMAP aggregation for multiplexed sessions (qmi_wwan in raw IP), QMAPv5
+ * where the port offloads MAPv5 checksums. Completes task with TRUE, or an
+ * error when the modem has no WDA or refuses QMAP. */
+void qmi_data_format_setup_qmap(MmdQmiBackend *self, const char *iface, const QmiEndpoint *endpoint,
+                                gboolean qmap_v5, GTask *task);
+/* Whether the net port is qmi_wwan's (its qmi/ attributes exist). */
+gboolean qmi_data_port_is_qmi_wwan(const char *iface);
+
+/* qmi-modem-multiplex.c: multiplexed sessions, one link and mux id each */
+#define QMI_MULTIPLEX_MAX 4
+/* How many multiplexed sessions the net port can carry: on qmi_wwan,
+ * mhi_net and an SoC's IPA ports QMI_MULTIPLEX_MAX, else 0; reported as the
+ * modem's limits. */
+void qmi_multiplex_report_limits(MmdQmiBackend *self);
+/* Whether bearer's session is one of this file's: a multiplexed bearer, or
+ * any bearer of an SoC modem (QRTR) with a data port, which carries only
+ * QMAP (its plain session rides on a link of its own too). */
+gboolean qmi_multiplex_carries(MmdQmiBackend *self, MmdBearer *bearer);
+void qmi_multiplex_connect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+void qmi_multiplex_disconnect(MmdQmiBackend *self, MmdBearer *bearer, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+/* The daemon stops: multiplexed sessions end with it (the next run takes
+ * over only the plain session, qmi-modem-adopt.c). Their links go here;
+ * closing the device releases their clients, which ends their calls. */
+void qmi_multiplex_end_sessions(MmdQmiBackend *self);
 
 /* qmi-modem-wms.c: messaging over WMS, whose client is allocated on first
  * use (not during initialization); qmi-modem-cbs.c: cell broadcast on the
@@ -212,15 +258,5 @@ void qmi_voice_when_set_up(MmdQmiBackend *self, GTask *task);
 void qmi_voice_shutdown(MmdQmiBackend *self);
 extern const MmdVoiceOps qmi_voice_ops;
 extern const MmdUssdOps qmi_ussd_ops;
-
-/* qmi-modem-mux.c: the data path of SoC modems (QRTR), whose net port (IPA)
- * carries QMAP. qmi_mux_applies: whether iface is such a port.
- * qmi_mux_prepare: QMAP on the modem (once), the session's WDS clients (wds6
- * may be NULL) bound to its mux id and the rmnet link made (self->mux_link);
- * completes task with a boolean. qmi_mux_release: the link goes. */
-gboolean qmi_mux_applies(MmdQmiBackend *self, const char *iface);
-void qmi_mux_prepare(MmdQmiBackend *self, const char *iface, QmiClient *wds, QmiClient *wds6,
-                     GTask *task);
-void qmi_mux_release(MmdQmiBackend *self);
 
 G_END_DECLS

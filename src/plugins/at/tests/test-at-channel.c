@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -306,6 +307,34 @@ test_open_pty(void)
   close(master);
 }
 
+/* A port that is no tty (an AT port of the wwan subsystem; a FIFO here): no
+ * TIOCEXCL, no termios. It opens, and a second opener is kept off. */
+static void
+test_open_not_a_tty(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("at-channel-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "wwan0at0", NULL);
+  g_autoptr(MmdAtChannel) first = mmd_at_channel_new("wwan0at0");
+  g_autoptr(MmdAtChannel) second = mmd_at_channel_new("wwan0at0");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+  g_assert_true(mmd_at_channel_open(first, path, 115200, MMD_AT_FLOW_NONE, &error));
+  g_assert_no_error(error);
+  g_assert_true(mmd_at_channel_is_open(first));
+  g_assert_false(mmd_at_channel_open(second, path, 115200, MMD_AT_FLOW_NONE, &error));
+  g_assert_error(error, MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_OPEN_FAILED);
+  g_assert_nonnull(strstr(error->message, "in use"));
+  g_clear_error(&error);
+  /* let go of: the next one gets it */
+  mmd_at_channel_close(first);
+  g_assert_true(mmd_at_channel_open(second, path, 0, MMD_AT_FLOW_NONE, &error));
+  g_assert_no_error(error);
+  mmd_at_channel_close(second);
+  g_assert_cmpint(unlink(path), ==, 0);
+  g_assert_cmpint(rmdir(dir), ==, 0);
+}
+
 static void
 test_quote_mask(void)
 {
@@ -348,6 +377,7 @@ main(int argc, char **argv)
   g_test_add("/at/channel/urc-with-body", Fixture, NULL, setup, test_urc_with_body, teardown);
   g_test_add_func("/at/channel/quote-mask", test_quote_mask);
   g_test_add_func("/at/channel/open-pty", test_open_pty);
+  g_test_add_func("/at/channel/open-not-a-tty", test_open_not_a_tty);
   g_test_add("/at/channel/silent-modem", Fixture, NULL, setup, test_silent_modem, teardown);
   g_test_add("/at/channel/drop-in-callback", Fixture, NULL, setup, test_drop_in_callback, teardown);
   return g_test_run();
