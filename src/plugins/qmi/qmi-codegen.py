@@ -23,7 +23,10 @@ value out of the logs). A field is { "name": "...", "type": T } where T is one o
 For each message the output has Qmi<Svc><Msg>Input / Output structs, the build and
 parse functions, and qmi_client_<svc>_<msg>() / _finish() async wrappers; for each
 indication a Qmi<Svc><Ind>Indication struct and its parse function. Presence of a TLV
-is has_<name> (strings: non-NULL).
+is has_<name> (strings: non-NULL). The functions are one-liners into the generic codec
+(qmi-tlv-codec.c); what they encode and decode is described by the tables written here
+(qmi_message_infos, qmi_tlv_infos, qmi_field_descs, qmi_message_names: see
+qmi-message.h and qmi-tlv-codec.h), which hold indices and offsets, no pointers.
 
 Decoding is bounded (qmi-decode.h): the first TLV of a type is the one decoded and
 repeats are skipped; an array's count must fit in the bytes left in its TLV (every
@@ -384,10 +387,14 @@ class Gen:
 
     def tables(self):
         """The C of the descriptor tables."""
+        if self.names_len > 0xFFFF or len(self.fields) > 0xFFFF or len(self.tlv_infos) > 0xFFFF:
+            sys.exit('descriptor tables too large for their 16-bit indices')
         out = ['const char qmi_message_names[] ='] + \
               [f'  "{c_string(n)}\\0"' for n in self.names] + ['  "";', '']
-        out += ['const QmiFieldDesc qmi_field_descs[] = {'] + self.fields + ['};', '']
-        out += ['const QmiTlvInfo qmi_tlv_infos[] = {'] + self.tlv_infos + ['};', '']
+        out += ['const QmiFieldDesc qmi_field_descs[] = {'] + self.fields + ['};', '',
+                'const gsize qmi_field_descs_len = G_N_ELEMENTS(qmi_field_descs);', '']
+        out += ['const QmiTlvInfo qmi_tlv_infos[] = {'] + self.tlv_infos + ['};', '',
+                'const gsize qmi_tlv_infos_len = G_N_ELEMENTS(qmi_tlv_infos);', '']
         out += ['const QmiMessageInfo qmi_message_infos[] = {'] + self.infos + ['};', '',
                 'const gsize qmi_message_infos_len = G_N_ELEMENTS(qmi_message_infos);', '']
         return out

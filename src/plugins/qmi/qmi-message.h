@@ -146,6 +146,7 @@ typedef struct {
 
 extern const char qmi_message_names[];
 extern const QmiTlvInfo qmi_tlv_infos[];
+extern const gsize qmi_tlv_infos_len;
 extern const QmiMessageInfo qmi_message_infos[];
 extern const gsize qmi_message_infos_len;
 

@@ -42,6 +42,7 @@ typedef struct {
 } QmiFieldDesc;
 
 extern const QmiFieldDesc qmi_field_descs[];
+extern const gsize qmi_field_descs_len;
 
 /* The request TLVs of in (the message's Input struct). Values longer than
  * their length prefix can say are cut to what it can say. */
