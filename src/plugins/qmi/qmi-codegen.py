@@ -23,7 +23,10 @@ value out of the logs). A field is { "name": "...", "type": T } where T is one o
 For each message the output has Qmi<Svc><Msg>Input / Output structs, the build and
 parse functions, and qmi_client_<svc>_<msg>() / _finish() async wrappers; for each
 indication a Qmi<Svc><Ind>Indication struct and its parse function. Presence of a TLV
-is has_<name> (strings: non-NULL).
+is has_<name> (strings: non-NULL). The functions are one-liners into the generic codec
+(qmi-tlv-codec.c); what they encode and decode is described by the tables written here
+(qmi_message_infos, qmi_tlv_infos, qmi_field_descs, qmi_message_names: see
+qmi-message.h and qmi-tlv-codec.h), which hold indices and offsets, no pointers.
 
 Decoding is bounded (qmi-decode.h): the first TLV of a type is the one decoded and
 repeats are skipped; an array's count must fit in the bytes left in its TLV (every
@@ -52,11 +55,15 @@ FLOATS = {'f32': ('gfloat', 'u32'), 'f64': ('gdouble', 'u64')}
 STRINGS = {'string': None, 'string8': 'u8', 'string16': 'u16'}
 BYTES = {'bytes': None, 'bytes8': 'u8', 'bytes16': 'u16'}
 ARRAYS = {'array8': 'u8', 'array16': 'u16', 'array32': 'u32'}
-PREFIX_MAX = {'u8': 255, 'u16': 65535, 'u32': 0xFFFFFFFF}
+PREFIX_BYTES = {None: 0, 'u8': 1, 'u16': 2, 'u32': 4}
 
 
 def c_name(name):
     return re.sub(r'[^a-z0-9]+', '_', name.lower()).strip('_')
+
+
+def c_string(text):
+    return text.replace('\\', '\\\\').replace('"', '\\"')
 
 
 def camel(name):
@@ -90,6 +97,9 @@ def check_field(f, where, top):
         check_field(sub, f'{where}.{sub.get("name")}', False)
     if t in ARRAYS:
         check_field(f['element'], f'{where}[]', False)
+        if f['element']['type'] not in SCALARS and f['element']['type'] not in FLOATS \
+                and f['element']['type'] != 'struct':
+            sys.exit(f'{where}: array elements are integers, floats or structs')
         if min_wire(f['element']) < 1:
             sys.exit(f'{where}: array elements must take at least one byte on the wire')
 
@@ -100,6 +110,11 @@ class Gen:
         self.c = []
         self.typedefs = []
         self.infos = []
+        self.names = []
+        self.name_offsets = {}
+        self.names_len = 0
+        self.fields = []
+        self.tlv_infos = []
         self.table_c = []
         self.table_entries = []
 
@@ -141,95 +156,6 @@ class Gen:
         for sub in el['fields']:
             body += self.decl(sub, c_name(sub['name']), False, 1, tname)
         self.typedefs.append((tname, ['typedef struct {'] + body + [f'}} {tname};', '']))
-
-    # ---- encoding -----------------------------------------------------
-    def enc(self, f, lv, nlv, depth, out):
-        t = f['type']
-        pad = '  ' * (depth + 2)
-        if t in SCALARS:
-            out.append(f'{pad}{SCALARS[t][1]}(b, ({SCALARS[t][0]})({lv}));')
-        elif t in FLOATS:
-            bits = SCALARS[FLOATS[t][1]]
-            out.append(f'{pad}{{')
-            out.append(f'{pad}  {bits[0]} bits;')
-            out.append(f'{pad}  G_STATIC_ASSERT(sizeof(bits) == sizeof({lv}));')
-            out.append(f'{pad}  memcpy(&bits, &({lv}), sizeof(bits));')
-            out.append(f'{pad}  {bits[1]}(b, bits);')
-            out.append(f'{pad}}}')
-        elif t in STRINGS:
-            p = STRINGS[t]
-            out.append(f'{pad}{{')
-            out.append(f'{pad}  gsize l = {lv} ? strlen({lv}) : 0;')
-            if p:
-                out.append(f'{pad}  l = MIN(l, {PREFIX_MAX[p]});')
-                out.append(f'{pad}  {SCALARS[p][1]}(b, ({SCALARS[p][0]})l);')
-            out.append(f'{pad}  qmi_put_bytes(b, {lv}, l);')
-            out.append(f'{pad}}}')
-        elif t in BYTES:
-            p = BYTES[t]
-            if p:
-                out.append(f'{pad}{SCALARS[p][1]}(b, ({SCALARS[p][0]}){nlv});')
-            out.append(f'{pad}qmi_put_bytes(b, {lv}, {nlv});')
-        elif t == 'fixed':
-            out.append(f'{pad}qmi_put_bytes(b, {lv}, {int(f["size"])});')
-        elif t == 'struct':
-            for sub in f['fields']:
-                cn = c_name(sub['name'])
-                self.enc(sub, f'{lv}.{cn}', f'{lv}.n_{cn}', depth, out)
-        else:
-            p = ARRAYS[t]
-            i = f'i{depth}'
-            out.append(f'{pad}{SCALARS[p][1]}(b, ({SCALARS[p][0]}){nlv});')
-            out.append(f'{pad}for (guint {i} = 0; {i} < {nlv}; {i}++) {{')
-            self.enc(f['element'], f'{lv}[{i}]', None, depth + 1, out)
-            out.append(f'{pad}}}')
-
-    # ---- decoding -----------------------------------------------------
-    def dec(self, f, lv, nlv, depth, out):
-        t = f['type']
-        pad = '  ' * (depth + 4)
-        if t in SCALARS:
-            out.append(f'{pad}{lv} = ({SCALARS[t][0]}){SCALARS[t][2]}(r);')
-        elif t in FLOATS:
-            bits = SCALARS[FLOATS[t][1]]
-            out.append(f'{pad}{{')
-            out.append(f'{pad}  {bits[0]} bits = {bits[2]}(r);')
-            out.append(f'{pad}  G_STATIC_ASSERT(sizeof(bits) == sizeof({lv}));')
-            out.append(f'{pad}  memcpy(&({lv}), &bits, sizeof(bits));')
-            out.append(f'{pad}}}')
-        elif t in STRINGS or t in BYTES:
-            p = STRINGS.get(t) or BYTES.get(t)
-            n = f'{SCALARS[p][2]}(r)' if p else 'qmi_reader_remaining(r)'
-            if t in STRINGS:
-                out.append(f'{pad}{lv} = qmi_read_string(r, {n}, &out->base);')
-            else:
-                out.append(f'{pad}{nlv} = {n};')
-                out.append(f'{pad}{lv} = qmi_read_bytes(r, {nlv}, &out->base);')
-        elif t == 'fixed':
-            out.append(f'{pad}qmi_read_fixed(r, {lv}, {int(f["size"])});')
-        elif t == 'struct':
-            for sub in f['fields']:
-                cn = c_name(sub['name'])
-                self.dec(sub, f'{lv}.{cn}', f'{lv}.n_{cn}', depth, out)
-        else:
-            p = ARRAYS[t]
-            i = f'i{depth}'
-            out.append(f'{pad}{nlv} = {SCALARS[p][2]}(r);')
-            out.append(f'{pad}{lv} = qmi_read_array(r, {nlv}, sizeof(*{lv}), '
-                       f'{min_wire(f["element"])}, &out->base);')
-            out.append(f'{pad}for (guint {i} = 0; {i} < {nlv} && !r->failed; {i}++) {{')
-            self.dec(f['element'], f'{lv}[{i}]', None, depth + 1, out)
-            out.append(f'{pad}}}')
-
-    @staticmethod
-    def clear(f, cn):
-        """Lines that zero top-level field cn of out (after a malformed TLV)."""
-        t = f['type']
-        if t in STRINGS:
-            return [f'out->{cn} = NULL;']
-        if t in BYTES or t in ARRAYS:
-            return [f'out->n_{cn} = 0;', f'out->{cn} = NULL;']
-        return [f'memset(&out->{cn}, 0, sizeof(out->{cn}));']
 
     # ---- checks of decoded outputs (for the decoder table) -----------
     def check(self, f, lv, nlv, depth, out):
@@ -293,51 +219,132 @@ class Gen:
         lines.append(f'}} {tname};')
         return lines + ['']
 
-    def build_fn(self, fn, tname, tlvs):
-        out = [f'GByteArray *', f'{fn}_build(const {tname} *in)', '{',
-               '  GByteArray *b = g_byte_array_new();']
-        for f in tlvs:
-            cn = c_name(f['name'])
-            cond = f'in->{cn}' if f['type'] in STRINGS else f'in->has_{cn}'
-            out.append(f'  if ({cond}) {{')
-            out.append(f'    gsize start = qmi_tlv_begin(b, {f["tlv"]});')
-            body = []
-            self.enc(f, f'in->{cn}', f'in->n_{cn}', 0, body)
-            out += body
-            out.append('    qmi_tlv_end(b, start);')
-            out.append('  }')
-        out += ['  return b;', '}', '']
-        return out
+    # ---- descriptors ---------------------------------------------------
+    def name(self, text):
+        """The offset of text in qmi_message_names (each name stored once)."""
+        if text not in self.name_offsets:
+            self.name_offsets[text] = self.names_len
+            self.names.append(text)
+            self.names_len += len(text.encode('utf-8')) + 1
+        return self.name_offsets[text]
 
-    def parse_fn(self, fn, tname, tlvs, what, is_response):
-        out = ['gboolean', f'{fn}(const QmiMessage *msg, {tname} *out, GError **error)', '{',
-               '  QmiTlvIter it;', '  guint8 t;', '  const guint8 *v;', '  guint16 l;',
-               '  memset(out, 0, sizeof(*out));', '  qmi_tlv_iter_init(&it);',
-               '  while (qmi_tlv_iter_next(msg, &it, &t, &v, &l)) {',
-               '    QmiReader rd, *r = &rd;', '    qmi_reader_init(r, v, l);',
-               '    switch (t) {']
+    def reserve(self, n):
+        first = len(self.fields)
+        self.fields += [None] * n
+        return first
+
+    def field(self, f, owner, path, slot, ctype=None):
+        """Fills qmi_field_descs[slot] for f at member path of owner (None for an
+        array element of C type ctype, at offset 0); members and elements follow."""
+        t = f['type']
+        if path is None:
+            off, size = '0', f'sizeof({ctype})'
+        else:
+            off, size = f'offsetof({owner}, {path})', f'sizeof((({owner} *)0)->{path})'
+        count, link, prefix, n_members, mw = '0', '0', 0, 0, 0
+        if t in STRINGS or t in BYTES or t in ARRAYS:
+            p = STRINGS.get(t) or BYTES.get(t) or ARRAYS.get(t)
+            prefix = PREFIX_BYTES[p]
+        if t in BYTES or t in ARRAYS:
+            head, _, last = path.rpartition('.')
+            count = f'offsetof({owner}, {head + "." if head else ""}n_{last})'
+        if t in SCALARS or t in FLOATS:
+            kind = 'INT'
+        elif t in STRINGS:
+            kind = 'STRING'
+        elif t in BYTES:
+            kind = 'BYTES'
+        elif t == 'fixed':
+            kind = 'FIXED'
+        elif t == 'struct':
+            kind = 'STRUCT'
+            n_members = len(f['fields'])
+            first = self.reserve(n_members)
+            for i, sub in enumerate(f['fields']):
+                sub_path = c_name(sub['name']) if path is None else f'{path}.{c_name(sub["name"])}'
+                self.field(sub, owner, sub_path, first + i)
+            link = str(first)
+        else:
+            kind = 'ARRAY'
+            el = f['element']
+            if el['type'] == 'struct':
+                etype = f.get('ctype') or owner + camel(f['name'])
+                eowner = etype
+            else:
+                etype = (SCALARS.get(el['type']) or FLOATS[el['type']])[0]
+                eowner = owner
+            eslot = self.reserve(1)
+            self.field(el, eowner, None, eslot, etype)
+            link = str(eslot)
+            mw = min_wire(el)
+        if n_members > 255 or mw > 255:
+            sys.exit(f'{owner}.{path}: too many members or too large an element')
+        self.fields[slot] = (f'  {{ {off}, {size}, {count}, {link}, QMI_FIELD_{kind}, {prefix}, '
+                             f'{n_members}, {mw} }},')
+
+    def tlv_info(self, f, owner):
+        cn = c_name(f['name'])
+        slot = self.reserve(1)
+        self.field(f, owner, cn, slot)
+        has = 'QMI_TLV_NO_HAS' if f['type'] in STRINGS else f'offsetof({owner}, has_{cn})'
+        self.tlv_infos.append(f'  {{ {f["tlv"]}, {1 if f.get("secret") else 0}, '
+                              f'{self.name(f["name"])}, {slot}, {has} }},')
+
+    def message_info(self, svc, m, kind, in_t, out_t):
+        """Describes m in qmi_message_infos; returns the C expression of its entry."""
+        inputs = m.get('input', [])
+        outputs = m.get('output', [])
+        if len(inputs) > 255 or len(outputs) > 255:
+            sys.exit(f'{svc["service"]} {m["name"]}: too many TLVs')
+        first_in = len(self.tlv_infos)
+        for f in inputs:
+            self.tlv_info(f, in_t)
+        first_out = len(self.tlv_infos)
+        for f in outputs:
+            self.tlv_info(f, out_t)
+        k = 'QMI_MESSAGE_KIND_INDICATION' if kind == 'indication' else 'QMI_MESSAGE_KIND_REQUEST'
+        self.infos.append(f'  {{ 0x{int(m["id"], 16):04X}, {svc["id"]}, {k}, '
+                          f'{self.name(m["name"])}, {self.name(svc["service"])}, {first_in}, '
+                          f'{first_out}, {len(inputs)}, {len(outputs)} }},')
+        return f'&qmi_message_infos[{len(self.infos) - 1}]'
+
+    # ---- one message --------------------------------------------------
+    def struct_for(self, tname, tlvs, const, base):
+        lines = ['typedef struct {']
+        if base:
+            lines.append('  QmiOutputBase base;')
         for f in tlvs:
             cn = c_name(f['name'])
-            out.append(f'      case {f["tlv"]}:')
-            body = []
-            self.dec(f, f'out->{cn}', f'out->n_{cn}', 0, body)
-            out += body
             if f['type'] not in STRINGS:
-                out.append(f'        out->has_{cn} = !r->failed;')
-            out.append('        if (r->failed) {')
-            out += ['          ' + line for line in self.clear(f, cn)]
-            out.append(f'          g_debug("{what}: malformed TLV 0x%02x ignored", t);')
-            out.append('        }')
-            out.append('        break;')
-        out += ['      default:', '        break;', '    }', '  }',
-                '  if (it.repeated)',
-                f'    g_debug("{what}: %u repeated TLVs ignored", it.repeated);']
-        if is_response:
-            out.append(f'  return qmi_output_check_result(&out->base, msg, "{what}", error);')
-        else:
-            out += ['  (void)error;', '  return TRUE;']
-        out += ['}', '']
-        return out
+                lines.append(f'  gboolean has_{cn};')
+            lines += self.decl(f, cn, const, 1, tname)
+        lines.append(f'}} {tname};')
+        return lines + ['']
+
+    def request_fns(self, fn, sname, mname, info, in_t, out_t):
+        """The build/parse functions and async wrappers of a request: one-liners."""
+        h, c = [], []
+        args = 'guint timeout_s, GCancellable *cancellable, GAsyncReadyCallback callback, ' \
+               'gpointer user_data'
+        in_arg = f'const {in_t} *in, ' if in_t else ''
+        if in_t:
+            h.append(f'GByteArray *{fn}_build(const {in_t} *in);')
+            c += ['GByteArray *', f'{fn}_build(const {in_t} *in)', '{',
+                  f'  return qmi_tlv_encode({info}, in);', '}', '']
+        h.append(f'gboolean {fn}_parse(const QmiMessage *msg, {out_t} *out, GError **error);')
+        h.append(f'void qmi_client_{sname}_{mname}(QmiClient *client, {in_arg}{args});')
+        h.append(f'gboolean qmi_client_{sname}_{mname}_finish(QmiClient *client, '
+                 f'GAsyncResult *res, {out_t} *out, GError **error);')
+        c += ['gboolean', f'{fn}_parse(const QmiMessage *msg, {out_t} *out, GError **error)', '{',
+              f'  return qmi_tlv_decode({info}, msg, out, sizeof(*out), error);', '}', '',
+              'void', f'qmi_client_{sname}_{mname}(QmiClient *client, {in_arg}{args})', '{',
+              f'  qmi_client_request(client, {info}, {"in" if in_t else "NULL"}, timeout_s, '
+              'cancellable, callback, user_data);', '}', '',
+              'gboolean', f'qmi_client_{sname}_{mname}_finish(QmiClient *client, '
+              f'GAsyncResult *res, {out_t} *out, GError **error)', '{',
+              f'  return qmi_client_request_finish(client, res, {info}, out, sizeof(*out), '
+              'error);', '}', '']
+        return h, c
 
     def message(self, svc, m, kind):
         sname = c_name(svc['service'])
@@ -358,57 +365,39 @@ class Gen:
             tname = f'Qmi{Sv}{Mn}Indication'
             h += self.struct_for(tname, outputs, False, True)
             fn = f'qmi_{sname}_{mname}_indication_parse'
+            info = self.message_info(svc, m, kind, None, tname)
             h.append(f'gboolean {fn}(const QmiMessage *msg, {tname} *out, GError **error);')
-            c += self.parse_fn(fn, tname, outputs, what + ' indication', False)
+            c += ['gboolean', f'{fn}(const QmiMessage *msg, {tname} *out, GError **error)', '{',
+                  f'  return qmi_tlv_decode({info}, msg, out, sizeof(*out), error);', '}', '']
             self.table_entry(svc, m, kind, fn, tname, outputs)
         else:
             fn = f'qmi_{sname}_{mname}'
-            in_t = f'Qmi{Sv}{Mn}Input'
+            in_t = f'Qmi{Sv}{Mn}Input' if inputs else None
             out_t = f'Qmi{Sv}{Mn}Output'
             if inputs:
                 h += self.struct_for(in_t, inputs, True, False)
-                h.append(f'GByteArray *{fn}_build(const {in_t} *in);')
-                c += self.build_fn(fn, in_t, inputs)
             h += self.struct_for(out_t, outputs, False, True)
-            h.append(f'gboolean {fn}_parse(const QmiMessage *msg, {out_t} *out, GError **error);')
-            c += self.parse_fn(f'{fn}_parse', out_t, outputs, what, True)
+            info = self.message_info(svc, m, kind, in_t, out_t)
+            fh, fc = self.request_fns(fn, sname, mname, info, in_t, out_t)
+            h += fh
+            c += fc
             self.table_entry(svc, m, kind, f'{fn}_parse', out_t, outputs)
-            in_arg = f'const {in_t} *in, ' if inputs else ''
-            args = 'guint timeout_s, GCancellable *cancellable, GAsyncReadyCallback callback, ' \
-                   'gpointer user_data'
-            h.append(f'void qmi_client_{sname}_{mname}(QmiClient *client, {in_arg}{args});')
-            h.append(f'gboolean qmi_client_{sname}_{mname}_finish(QmiClient *client, '
-                     f'GAsyncResult *res, {out_t} *out, GError **error);')
-            c += ['void', f'qmi_client_{sname}_{mname}(QmiClient *client, {in_arg}{args})', '{']
-            if inputs:
-                c += [f'  GByteArray *tlvs = {fn}_build(in);',
-                      f'  qmi_client_send(client, 0x{mid:04X}, tlvs, timeout_s, cancellable, '
-                      'callback, user_data);',
-                      '  qmi_tlvs_free(tlvs);']
-            else:
-                c.append(f'  qmi_client_send(client, 0x{mid:04X}, NULL, timeout_s, cancellable, '
-                         'callback, user_data);')
-            c += ['}', '', 'gboolean',
-                  f'qmi_client_{sname}_{mname}_finish(QmiClient *client, GAsyncResult *res, '
-                  f'{out_t} *out, GError **error)', '{',
-                  '  g_autoptr(QmiMessage) msg = qmi_client_send_finish(client, res, error);',
-                  '  if (!msg) {', '    memset(out, 0, sizeof(*out));', '    return FALSE;', '  }',
-                  f'  return {fn}_parse(msg, out, error);', '}', '']
         self.h += [''] + h
         self.c += c
-        # log descriptions
-        arrays = []
-        for label, tlvs in (('in', inputs), ('out', outputs)):
-            var = f'tlvs_{sname}_{kind}_{mname}_{label}'
-            entries = [f'  {{ {f["tlv"]}, "{f["name"]}", {"TRUE" if f.get("secret") else "FALSE"} }},'
-                       for f in tlvs]
-            self.c += [f'static const QmiTlvInfo {var}[] = {{'] + entries + \
-                      ['  { 0, NULL, FALSE },', '};', '']
-            arrays.append(var)
-        k = 'QMI_MESSAGE_KIND_INDICATION' if ind else 'QMI_MESSAGE_KIND_REQUEST'
-        self.infos.append(f'  {{ {svc["id"]}, 0x{mid:04X}, {k}, "{m["name"]}", {arrays[0]}, '
-                          f'{arrays[1]} }},')
 
+    def tables(self):
+        """The C of the descriptor tables."""
+        if self.names_len > 0xFFFF or len(self.fields) > 0xFFFF or len(self.tlv_infos) > 0xFFFF:
+            sys.exit('descriptor tables too large for their 16-bit indices')
+        out = ['const char qmi_message_names[] ='] + \
+              [f'  "{c_string(n)}\\0"' for n in self.names] + ['  "";', '']
+        out += ['const QmiFieldDesc qmi_field_descs[] = {'] + self.fields + ['};', '',
+                'const gsize qmi_field_descs_len = G_N_ELEMENTS(qmi_field_descs);', '']
+        out += ['const QmiTlvInfo qmi_tlv_infos[] = {'] + self.tlv_infos + ['};', '',
+                'const gsize qmi_tlv_infos_len = G_N_ELEMENTS(qmi_tlv_infos);', '']
+        out += ['const QmiMessageInfo qmi_message_infos[] = {'] + self.infos + ['};', '',
+                'const gsize qmi_message_infos_len = G_N_ELEMENTS(qmi_message_infos);', '']
+        return out
 
 def main():
     if len(sys.argv) < 6:
@@ -432,15 +421,8 @@ def main():
         header += lines
     header += g.h + ['', 'G_END_DECLS', '']
     source = ['/* Generated by qmi-codegen.py from data/qmi-*.json: do not edit. */',
-              '#include "qmi-generated.h"', '', '#include <string.h>', ''] + g.c
-    source += ['static const QmiMessageInfo message_infos[] = {'] + g.infos + ['};', '',
-               'const QmiMessageInfo *',
-               'qmi_message_info_lookup(guint8 service, guint16 id, gboolean indication)', '{',
-               '  for (gsize i = 0; i < G_N_ELEMENTS(message_infos); i++) {',
-               '    const QmiMessageInfo *info = &message_infos[i];',
-               '    if (info->service == service && info->id == id &&',
-               '        (info->kind == QMI_MESSAGE_KIND_INDICATION) == !!indication)',
-               '      return info;', '  }', '  return NULL;', '}', '']
+              '#include "qmi-generated.h"', '', '#include <stddef.h>', '',
+              '#include "qmi-tlv-codec.h"', ''] + g.tables() + g.c
     with open(out_h, 'w', encoding='utf-8') as fp:
         fp.write('\n'.join(header))
     with open(out_c, 'w', encoding='utf-8') as fp:

@@ -120,12 +120,12 @@ transaction_timed_out(gpointer user_data)
   QmiDevice *self = g_object_ref(tr->device);
   const QmiMessageInfo *info = qmi_message_info_lookup(tr->client->service, tr->message_id, FALSE);
   self->timeouts_in_a_row++;
-  transaction_complete(tr, NULL,
-                       g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
-                                   "%s: no response to %s %s (0x%04x)",
-                                   qmi_device_get_name(tr->device),
-                                   qmi_service_get_name(tr->client->service),
-                                   info ? info->name : "request", tr->message_id));
+  transaction_complete(
+      tr, NULL,
+      g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
+                  "%s: no response to %s %s (0x%04x)", qmi_device_get_name(tr->device),
+                  qmi_service_get_name(tr->client->service),
+                  info ? qmi_message_info_get_name(info) : "request", tr->message_id));
   if (self->ready && self->open && self->timeouts_in_a_row >= MAX_TIMEOUTS_IN_A_ROW) {
     g_autoptr(GError) error
         = g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,

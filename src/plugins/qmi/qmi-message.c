@@ -361,15 +361,6 @@ qmi_message_get_result(const QmiMessage *self, guint16 *out_status, guint16 *out
   return TRUE;
 }
 
-static const QmiTlvInfo *
-find_tlv_info(const QmiTlvInfo *list, guint8 type)
-{
-  for (; list && list->name; list++)
-    if (list->type == type)
-      return list;
-  return NULL;
-}
-
 static void
 append_value(GString *s, const guint8 *v, guint16 len)
 {
@@ -401,12 +392,8 @@ qmi_message_describe(const QmiMessage *self)
   GString *s = g_string_new(NULL);
 
   g_string_append_printf(s, "%s %s (0x%04x) %s cid=%u tid=%u", qmi_service_get_name(service),
-                         info ? info->name : "unknown", id, kinds[kind],
+                         info ? qmi_message_info_get_name(info) : "unknown", id, kinds[kind],
                          qmi_message_get_client_id(self), qmi_message_get_transaction_id(self));
-  const QmiTlvInfo *tlv_infos = NULL;
-  if (info)
-    tlv_infos = kind == QMI_MESSAGE_KIND_REQUEST ? info->input : info->output;
-
   gsize off = 0;
   guint8 t;
   const guint8 *v;
@@ -420,10 +407,11 @@ qmi_message_describe(const QmiMessage *self)
         g_string_append_printf(s, " result=failure(%s)", qmi_protocol_error_get_name(err));
       continue;
     }
-    const QmiTlvInfo *ti = find_tlv_info(tlv_infos, t);
+    const QmiTlvInfo *ti
+        = info ? qmi_message_info_find_tlv(info, kind == QMI_MESSAGE_KIND_REQUEST, t) : NULL;
     g_string_append_printf(s, " [0x%02x", t);
     if (ti)
-      g_string_append_printf(s, " %s", ti->name);
+      g_string_append_printf(s, " %s", qmi_message_names + ti->name);
     g_string_append(s, "]=");
     if (ti && ti->secret)
       g_string_append(s, "<hidden>");

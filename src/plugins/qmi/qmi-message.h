@@ -116,22 +116,45 @@ void qmi_tlv_iter_init(QmiTlvIter *it);
 gboolean qmi_tlv_iter_next(const QmiMessage *self, QmiTlvIter *it, guint8 *out_type,
                            const guint8 **out_value, guint16 *out_len);
 
-/* Descriptions of messages, generated from the data files, for the wire log. */
+/* Messages described as data, generated from data/qmi-*.json: the wire log
+ * names TLVs and masks the secret ones with these tables, and qmi-tlv-codec.c
+ * encodes and decodes the typed structs of qmi-generated.h with them. Names
+ * are offsets into qmi_message_names and TLV lists are ranges of
+ * qmi_tlv_infos, so that the tables hold no pointers (no relocations in a
+ * position-independent daemon). */
+#define QMI_TLV_NO_HAS 0xFFFF /* a string: present when not NULL */
+
 typedef struct {
   guint8 type;
-  const char *name;
-  gboolean secret;
+  guint8 secret;      /* the value is kept out of the logs */
+  guint16 name;       /* offset in qmi_message_names */
+  guint16 field;      /* its value: index in qmi_field_descs (qmi-tlv-codec.h) */
+  guint16 has_offset; /* of has_<name> in the typed struct, or QMI_TLV_NO_HAS */
 } QmiTlvInfo;
 
 typedef struct {
-  guint8 service;
   guint16 id;
-  QmiMessageKind kind; /* REQUEST describes the request/response pair */
-  const char *name;
-  const QmiTlvInfo *input;
-  const QmiTlvInfo *output;
+  guint8 service;
+  guint8 kind;  /* QmiMessageKind; REQUEST describes the request/response pair */
+  guint16 name; /* offsets in qmi_message_names */
+  guint16 service_name;
+  guint16 input; /* first of n_input in qmi_tlv_infos */
+  guint16 output;
+  guint8 n_input;
+  guint8 n_output;
 } QmiMessageInfo;
 
+extern const char qmi_message_names[];
+extern const QmiTlvInfo qmi_tlv_infos[];
+extern const gsize qmi_tlv_infos_len;
+extern const QmiMessageInfo qmi_message_infos[];
+extern const gsize qmi_message_infos_len;
+
 const QmiMessageInfo *qmi_message_info_lookup(guint8 service, guint16 id, gboolean indication);
+const char *qmi_message_info_get_name(const QmiMessageInfo *info);
+/* The TLV of this type among the request's (input) or the response's or
+ * indication's TLVs, or NULL. */
+const QmiTlvInfo *qmi_message_info_find_tlv(const QmiMessageInfo *info, gboolean input,
+                                            guint8 type);
 
 G_END_DECLS
