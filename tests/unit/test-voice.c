@@ -138,9 +138,7 @@ test_interfaces(Fixture *f, gconstpointer data)
 static void
 test_create_call_checks(Fixture *f, gconstpointer data)
 {
-  static const char *const bad[] = { "12a4", "+49 30", "1\n2", "",
-                                     "1\x1b"
-                                     "2" };
+  static const char *const bad[] = { "12a4", "+49 30", "1\n2", "", "1\0332" };
 
   enable(f);
   for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)

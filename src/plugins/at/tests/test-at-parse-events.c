@@ -9,8 +9,8 @@ test_cind(void)
   static const char *const lists[] = {
     /* 27.007's own example order, and a Quectel EC25's */
     "+CIND: (\"battchg\",(0-5)),(\"signal\",(0-5)),(\"service\",(0-1)),(\"roam\",(0-1))",
-    "+CIND: (\"battchg\",(0-5)),(\"signal\",(0-5)),(\"service\",(0-1)),(\"call\",(0-1)),"
-    "(\"roam\",(0-1)),(\"smsfull\",(0-1)),(\"GPRS coverage\",(0-1)),(\"callsetup\",(0-3))",
+    ("+CIND: (\"battchg\",(0-5)),(\"signal\",(0-5)),(\"service\",(0-1)),(\"call\",(0-1)),"
+     "(\"roam\",(0-1)),(\"smsfull\",(0-1)),(\"GPRS coverage\",(0-1)),(\"callsetup\",(0-3))"),
     /* spaces and a value list instead of a range */
     "+CIND: (\"battchg\", (0-5)), (\"SIGNAL\", (0,1,2,3,4,5))",
   };
