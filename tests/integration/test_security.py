@@ -69,14 +69,19 @@ polkit.addRule(function(action, subject) {
 # Requests the daemon makes by itself while a modem is enabled: signal and
 # registration refresh, and the setup of what the modem reports by itself
 # (signal thresholds and indications, the serving cell read when the
-# registration changes), which may still be under way when a test starts.
-# They are not caused by a test's call.
+# registration changes) and the load of the messages stored on the modem,
+# which may still be under way when a test starts. They are not caused by a
+# test's call.
 PERIODIC = re.compile(r'^sim: rx (qmi NAS (GetSignalInfo|GetSignalStrength|GetServingSystem'
                       r'|GetSystemInfo|ConfigSignalInfo|RegisterIndications)\b'
+                      r'|qmi WMS (SetEventReport|SetRoutes|ListMessages|RawRead'
+                      r'|GetBroadcastConfig|SetBroadcastConfig|SetBroadcastActivation)\b'
                       r'|mbim BasicConnect (SignalState|RegisterState|PacketService) query'
                       r'|mbim BasicConnect SignalState set'
                       r'|mbim MsBasicConnectExtensions LocationInfoStatus query'
-                      r'|at AT\+(CSQ|CESQ|CREG\?|CGREG\?|CEREG\?|COPS\?|CIND=\?|CIND\?|CMER=.*)$)')
+                      r'|mbim Sms (Configuration|Read|MessageStoreStatus) query'
+                      r'|at AT\+(CSQ|CESQ|CREG\?|CGREG\?|CEREG\?|COPS\?|CIND=\?|CIND\?|CMER=.*'
+                      r'|CMGF=0|CPMS=.*|CNMI=.*|CSCB=.*)$)')
 
 
 def sim_args(protocol, link, pin=True, extra=()):
