@@ -32,7 +32,6 @@ import os
 import re
 import statistics
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(HERE)
@@ -55,20 +54,10 @@ def parse_args():
 
 
 args = parse_args()
-if os.geteuid() != 0:
-    sys.exit('needs root (private system bus, bus names, polkitd actions)')
-mt.reexec_under_umockdev(__file__)
-
-for build in ('build-bench', 'build'):
-    d = os.path.join(SRCDIR, build)
-    if os.access(os.path.join(d, 'src/daemon/modemd'), os.X_OK):
-        os.environ.setdefault('MODEMD', os.path.join(d, 'src/daemon/modemd'))
-        os.environ.setdefault('MODEM_SIM', os.path.join(d, 'tests/sim/modem-sim'))
-        break
+mt.prepare_bench(__file__, SRCDIR)
 
 import harness as h  # noqa: E402  (tests/integration, put on the path by mmtestbed)
 import test_discovery as td  # noqa: E402
-from harness import GLib  # noqa: E402
 from mmtestbed import (HARDWARE, MM_BUS_CONF, MM_MODEM_IFACE, MM_NAME, MM_PATH,  # noqa: E402
                        ModemManager, kill_proxies, proxies)
 

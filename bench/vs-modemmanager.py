@@ -137,16 +137,7 @@ def parse_args():
 
 
 args = parse_args()
-if os.geteuid() != 0:
-    sys.exit('needs root (private system bus, bus names, polkitd actions)')
-mt.reexec_under_umockdev(__file__)
-
-for build in ('build-bench', 'build'):
-    d = os.path.join(SRCDIR, build)
-    if os.access(os.path.join(d, 'src/daemon/modemd'), os.X_OK):
-        os.environ.setdefault('MODEMD', os.path.join(d, 'src/daemon/modemd'))
-        os.environ.setdefault('MODEM_SIM', os.path.join(d, 'tests/sim/modem-sim'))
-        break
+mt.prepare_bench(__file__, SRCDIR)
 if args.keep:
     os.environ['MODEMD_TEST_KEEP'] = '1'
 

@@ -53,6 +53,21 @@ def reexec_under_umockdev(script, missing=None):
     os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(script)] + sys.argv[1:])
 
 
+def prepare_bench(script, srcdir):
+    """What a bench on this testbed does first: root (private system bus, bus
+    names, polkitd actions), umockdev's preload, and the binaries of
+    build-bench/ or build/ unless MODEMD / MODEM_SIM name them."""
+    if os.geteuid() != 0:
+        sys.exit('needs root (private system bus, bus names, polkitd actions)')
+    reexec_under_umockdev(script)
+    for build in ('build-bench', 'build'):
+        d = os.path.join(srcdir, build)
+        if os.access(os.path.join(d, 'src/daemon/modemd'), os.X_OK):
+            os.environ.setdefault('MODEMD', os.path.join(d, 'src/daemon/modemd'))
+            os.environ.setdefault('MODEM_SIM', os.path.join(d, 'tests/sim/modem-sim'))
+            break
+
+
 # ---------------------------------------------------------------------------
 # Emulated hardware
 
