@@ -44,7 +44,7 @@ class LinkInVmTest(unittest.TestCase):
 
 if __name__ == '__main__':
     TEST_BINARY = os.path.abspath(sys.argv.pop(1))
-    reason = vm.unavailable_reason()
+    reason = vm.unavailable_reason() or vm.hidden_in_guest(TEST_BINARY)
     if reason:
         print(f'SKIP: no test VM here: {reason}', file=sys.stderr)
         sys.exit(SKIP_EXIT)

@@ -119,7 +119,7 @@ MODEMD = None
 if __name__ == '__main__':
     reason = vm.unavailable_reason()
     MODEMD, why = daemon_without_polkit()
-    reason = reason or why
+    reason = reason or why or vm.hidden_in_guest(MODEMD, os.path.dirname(__file__))
     if reason:
         print(f'SKIP: {reason}', file=sys.stderr)
         sys.exit(SKIP_EXIT)

@@ -130,6 +130,17 @@ def find_qemu():
     return path
 
 
+def hidden_in_guest(*paths):
+    """Why a host path a command needs is not visible in the guest, or None:
+    the guest mounts tmpfs on /tmp, /run and /var/tmp over the host's root."""
+    for path in paths:
+        real = os.path.realpath(path)
+        for hidden in ('/tmp', '/run', '/var/tmp'):
+            if real == hidden or real.startswith(hidden + '/'):
+                return f'{real} is under {hidden}, which the guest\'s own tmpfs hides'
+    return None
+
+
 def unavailable_reason():
     """Why no VM can be started here, or None if one can."""
     try:
