@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The demo: modemd with three simulated modems (QMI with a SIM that asks for
 PIN 1234, MBIM, AT) on a private system bus with real polkitd, driven with
-modemctl: list, inspect, unlock, enable, connect, disconnect."""
+modemctl: list, inspect, unlock, enable, signal, location, SMS, connect,
+disconnect."""
 import os
 import sys
 
@@ -17,6 +18,12 @@ SHOW = [
     ['-m', '0', '--pin=1234'],
     ['-m', '0', '-e'],
     ['WAIT-REGISTERED'],
+    ['-m', '0', '--signal-get'],
+    ['-m', '0', '--location-enable-3gpp'],
+    ['-m', '0', '--location-get'],
+    ['-m', '0', "--messaging-create-sms=number='+491701234567',text='Hello from modemd 👋'"],
+    ['-s', '0', '--send'],
+    ['-m', '0', '--messaging-list-sms'],
     ['-m', '0', '--simple-connect=apn=internet,ip-type=ipv4v6'],
     ['-b', '0'],
     ['-m', '0', '--simple-disconnect'],
