@@ -18,42 +18,14 @@ import ctypes
 import errno
 import glob
 import os
-import shutil
 import struct
 import sys
 
-
-def _reexec_under_umockdev():
-    if 'umockdev-preload' in os.environ.get('LD_PRELOAD', ''):
-        return
-    wrapper = shutil.which('umockdev-wrapper')
-    if wrapper is None:
-        print('SKIP: umockdev-wrapper not found (package umockdev)', file=sys.stderr)
-        sys.exit(77)
-    os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
-
-
-    def test_coldplug_without_udev(self):
-        """Ports present before a -Dudev=disabled daemon starts (a modem at boot, whose
-        hotplug events came before the daemon): found at start, with no event reported."""
-        binary = os.environ.get('MODEMD_NOUDEV') or str(
-            h.SRCDIR / 'build-router' / 'src' / 'daemon' / 'modemd')
-        if not os.access(binary, os.X_OK):
-            self.skipTest('no modemd built with -Dudev=disabled (set MODEMD_NOUDEV)')
-        hw = self.plug(usb_qmi_modem())
-        self.serve_qmi_modem(hw)
-        self.start_discovery_daemon(binary=binary)
-        path = self.wait_for_modems(1).popitem()[0]
-        self.check_qmi_modem(path, hw)
-        self.assertRegex(self.daemon.read_log(), 'Built without udev')
-        self.assertNotRegex(self.daemon.read_log(), 'Kernel event:')
+import umockdev_entry  # stdlib only: before the preload is in place
 
 
 if __name__ == '__main__':
-    if os.geteuid() != 0:
-        print('SKIP: integration tests need root', file=sys.stderr)
-        sys.exit(77)
-    _reexec_under_umockdev()
+    umockdev_entry.enter(__file__)
 
 # Sanitizer builds under the umockdev preload: the preload comes first in the
 # library list, which ASan accepts only when told so. Set before anything is

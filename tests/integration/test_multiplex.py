@@ -16,25 +16,13 @@ Needs root, umockdev and gir1.2-umockdev-1.0 (exits 77 otherwise).
 """
 
 import os
-import shutil
 import sys
 
-
-def _reexec_under_umockdev():
-    if 'umockdev-preload' in os.environ.get('LD_PRELOAD', ''):
-        return
-    wrapper = shutil.which('umockdev-wrapper')
-    if wrapper is None:
-        print('SKIP: umockdev-wrapper not found (package umockdev)', file=sys.stderr)
-        sys.exit(77)
-    os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+import umockdev_entry  # stdlib only: before the preload is in place
 
 
 if __name__ == '__main__':
-    if os.geteuid() != 0:
-        print('SKIP: integration tests need root', file=sys.stderr)
-        sys.exit(77)
-    _reexec_under_umockdev()
+    umockdev_entry.enter(__file__)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 

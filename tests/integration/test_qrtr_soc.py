@@ -9,9 +9,10 @@ Re-executes itself under umockdev-wrapper.  Needs root; skips (77) without
 umockdev."""
 
 import os
-import shutil
 import sys
 import tempfile
+
+import umockdev_entry  # stdlib only: before the preload is in place
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -35,16 +36,6 @@ def ipa_net(net='rmnet_ipa0'):
     hw = td.Hardware(f'{IPA}/net/{net}')
     td.net_port(hw, f'{IPA}/net/{net}', net, attrs=[('type', '519')])
     return hw
-
-
-def reexec_under_umockdev():
-    if 'umockdev-preload' in os.environ.get('LD_PRELOAD', ''):
-        return
-    wrapper = shutil.which('umockdev-wrapper')
-    if wrapper is None:
-        print('SKIP: umockdev-wrapper not found (package umockdev)', file=sys.stderr)
-        sys.exit(77)
-    os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
 
 
 class SocDataPortTest(td.DiscoveryTestCase):
@@ -84,8 +75,5 @@ class SocDataPortTest(td.DiscoveryTestCase):
 
 
 if __name__ == '__main__':
-    if os.geteuid() != 0:
-        print('SKIP: integration tests need root', file=sys.stderr)
-        sys.exit(77)
-    reexec_under_umockdev()
+    umockdev_entry.enter(__file__)
     h.main()
