@@ -14,6 +14,22 @@ typedef struct {
 MmdUssdReply *mmd_ussd_reply_new(const char *text, gboolean needs_response);
 void mmd_ussd_reply_free(MmdUssdReply *reply);
 
+/* A request whose answer comes later, as an indication or URC (the network
+ * may take a minute to answer): what a backend keeps while it waits
+ * (ussd-pending.c). Zeroed when idle; embed it in the backend's state. */
+typedef struct {
+  GTask *task;
+  guint timeout_id;
+  gulong cancelled_id;
+} MmdUssdPending;
+
+/* Waits for the answer of task for at most timeout_s; the task ends with
+ * Serial.ResponseTimeout then, or as cancelled when its cancellable fires. */
+void mmd_ussd_pending_wait(MmdUssdPending *pending, GTask *task, guint timeout_s);
+/* Ends the waiting task with reply or else error (both taken; dropped if
+ * nothing waits). */
+void mmd_ussd_pending_finish(MmdUssdPending *pending, MmdUssdReply *reply, GError *error);
+
 typedef struct {
   /* Send a USSD string and wait for the network's answer, however the modem
    * delivers it (the reply of the request or an indication/URC). Results:

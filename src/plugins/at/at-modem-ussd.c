@@ -20,19 +20,16 @@ enum {
 
 typedef struct {
   MmdAtCharset charset;
-  gboolean packed_hex; /* the modem takes and gives packed septets as hex */
-  GTask *pending;      /* Initiate or Respond waiting for the network's text */
-  guint timeout_id;
-  gulong cancelled_id; /* of the pending task's cancellable */
+  gboolean packed_hex;    /* the modem takes and gives packed septets as hex */
+  MmdUssdPending pending; /* Initiate or Respond waiting for the network's text */
 } AtUssd;
-
-static void finish_pending(AtUssd *ussd, MmdUssdReply *reply, GError *error);
 
 static void
 at_ussd_free(AtUssd *ussd)
 {
-  finish_pending(ussd, NULL,
-                 g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
+  mmd_ussd_pending_finish(
+      &ussd->pending, NULL,
+      g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
   g_free(ussd);
 }
 
@@ -49,71 +46,6 @@ ussd_of(MmdAtModem *self)
 }
 
 /* ---- the pending exchange ------------------------------------------------ */
-
-static void
-finish_pending(AtUssd *ussd, MmdUssdReply *reply, GError *error)
-{
-  GTask *task = g_steal_pointer(&ussd->pending);
-
-  g_clear_handle_id(&ussd->timeout_id, g_source_remove);
-  if (task && ussd->cancelled_id)
-    g_cancellable_disconnect(g_task_get_cancellable(task), ussd->cancelled_id);
-  ussd->cancelled_id = 0;
-  if (!task) {
-    mmd_ussd_reply_free(reply);
-    g_clear_error(&error);
-    return;
-  }
-  if (error)
-    g_task_return_error(task, error);
-  else
-    g_task_return_pointer(task, reply, (GDestroyNotify)mmd_ussd_reply_free);
-  g_object_unref(task);
-}
-
-static gboolean
-answer_timed_out(gpointer user_data)
-{
-  AtUssd *ussd = user_data;
-
-  ussd->timeout_id = 0;
-  finish_pending(ussd, NULL,
-                 g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
-                             "The network did not answer the USSD request"));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-finish_cancelled(gpointer user_data)
-{
-  GTask *task = user_data;
-  AtUssd *ussd = g_object_get_data(g_task_get_source_object(task), "at-ussd");
-
-  if (ussd && ussd->pending == task)
-    finish_pending(ussd, NULL,
-                   g_error_new(G_IO_ERROR, G_IO_ERROR_CANCELLED, "USSD request cancelled"));
-  return G_SOURCE_REMOVE;
-}
-
-/* The modem went away (the core cancels what runs): nothing will answer.
- * Not finished here: a cancellable's handler may not disconnect itself. */
-static void
-pending_cancelled(GCancellable *cancellable, gpointer user_data)
-{
-  g_idle_add_full(G_PRIORITY_DEFAULT, finish_cancelled, g_object_ref(user_data), g_object_unref);
-}
-
-static void
-wait_for_answer(AtUssd *ussd, GTask *task)
-{
-  GCancellable *cancellable = g_task_get_cancellable(task);
-
-  ussd->pending = task;
-  ussd->timeout_id = g_timeout_add_seconds(USSD_ANSWER_TIMEOUT_S, answer_timed_out, ussd);
-  if (cancellable)
-    ussd->cancelled_id
-        = g_cancellable_connect(cancellable, G_CALLBACK(pending_cancelled), task, NULL);
-}
 
 static GError *
 cusd_error(int m)
@@ -150,11 +82,12 @@ handle_cusd(MmdAtModem *self, const char *line)
     g_debug("USSD: %s", error->message);
     return;
   }
-  if (ussd->pending) {
+  if (ussd->pending.task) {
     if (m == CUSD_NO_ACTION || m == CUSD_ACTION_REQUIRED)
-      finish_pending(ussd, mmd_ussd_reply_new(text, m == CUSD_ACTION_REQUIRED), NULL);
+      mmd_ussd_pending_finish(&ussd->pending, mmd_ussd_reply_new(text, m == CUSD_ACTION_REQUIRED),
+                              NULL);
     else
-      finish_pending(ussd, NULL, cusd_error(m));
+      mmd_ussd_pending_finish(&ussd->pending, NULL, cusd_error(m));
   } else if (m == CUSD_NO_ACTION || m == CUSD_ACTION_REQUIRED) {
     mmd_modem_ussd_network(
         modem, m == CUSD_ACTION_REQUIRED ? MMD_USSD_NETWORK_REQUEST : MMD_USSD_NETWORK_NOTIFICATION,
@@ -250,8 +183,8 @@ sent(GObject *source, GAsyncResult *result, gpointer user_data)
   AtUssd *ussd = ussd_of(self);
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean(G_TASK(result), &error) && ussd->pending == task)
-    finish_pending(ussd, NULL, error);
+  if (!g_task_propagate_boolean(G_TASK(result), &error) && ussd->pending.task == task)
+    mmd_ussd_pending_finish(&ussd->pending, NULL, error);
   else
     g_clear_error(&error);
 }
@@ -268,7 +201,7 @@ exchange(MmdBackend *backend, const char *text, GCancellable *cancellable,
   g_autofree char *cmd = NULL;
   Seq *seq;
 
-  if (ussd->pending) {
+  if (ussd->pending.task) {
     mmd_task_fail(task, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
                                     "A USSD request is waiting for the network"));
     return;
@@ -277,7 +210,7 @@ exchange(MmdBackend *backend, const char *text, GCancellable *cancellable,
     mmd_task_fail(task, error);
     return;
   }
-  wait_for_answer(ussd, task);
+  mmd_ussd_pending_wait(&ussd->pending, task, USSD_ANSWER_TIMEOUT_S);
   seq = at_seq_new(self, cancellable, sent, g_object_ref(task));
   seq->data = g_strdup(text);
   seq->data_free = g_free;
@@ -307,8 +240,9 @@ at_ussd_cancel(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallba
   MmdAtModem *self = MMD_AT_MODEM(backend);
   Seq *seq = at_seq_new(self, cancellable, callback, user_data);
 
-  finish_pending(ussd_of(self), NULL,
-                 g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_CANCELLED, "USSD session cancelled"));
+  mmd_ussd_pending_finish(
+      &ussd_of(self)->pending, NULL,
+      g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_CANCELLED, "USSD session cancelled"));
   at_seq_add(seq, "AT+CUSD=2", 0, 0, FALSE, NULL);
   at_seq_next(seq);
 }

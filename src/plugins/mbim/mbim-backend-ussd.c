@@ -21,37 +21,15 @@ enum {
 #define USSD_ANSWER_TIMEOUT_S 60
 
 typedef struct {
-  GTask *pending; /* acknowledged, waiting for the notification */
-  guint timeout_id;
-  gulong cancelled_id; /* of the pending task's cancellable */
+  MmdUssdPending pending; /* Initiate or Respond waiting for the network's text */
 } MbimUssd;
-
-static void
-finish_pending(MbimUssd *ussd, MmdUssdReply *reply, GError *error)
-{
-  GTask *task = g_steal_pointer(&ussd->pending);
-
-  g_clear_handle_id(&ussd->timeout_id, g_source_remove);
-  if (task && ussd->cancelled_id)
-    g_cancellable_disconnect(g_task_get_cancellable(task), ussd->cancelled_id);
-  ussd->cancelled_id = 0;
-  if (!task) {
-    mmd_ussd_reply_free(reply);
-    g_clear_error(&error);
-    return;
-  }
-  if (error)
-    g_task_return_error(task, error);
-  else
-    g_task_return_pointer(task, reply, (GDestroyNotify)mmd_ussd_reply_free);
-  g_object_unref(task);
-}
 
 static void
 mbim_ussd_free(MbimUssd *ussd)
 {
-  finish_pending(ussd, NULL,
-                 g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
+  mmd_ussd_pending_finish(
+      &ussd->pending, NULL,
+      g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
   g_free(ussd);
 }
 
@@ -65,50 +43,6 @@ ussd_of(MmdMbimBackend *self)
     g_object_set_data_full(G_OBJECT(self), "mbim-ussd", ussd, (GDestroyNotify)mbim_ussd_free);
   }
   return ussd;
-}
-
-static gboolean
-answer_timed_out(gpointer user_data)
-{
-  MbimUssd *ussd = user_data;
-
-  ussd->timeout_id = 0;
-  finish_pending(ussd, NULL,
-                 g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
-                             "The network did not answer the USSD request"));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-finish_cancelled(gpointer user_data)
-{
-  GTask *task = user_data;
-  MbimUssd *ussd = g_object_get_data(g_task_get_source_object(task), "mbim-ussd");
-
-  if (ussd && ussd->pending == task)
-    finish_pending(ussd, NULL,
-                   g_error_new(G_IO_ERROR, G_IO_ERROR_CANCELLED, "USSD request cancelled"));
-  return G_SOURCE_REMOVE;
-}
-
-/* The modem went away (the core cancels what runs): nothing will answer.
- * Not finished here: a cancellable's handler may not disconnect itself. */
-static void
-pending_cancelled(GCancellable *cancellable, gpointer user_data)
-{
-  g_idle_add_full(G_PRIORITY_DEFAULT, finish_cancelled, g_object_ref(user_data), g_object_unref);
-}
-
-static void
-wait_for_answer(MbimUssd *ussd, GTask *task)
-{
-  GCancellable *cancellable = g_task_get_cancellable(task);
-
-  ussd->pending = task;
-  ussd->timeout_id = g_timeout_add_seconds(USSD_ANSWER_TIMEOUT_S, answer_timed_out, ussd);
-  if (cancellable)
-    ussd->cancelled_id
-        = g_cancellable_connect(cancellable, G_CALLBACK(pending_cancelled), task, NULL);
 }
 
 static GError *
@@ -158,11 +92,11 @@ mbim_ussd_notification(MmdMbimBackend *self, const MbimUssdInfo *info)
     g_debug("USSD notification: %s", error->message);
     return;
   }
-  if (ussd->pending) {
+  if (ussd->pending.task) {
     if (info->ussd_response == RESPONSE_NO_ACTION_REQUIRED || needs_response)
-      finish_pending(ussd, mmd_ussd_reply_new(text, needs_response), NULL);
+      mmd_ussd_pending_finish(&ussd->pending, mmd_ussd_reply_new(text, needs_response), NULL);
     else
-      finish_pending(ussd, NULL, response_error(info->ussd_response));
+      mmd_ussd_pending_finish(&ussd->pending, NULL, response_error(info->ussd_response));
   } else if (info->ussd_response == RESPONSE_NO_ACTION_REQUIRED || needs_response) {
     mmd_modem_ussd_network(
         modem_of(self), needs_response ? MMD_USSD_NETWORK_REQUEST : MMD_USSD_NETWORK_NOTIFICATION,
@@ -196,7 +130,7 @@ set_done(GObject *source, GAsyncResult *res, gpointer user_data)
   }
   /* an acknowledgement: the text comes in a notification */
   if (!*text && info->ussd_response == RESPONSE_NO_ACTION_REQUIRED) {
-    wait_for_answer(ussd, task);
+    mmd_ussd_pending_wait(&ussd->pending, task, USSD_ANSWER_TIMEOUT_S);
     return;
   }
   g_task_return_pointer(task,
@@ -222,7 +156,7 @@ send_ussd(MmdBackend *backend, guint32 action, const char *text, GCancellable *c
                                     "The MBIM port is not open"));
     return;
   }
-  if (ussd_of(self)->pending) {
+  if (ussd_of(self)->pending.task) {
     mmd_task_fail(task, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
                                     "A USSD request is waiting for the network"));
     return;
@@ -273,8 +207,9 @@ mbim_ussd_cancel(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCall
   GTask *task = g_task_new(self, cancellable, callback, user_data);
   MbimSetUssd in = { .ussd_action = ACTION_CANCEL };
 
-  finish_pending(ussd_of(self), NULL,
-                 g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_CANCELLED, "USSD session cancelled"));
+  mmd_ussd_pending_finish(
+      &ussd_of(self)->pending, NULL,
+      g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_CANCELLED, "USSD session cancelled"));
   if (!self->device) {
     mmd_task_fail(task, g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_NOT_OPEN,
                                     "The MBIM port is not open"));

@@ -21,8 +21,7 @@ enum { USER_ACTION_REQUIRED = 0x02 };
 struct _QmiUssd {
   QmiVoice *voice;
   guint ussd_id, release_id, no_wait_id;
-  GTask *pending; /* Initiate or Respond waiting for the network's text */
-  guint timeout_id;
+  MmdUssdPending pending; /* Initiate or Respond waiting for the network's text */
   gboolean no_wait_unsupported;
 };
 
@@ -104,51 +103,14 @@ encode_text(const char *text, guint8 *dcs, GError **error)
 
 /* ---- the pending exchange ------------------------------------------------ */
 
-static void
-finish_pending(QmiUssd *ussd, MmdUssdReply *reply, GError *error)
-{
-  GTask *task = g_steal_pointer(&ussd->pending);
-
-  g_clear_handle_id(&ussd->timeout_id, g_source_remove);
-  if (!task) {
-    mmd_ussd_reply_free(reply);
-    g_clear_error(&error);
-    return;
-  }
-  if (error)
-    g_task_return_error(task, error);
-  else
-    g_task_return_pointer(task, reply, (GDestroyNotify)mmd_ussd_reply_free);
-  g_object_unref(task);
-}
-
-static gboolean
-answer_timed_out(gpointer user_data)
-{
-  QmiUssd *ussd = user_data;
-
-  ussd->timeout_id = 0;
-  finish_pending(ussd, NULL,
-                 g_error_new(MMD_SERIAL_ERROR, MMD_SERIAL_ERROR_RESPONSE_TIMEOUT,
-                             "The network did not answer the USSD request"));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for_answer(QmiUssd *ussd, GTask *task)
-{
-  ussd->pending = task;
-  ussd->timeout_id = g_timeout_add_seconds(USSD_ANSWER_TIMEOUT_S, answer_timed_out, ussd);
-}
-
 /* The network's text: the answer of what is pending, else its own message. */
 static void
 network_text(QmiUssd *ussd, char *text, gboolean needs_response)
 {
   MmdModem *modem = qmi_backend_modem(ussd->voice->backend);
 
-  if (ussd->pending) {
-    finish_pending(ussd, mmd_ussd_reply_new(text, needs_response), NULL);
+  if (ussd->pending.task) {
+    mmd_ussd_pending_finish(&ussd->pending, mmd_ussd_reply_new(text, needs_response), NULL);
   } else if (modem) {
     mmd_modem_ussd_network(
         modem, needs_response ? MMD_USSD_NETWORK_REQUEST : MMD_USSD_NETWORK_NOTIFICATION, text);
@@ -178,12 +140,14 @@ on_no_wait_result(QmiClient *client, QmiMessage *message, gpointer user_data)
   QmiUssd *ussd = user_data;
   QmiVoiceOriginateUssdNoWaitIndication ind;
 
-  if (!qmi_voice_originate_ussd_no_wait_indication_parse(message, &ind, NULL) || !ussd->pending) {
+  if (!qmi_voice_originate_ussd_no_wait_indication_parse(message, &ind, NULL)
+      || !ussd->pending.task) {
     qmi_output_base_clear(&ind.base);
     return;
   }
   if (ind.has_error_code && ind.error_code)
-    finish_pending(ussd, NULL, qmi_protocol_error_to_gerror(ind.error_code, "USSD"));
+    mmd_ussd_pending_finish(&ussd->pending, NULL,
+                            qmi_protocol_error_to_gerror(ind.error_code, "USSD"));
   else
     network_text(ussd,
                  decode_text(ind.has_uss_data, ind.uss_data.dcs, ind.uss_data.data,
@@ -198,9 +162,9 @@ on_release(QmiClient *client, QmiMessage *message, gpointer user_data)
   QmiUssd *ussd = user_data;
   MmdModem *modem = qmi_backend_modem(ussd->voice->backend);
 
-  if (ussd->pending)
-    finish_pending(
-        ussd, NULL,
+  if (ussd->pending.task)
+    mmd_ussd_pending_finish(
+        &ussd->pending, NULL,
         g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The network ended the USSD session"));
   else if (modem)
     mmd_modem_ussd_network(modem, MMD_USSD_NETWORK_END, NULL);
@@ -227,8 +191,9 @@ qmi_ussd_free(QmiUssd *ussd)
   qmi_client_remove_indication_handler(ussd->voice->client, ussd->ussd_id);
   qmi_client_remove_indication_handler(ussd->voice->client, ussd->release_id);
   qmi_client_remove_indication_handler(ussd->voice->client, ussd->no_wait_id);
-  finish_pending(ussd, NULL,
-                 g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
+  mmd_ussd_pending_finish(
+      &ussd->pending, NULL,
+      g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_ABORTED, "The modem went away"));
   g_free(ussd);
 }
 
@@ -248,7 +213,7 @@ static gboolean
 still_pending(GTask *task, QmiUssd **ussd)
 {
   *ussd = ussd_of(task);
-  return *ussd && (*ussd)->pending == task;
+  return *ussd && (*ussd)->pending.task == task;
 }
 
 static void
@@ -264,7 +229,7 @@ originate_ready(GObject *source, GAsyncResult *res, gpointer user_data)
   if (!still_pending(task, &ussd))
     g_clear_error(&error);
   else if (!ok)
-    finish_pending(ussd, NULL, g_steal_pointer(&error));
+    mmd_ussd_pending_finish(&ussd->pending, NULL, g_steal_pointer(&error));
   else
     network_text(ussd,
                  decode_text(out.has_uss_data, out.uss_data.dcs, out.uss_data.data,
@@ -322,7 +287,7 @@ no_wait_sent(GObject *source, GAsyncResult *res, gpointer user_data)
     ussd->no_wait_unsupported = TRUE;
     originate_sync(ussd, task, req->dcs, req->data);
   } else if (!ok) {
-    finish_pending(ussd, NULL, error);
+    mmd_ussd_pending_finish(&ussd->pending, NULL, error);
   }
 }
 
@@ -342,7 +307,7 @@ ussd_task(MmdBackend *backend, const char *text, GCancellable *cancellable,
     mmd_task_fail(task, error);
     return NULL;
   }
-  if (MMD_QMI_BACKEND(backend)->voice->ussd->pending) {
+  if (MMD_QMI_BACKEND(backend)->voice->ussd->pending.task) {
     mmd_task_fail(task, g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_IN_PROGRESS,
                                     "A USSD request is waiting for the network"));
     return NULL;
@@ -362,7 +327,7 @@ qmi_ussd_initiate(MmdBackend *backend, const char *command, GCancellable *cancel
     return;
   ussd = MMD_QMI_BACKEND(backend)->voice->ussd;
   req = g_task_get_task_data(task);
-  wait_for_answer(ussd, task);
+  mmd_ussd_pending_wait(&ussd->pending, task, USSD_ANSWER_TIMEOUT_S);
   if (ussd->no_wait_unsupported) {
     originate_sync(ussd, task, req->dcs, req->data);
   } else {
@@ -388,7 +353,7 @@ answer_sent(GObject *source, GAsyncResult *res, gpointer user_data)
   qmi_output_base_clear(&out.base);
   /* On success the network's next text comes as an indication. */
   if (still_pending(task, &ussd) && !ok)
-    finish_pending(ussd, NULL, error);
+    mmd_ussd_pending_finish(&ussd->pending, NULL, error);
   else
     g_clear_error(&error);
 }
@@ -409,7 +374,7 @@ qmi_ussd_respond(MmdBackend *backend, const char *response, GCancellable *cancel
   in.uss_data.dcs = req->dcs;
   in.uss_data.n_data = req->data->len;
   in.uss_data.data = req->data->data;
-  wait_for_answer(ussd, task);
+  mmd_ussd_pending_wait(&ussd->pending, task, USSD_ANSWER_TIMEOUT_S);
   qmi_client_voice_answer_ussd(ussd->voice->client, &in, QMI_TIMEOUT, cancellable, answer_sent,
                                g_object_ref(task));
 }
@@ -438,8 +403,9 @@ qmi_ussd_cancel(MmdBackend *backend, GCancellable *cancellable, GAsyncReadyCallb
   if (!task)
     return;
   ussd = MMD_QMI_BACKEND(backend)->voice->ussd;
-  finish_pending(ussd, NULL,
-                 g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_CANCELLED, "USSD session cancelled"));
+  mmd_ussd_pending_finish(
+      &ussd->pending, NULL,
+      g_error_new(MMD_CORE_ERROR, MMD_CORE_ERROR_CANCELLED, "USSD session cancelled"));
   qmi_client_voice_cancel_ussd(ussd->voice->client, QMI_TIMEOUT, cancellable, cancel_sent, task);
 }
 
