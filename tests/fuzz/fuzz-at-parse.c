@@ -210,6 +210,74 @@ fuzz_common(const char *s)
   check_error(mmd_at_parse_cms_error(s));
 }
 
+/* What a modem reports by itself (at-parse-events.h) and of its calls and
+ * USSD (at-parse-voice.h). */
+static void
+fuzz_events(const char *s)
+{
+  GError *e = NULL;
+  guint index = 0, max = 0, value = 0;
+  g_auto(MmdAtNetworkTime) t = { 0 };
+  g_auto(MmdAtNetworkTime) clock = { 0 };
+
+  mmd_at_parse_cind_test(s, "signal", &index, &max, &e);
+  check_error(e);
+  e = NULL;
+  mmd_at_parse_creg_test(s, &max, &e);
+  check_error(e);
+  e = NULL;
+  mmd_at_parse_ciev(s, &index, &value, &e);
+  check_error(e);
+  e = NULL;
+  if (mmd_at_parse_time_zone_report(s, &t, &e))
+    free_text(mmd_at_network_time_to_iso8601(&t));
+  check_error(e);
+  e = NULL;
+  if (mmd_at_parse_cclk(s, &clock, &e))
+    free_text(mmd_at_network_time_to_iso8601(&clock));
+  check_error(e);
+}
+
+/* Decoded USSD text may be longer than a response's text: only clean. */
+static void
+free_clean(char *s)
+{
+  g_assert_true(s == NULL || mmd_text_is_clean(s, -1));
+  g_free(s);
+}
+
+static void
+fuzz_voice(const char *s)
+{
+  GError *e = NULL;
+  g_autoptr(GPtrArray) calls = mmd_at_parse_clcc(s, &e);
+  char *number = NULL, *str = NULL;
+  gboolean enabled;
+  MmdAtCharset charset;
+  int m, dcs;
+
+  check_error(e);
+  for (guint i = 0; calls && i < calls->len; i++)
+    check_text(((MmdAtCall *)calls->pdata[i])->number);
+  e = NULL;
+  if (mmd_at_parse_caller(s, &number, &e))
+    free_text(number);
+  check_error(e);
+  e = NULL;
+  mmd_at_parse_ccwa_status(s, &enabled, &e);
+  check_error(e);
+  e = NULL;
+  mmd_at_parse_cscs(s, &charset, &e);
+  check_error(e);
+  e = NULL;
+  if (mmd_at_parse_cusd(s, &m, &str, &dcs, &e) && str) {
+    free_clean(mmd_at_ussd_decode(str, dcs, MMD_AT_CHARSET_GSM, FALSE, NULL));
+    free_clean(mmd_at_ussd_decode(str, dcs, MMD_AT_CHARSET_UCS2, TRUE, NULL));
+  }
+  g_free(str);
+  check_error(e);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -224,6 +292,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   fuzz_radio(s, len);
   fuzz_data(s);
   fuzz_sms(s, len);
+  fuzz_events(s);
+  fuzz_voice(s);
   g_free(s);
   return 0;
 }

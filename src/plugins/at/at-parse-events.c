@@ -14,18 +14,6 @@
 #define MAX_INDICATOR 32
 #define MAX_INDICATOR_VALUE 255
 
-/* The input is the modem's: cut, and made valid UTF-8 before it goes into a
- * message that may be logged. */
-static gboolean
-fail(GError **error, const char *what, const char *input)
-{
-  g_autofree char *shown
-      = g_utf8_make_valid(input ? input : "", MIN(strlen(input ? input : ""), 64));
-
-  g_set_error(error, MMD_CORE_ERROR, MMD_CORE_ERROR_FAILED, "Could not parse %s '%s'", what, shown);
-  return FALSE;
-}
-
 /* A decimal number of at most max, nothing else. */
 static gboolean
 parse_bounded(const char *s, guint64 max, guint *out)
@@ -106,13 +94,13 @@ mmd_at_parse_cind_test(const char *response, const char *name, guint *index, gui
   g_autoptr(GPtrArray) entries = v ? mmd_at_split_fields(v, NULL, NULL) : NULL;
 
   if (!entries || entries->len > MAX_INDICATOR)
-    return fail(error, "+CIND=? response", response);
+    return mmd_at_parse_fail(error, "+CIND=?", response);
   for (guint i = 0; i < entries->len; i++) {
     g_autofree char *entry_name = NULL;
     guint entry_max;
 
     if (!indicator_entry(g_ptr_array_index(entries, i), &entry_name, &entry_max))
-      return fail(error, "+CIND=? response", response);
+      return mmd_at_parse_fail(error, "+CIND=?", response);
     if (g_ascii_strcasecmp(entry_name, name) == 0) {
       *index = i + 1;
       *max = entry_max;
@@ -130,7 +118,7 @@ mmd_at_parse_creg_test(const char *response, guint *max_mode, GError **error)
   g_autofree char *v = prefixed_line(response, prefixes);
 
   if (!v || !range_max(v, max_mode))
-    return fail(error, "+CREG=? response", response);
+    return mmd_at_parse_fail(error, "+CREG=?", response);
   return TRUE;
 }
 
@@ -143,7 +131,7 @@ mmd_at_parse_ciev(const char *line, guint *index, guint *value, GError **error)
 
   if (!f || f->len != 2 || !parse_bounded(g_ptr_array_index(f, 0), MAX_INDICATOR, index)
       || *index == 0 || !parse_bounded(g_ptr_array_index(f, 1), MAX_INDICATOR_VALUE, value))
-    return fail(error, "+CIEV report", line);
+    return mmd_at_parse_fail(error, "+CIEV", line);
   return TRUE;
 }
 
@@ -234,16 +222,16 @@ mmd_at_parse_time_zone_report(const char *line, MmdAtNetworkTime *t, GError **er
   memset(t, 0, sizeof *t);
   t->dst_hours = -1;
   if (!f || f->len < 1 || f->len > 3 || !parse_zone(g_ptr_array_index(f, 0), &t->zone_quarters))
-    return fail(error, "time zone report", line);
+    return mmd_at_parse_fail(error, "time zone report", line);
   t->has_zone = TRUE;
   if (f->len >= 2 && *(char *)g_ptr_array_index(f, 1)) {
     if (!parse_bounded(g_ptr_array_index(f, 1), MAX_DST_HOURS, &dst))
-      return fail(error, "time zone report", line);
+      return mmd_at_parse_fail(error, "time zone report", line);
     t->dst_hours = (int)dst;
   }
   if (f->len == 3 && *(char *)g_ptr_array_index(f, 2)
       && (!parse_date_time(g_ptr_array_index(f, 2), part) || !set_time(t, part, utc)))
-    return fail(error, "time zone report", line);
+    return mmd_at_parse_fail(error, "time zone report", line);
   return TRUE;
 }
 
@@ -274,17 +262,17 @@ mmd_at_parse_cclk(const char *response, MmdAtNetworkTime *t, GError **error)
   memset(t, 0, sizeof *t);
   t->dst_hours = -1;
   if (!v || !(text = unquoted(v)) || !(seconds = strrchr(text, ':')))
-    return fail(error, "+CCLK response", response);
+    return mmd_at_parse_fail(error, "+CCLK", response);
   /* the zone follows the seconds: hh:mm:ss±zz */
   zone = strpbrk(seconds, "+-");
   if (zone) {
     if (!parse_zone(zone, &t->zone_quarters))
-      return fail(error, "+CCLK response", response);
+      return mmd_at_parse_fail(error, "+CCLK", response);
     t->has_zone = TRUE;
     *zone = '\0';
   }
   if (!parse_date_time(text, part) || !set_time(t, part, FALSE))
-    return fail(error, "+CCLK response", response);
+    return mmd_at_parse_fail(error, "+CCLK", response);
   return TRUE;
 }
 

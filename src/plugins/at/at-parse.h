@@ -20,6 +20,7 @@
 #include "at-parse-common.h"
 #include "at-parse-data.h"
 #include "at-parse-error.h"
+#include "at-parse-events.h"
 #include "at-parse-identity.h"
 #include "at-parse-network.h"
 #include "at-parse-radio.h"
