@@ -1,6 +1,8 @@
 /* Quectel's AT commands for modes and bands (see quectel-at.h). */
 #include "quectel-at.h"
 
+#include "mmd-text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +24,9 @@ quectel_prefcfg_value(const char *response, const char *setting)
   for (char **l = lines; *l; l++) {
     const char *line = g_strstrip(*l);
 
+    /* a value is ASCII: anything else is not kept, so never logged */
     if (g_str_has_prefix(line, prefix))
-      return g_strdup(line + strlen(prefix));
+      return mmd_text_is_clean(line + strlen(prefix), -1) ? g_strdup(line + strlen(prefix)) : NULL;
   }
   return NULL;
 }

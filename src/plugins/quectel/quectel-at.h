@@ -26,7 +26,7 @@ G_BEGIN_DECLS
 
 /* The value of setting in a response (its lines joined with "\n"): a copy of
  * what follows `+QNWPREFCFG: "setting",`, or NULL when the line is not
- * there. */
+ * there or its value is not clean text. */
 char *quectel_prefcfg_value(const char *response, const char *setting);
 
 /* "LTE:NR5G" (or "AUTO") into modes, in order (the first mode in *first);
