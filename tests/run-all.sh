@@ -2,8 +2,9 @@
 # Build and run every test twice: a normal build (build/) and an ASan+UBSan build
 # (build-asan/), run each libFuzzer target briefly in a clang build
 # (build-fuzz/, suite "fuzz"; skipped without clang and libFuzzer), then print
-# one summary line over all runs, e.g.
-#   12 passed, 0 failed, 1 skipped
+# the skipped count (if any), then one summary line over all runs, last, e.g.
+#   1 skipped
+#   12 passed, 0 failed
 # Exit status is non-zero if anything failed (or did not build).
 #
 # Usage: tests/run-all.sh [--no-asan] [--no-fuzz] [extra `meson test` arguments]
@@ -159,9 +160,8 @@ for path in sys.argv[2:]:
             else:  # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS
                 failed += 1
 failed += failed_steps
-line = f'{passed} passed, {failed} failed'
 if skipped:
-    line += f', {skipped} skipped'
-print(line)
+    print(f'{skipped} skipped')
+print(f'{passed} passed, {failed} failed')
 sys.exit(1 if failed or not passed else 0)
 PY
